@@ -1,0 +1,33 @@
+"""proplens: find and explain propaganda techniques in news articles.
+
+>>> import proplens
+>>> analyzer = proplens.load()                                  # doctest: +SKIP
+>>> article = analyzer.analyze("Only a fool would trust them.")  # doctest: +SKIP
+>>> [(article.span_text(s), s.technique, s.score) for s in article.spans]  # doctest: +SKIP
+"""
+
+from proplens.article import Article, Span
+from proplens.errors import FormatError, InputError, ModelError, ProplensError
+
+__version__ = "0.1.0"
+__all__ = [
+    "Article",
+    "Span",
+    "ProplensError",
+    "InputError",
+    "FormatError",
+    "ModelError",
+    "load",
+    "__version__",
+]
+
+
+def load(model_dir=None, threshold=None):
+    """Load the detector once (the shipped model unless ``model_dir`` is given).
+
+    The returned :class:`proplens.analyzer.Analyzer` is reusable and thread-safe
+    for ``analyze`` calls.
+    """
+    from proplens.analyzer import Analyzer
+
+    return Analyzer.load(model_dir, threshold=threshold)

@@ -1,0 +1,5 @@
+import sys
+
+from proplens.cli import main
+
+sys.exit(main())

@@ -1,0 +1,193 @@
+"""Articles and spans: character offsets into one exact text are the single truth.
+
+An :class:`Article` holds the text exactly as it was read (``newline=''``, so
+``\\r\\n`` stays two characters) and a list of :class:`Span` objects whose
+``start``/``end`` are Python ``str`` indices into that text, as in the
+SemEval-2020 Task 11 label files. Everything else (the fragment's text, the
+sentence it sits in) is derived from the offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from proplens.errors import InputError
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+"""Largest article file read by default (2 MB); larger ones are refused, not cut."""
+
+_ARTICLE_ID = re.compile(r"^article(\d+)$")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A fragment ``[start, end)`` of an article, with the technique it uses.
+
+    ``technique`` is a corpus name from :mod:`proplens.techniques` (``None`` for
+    span identification alone); ``score`` is the model's calibrated confidence
+    in [0, 1] (``None`` for gold labels).
+    """
+
+    start: int
+    end: int
+    technique: str | None = None
+    score: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end):
+            raise ValueError(f"a span needs 0 <= start < end, got [{self.start}, {self.end})")
+
+    def overlap(self, other: Span) -> int:
+        """Number of characters shared with ``other`` (0 if disjoint)."""
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Article:
+    """One article: its exact text, a title, and the spans found in it."""
+
+    id: str
+    text: str
+    title: str = ""
+    source: str | None = None
+    url: str | None = None
+    date: str | None = None
+    spans: list[Span] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            self.title = title_of(self.text)
+        for span in self.spans:
+            self._check(span)
+
+    # -- construction -------------------------------------------------------
+    @classmethod
+    def from_text(cls, text: str, id: str = "article", **meta: str | None) -> Article:
+        """An article from a string; refuses empty or whitespace-only text."""
+        if not text.strip():
+            raise InputError(f"article {id!r} is empty (no text besides whitespace)")
+        return cls(id=id, text=text, **meta)
+
+    @classmethod
+    def from_file(cls, path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+        """Read ``article<ID>.txt`` (PTC layout: title, blank line, paragraphs)."""
+        path = Path(path)
+        text = read_text_file(path, max_bytes=max_bytes)
+        return cls.from_text(text, id=article_id(path))
+
+    @classmethod
+    def from_stdin(cls, id: str = "stdin", max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        return cls.from_text(decode_text(data, "<stdin>", max_bytes), id=id)
+
+    # -- derived views --------------------------------------------------------
+    def with_spans(self, spans: list[Span]) -> Article:
+        """A copy of this article carrying ``spans`` (sorted by position)."""
+        return replace(self, spans=sorted(spans, key=lambda s: (s.start, s.end, s.technique or "")))
+
+    def span_text(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of each sentence, trimmed of surrounding whitespace."""
+        return list(_trimmed_pieces(self.text, _SENTENCE_END))
+
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of each non-empty line (PTC articles put one paragraph per line)."""
+        return list(_trimmed_pieces(self.text, re.compile(r"\n")))
+
+    def _check(self, span: Span) -> None:
+        if span.end > len(self.text):
+            raise InputError(
+                f"span [{span.start}, {span.end}) lies beyond the end of article {self.id!r} "
+                f"({len(self.text)} characters)"
+            )
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, stripped (PTC articles start with their title)."""
+    for line in text.splitlines():
+        if line.strip("\ufeff \t"):
+            return line.strip("\ufeff \t")
+    return ""
+
+
+def article_id(path: Path) -> str:
+    """``article123.txt`` -> ``"123"``; any other file -> its stem."""
+    match = _ARTICLE_ID.match(path.stem)
+    return match.group(1) if match else path.stem
+
+
+def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a UTF-8 text file exactly (no newline translation), or raise InputError."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, expected a .txt file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(
+            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
+            "(raise it with --max-bytes)"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+    return decode_text(data, str(path), max_bytes)
+
+
+def decode_text(data: bytes, where: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Decode UTF-8 bytes, refusing binary data and naming the first bad byte."""
+    if len(data) > max_bytes:
+        raise InputError(f"{where}: input is over the limit of {max_bytes:,} bytes")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{where}: looks like a binary file (contains NUL bytes), expected text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{where}: not valid UTF-8 (byte 0x{data[err.start]:02x} at byte offset {err.start})"
+        ) from None
+    # A leading BOM is kept: corpus offsets count it as one character.
+    return text
+
+
+def iter_article_paths(paths: list[str | Path]) -> Iterator[Path]:
+    """Expand files and directories (their ``*.txt``, sorted) into article paths."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(path.glob("*.txt"))
+            if not found:
+                raise InputError(f"{path}: directory has no .txt files")
+            yield from found
+        elif not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        else:
+            yield path
+
+
+def _trimmed_pieces(text: str, boundary: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in boundary.finditer(text):
+        yield from _trim(text, start, match.end())
+        start = match.end()
+    yield from _trim(text, start, len(text))
+
+
+def _trim(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield (start, end)

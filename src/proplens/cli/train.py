@@ -1,0 +1,16 @@
+"""``proplens train``: not built yet (see the open issues)."""
+
+from __future__ import annotations
+
+import argparse
+
+from proplens.errors import ProplensError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("train", help="(not available yet)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise ProplensError("'proplens train' is not available yet in this version")
