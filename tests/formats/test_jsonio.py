@@ -98,7 +98,12 @@ def test_from_dict_refuses_inconsistent_input(change, message):
 
 
 def test_from_dict_accepts_spans_without_text_and_missing_title():
-    data = {"schema_version": "1.0", "id": "a", "text": "Hi there.", "spans": [{"start": 0, "end": 2}]}
+    data = {
+        "schema_version": "1.0",
+        "id": "a",
+        "text": "Hi there.",
+        "spans": [{"start": 0, "end": 2}],
+    }
     article = article_from_dict(data)
     assert article.spans == [Span(0, 2)]
     assert article.title == "Hi there."
