@@ -86,8 +86,20 @@ def test_predictions_for_unknown_articles_count_and_warn(tmp_path, capsys):
     assert code == 0
     # precision = 1 / 3 predicted spans, recall = 1 / 1
     assert out == "SI precision=0.3333 recall=1.0000 F1=0.5000\n"
-    assert err.startswith("proplens: warning: 2 predicted rows are for 2 articles not in the gold")
+    assert err.startswith("proplens: warning: 2 predicted rows are for 2 articles without gold")
     assert "(77, 78)" in err
+
+
+def test_empty_per_article_gold_file_declares_an_article_without_propaganda(tmp_path, capsys):
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    _write(folder / "article1.task-si.labels", "1\t0\t10\n")
+    _write(folder / "article2.task-si.labels", "")
+    pred = _write(tmp_path / "pred.labels", "1\t0\t10\n2\t0\t10\n")
+    code, out, err = _evaluate(capsys, "--task", "si", "--gold", str(folder), "--pred", pred)
+    # Article 2 is known (no warning), but its prediction is still wrong: precision 1/2.
+    assert (code, err) == (0, "")
+    assert out == "SI precision=0.5000 recall=1.0000 F1=0.6667\n"
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
-from proplens.formats.semeval import LabelRow, read_labels
+from proplens.formats.semeval import LabelRow, file_article_id, label_files, read_labels
 from proplens.scoring import SIScore, TCScore, si_score, tc_score
 
 
@@ -34,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     gold = read_labels(args.gold, args.task)
     pred = read_labels(args.pred, args.task)
-    _warn_unknown_articles(gold, pred)
+    _warn_unknown_articles(_gold_articles(Path(args.gold), args.task, gold), pred)
     score = si_score(gold, pred) if args.task == "si" else tc_score(gold, pred)
     if args.json:
         print(json.dumps({"task": args.task, **asdict(score)}, indent=2))
@@ -45,16 +46,23 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _warn_unknown_articles(gold: list[LabelRow], pred: list[LabelRow]) -> None:
-    """Rows for articles the gold does not know count against precision: say so."""
+def _gold_articles(path: Path, task: str, gold: list[LabelRow]) -> set[str]:
+    """Articles the gold knows: those with rows, and in a folder those with an empty file."""
     known = {row.article_id for row in gold}
+    if path.is_dir():
+        known.update(filter(None, (file_article_id(p) for p in label_files(path, task))))
+    return known
+
+
+def _warn_unknown_articles(known: set[str], pred: list[LabelRow]) -> None:
+    """Rows for articles without gold rows count against precision: say so."""
     stray = [row for row in pred if row.article_id not in known]
     if stray:
         ids = sorted({row.article_id for row in stray})
         shown = ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
         print(
-            f"proplens: warning: {len(stray)} predicted rows are for {len(ids)} articles not in "
-            f"the gold ({shown}); they count as wrong predictions",
+            f"proplens: warning: {len(stray)} predicted rows are for {len(ids)} articles "
+            f"without gold rows ({shown}); they count as wrong predictions",
             file=sys.stderr,
         )
 

@@ -169,7 +169,7 @@ def read_label_file(path: str | Path, task: Task) -> list[LabelRow]:
     path = Path(path)
     text = _read(path)
     rows = parse_labels(text, task, str(path))
-    file_id = _id_from_name(path)
+    file_id = file_article_id(path)
     for row in rows:
         if file_id is not None and row.article_id != file_id:
             raise FormatError(
@@ -249,7 +249,8 @@ def _read(path: Path) -> str:
         raise FormatError(str(err)) from None
 
 
-def _id_from_name(path: Path) -> str | None:
+def file_article_id(path: Path) -> str | None:
+    """``article123.task-si.labels`` -> ``"123"``; ``None`` for a split-level file name."""
     match = _FILE_ID.match(path.name)
     return match.group(1) if match else None
 
