@@ -87,6 +87,7 @@ def test_round_trip_through_json_keeps_everything():
         (lambda d: d.update(text="  \n"), r"'text' is empty"),
         (lambda d: d.update(spans={}), r"'spans' should be list"),
         (lambda d: d.update(url=5), r"'url' should be a string or null"),
+        (lambda d: d.update(id=""), r"'id' is empty"),
         (lambda d: d["spans"].append([1, 2]), r"spans\[3\]: expected an object"),
     ],
 )

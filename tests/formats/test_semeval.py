@@ -70,6 +70,10 @@ def test_parse_tolerates_crlf_blank_lines_and_a_missing_last_newline():
     assert rows == [LabelRow("7", 3, 9), LabelRow("7", 10, 12)]
 
 
+def test_parse_tolerates_a_leading_byte_order_mark():
+    assert parse_labels("\ufeff7\t3\t9\n", "si") == [LabelRow("7", 3, 9)]
+
+
 def test_rows_remember_where_they_came_from():
     row = parse_labels("\n7\t3\t9\n", "si", "x.labels")[0]
     assert row.where == "x.labels:2"

@@ -75,8 +75,11 @@ def article_from_dict(data: Any, where: str = "<json>") -> Article:
         _span_from_dict(item, text, f"{where}: spans[{i}]") for i, item in enumerate(spans_data)
     ]
     meta = {key: _optional_str(data, key, where) for key in ("title", *_META)}
+    article_id = _field(data, "id", str, where)
+    if not article_id:
+        raise FormatError(f"{where}: 'id' is empty")
     return Article(
-        id=_field(data, "id", str, where),
+        id=article_id,
         text=text,
         title=meta["title"] or "",
         source=meta["source"],

@@ -69,13 +69,14 @@ class LabelRow:
 def parse_labels(text: str, task: Task, source: str = "<labels>") -> list[LabelRow]:
     """Parse the content of a label file; ``source`` names it in error messages.
 
-    Blank lines carry no data and are skipped; a ``\\r`` before ``\\n`` is tolerated.
+    Blank lines carry no data and are skipped; a ``\\r`` before ``\\n`` and a leading
+    byte-order mark (left by some Windows editors) are tolerated.
 
     >>> parse_labels("7\\tDoubt\\t3\\t9\\n", "tc")
     [LabelRow(article_id='7', start=3, end=9, technique='Doubt')]
     """
     rows = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
         line = line.removesuffix("\r")
         if line.strip():
             rows.append(_parse_line(line, task, f"{source}:{number}"))
