@@ -72,6 +72,7 @@ class AnalysisStore:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        conn = None
         try:
             conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000,
                                    check_same_thread=False)
@@ -79,7 +80,9 @@ class AnalysisStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as err:
-            raise InputError(f"{self.path}: cannot open as a SQLite store ({err})") from None
+            if conn is not None:
+                conn.close()
+            raise InputError(f"{self.path}: not usable as a SQLite store ({err})") from None
         return conn
 
     def _init_schema(self) -> None:
@@ -95,7 +98,7 @@ class AnalysisStore:
                 conn.execute(_SCHEMA)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as err:
-            raise InputError(f"{self.path}: not a usable SQLite store ({err})") from None
+            raise InputError(f"{self.path}: not usable as a SQLite store ({err})") from None
 
     def close(self) -> None:
         """Close every thread's connection (call once, at shutdown)."""
