@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AnalyzeRequest(BaseModel):
@@ -27,7 +27,10 @@ class SpanOut(BaseModel):
 
 
 class AnalysisOut(BaseModel):
-    """Same schema as ``proplens analyze --format json``."""
+    """Same schema as ``proplens analyze --format json`` (optional keys such as
+    ``source``, ``url``, ``date`` or ``model`` pass through unchanged)."""
+
+    model_config = ConfigDict(extra="allow")
 
     schema_version: str
     id: str = Field(description="The stored analysis id when a store is on, else the article id.")
