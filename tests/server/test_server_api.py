@@ -99,6 +99,12 @@ def test_empty_text_is_422_with_a_message(client, text):
     assert "empty" in answer.json()["message"]
 
 
+def test_empty_upload_is_422_with_a_message(client):
+    answer = client.post("/v1/analyze", files={"file": ("blank.txt", b" \n\n", "text/plain")})
+    assert answer.status_code == 422
+    assert answer.json()["message"].startswith("the uploaded file is empty")
+
+
 @pytest.mark.parametrize(
     ("body", "needle"),
     [

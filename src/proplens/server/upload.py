@@ -29,10 +29,19 @@ async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
     """Validate the request body into a job, or raise a 4xx with a clear message."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
-        return _from_json(await request.body())
-    if content_type == "multipart/form-data":
-        return await _from_upload(request, max_bytes)
-    raise HTTPException(
+        job = _from_json(await request.body())
+    elif content_type == "multipart/form-data":
+        job = await _from_upload(request, max_bytes)
+    else:
+        raise _unsupported(content_type)
+    if not job.text.strip():
+        what = "the uploaded file" if content_type == "multipart/form-data" else "'text'"
+        raise InputError(f"{what} is empty (nothing besides whitespace): nothing to analyse")
+    return job
+
+
+def _unsupported(content_type: str) -> HTTPException:
+    return HTTPException(
         415,
         f"unsupported Content-Type {content_type or '(none)'!r}: send application/json "
         "with a 'text' field, or multipart/form-data with a .txt 'file'",
