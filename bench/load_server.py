@@ -68,8 +68,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds (default 60)")
     parser.add_argument("--url", help="a running server on loopback (default: start one)")
     parser.add_argument("--model", help="model directory for the self-started server")
-    parser.add_argument("--fake", action="store_true",
-                        help="self-started server with a keyword fake instead of the model")
+    parser.add_argument(
+        "--fake",
+        action="store_true",
+        help="self-started server with a keyword fake instead of the model",
+    )
     parser.add_argument("--articles", type=Path, help="directory of *.txt articles to post")
     parser.add_argument("--max-articles", type=int, default=50)
     parser.add_argument("--threshold", type=float, default=None)
@@ -97,6 +100,7 @@ def load_articles(directory: Path | None, limit: int) -> list[str]:
 
 # -- the server under test, in a child process --------------------------------------------
 
+
 class _KeywordAnalyzer:
     """Stand-in for the model: marks a few loaded words (server mechanics only)."""
 
@@ -105,8 +109,10 @@ class _KeywordAnalyzer:
     def analyze(self, article, threshold=None):
         from proplens.article import Span
 
-        spans = [Span(m.start(), m.end(), "Loaded_Language", 0.8)
-                 for m in re.finditer(r"(?i)\b(disastrous|ruin|so-called)\b", article.text)]
+        spans = [
+            Span(m.start(), m.end(), "Loaded_Language", 0.8)
+            for m in re.finditer(r"(?i)\b(disastrous|ruin|so-called)\b", article.text)
+        ]
         return article.with_spans(spans)
 
 
@@ -144,6 +150,7 @@ def start_server(fake: bool, model: str | None) -> tuple[multiprocessing.Process
 
 # -- the load ------------------------------------------------------------------------------
 
+
 class Recorder:
     """Latencies of successful calls and a count of failed ones, shared by threads."""
 
@@ -161,8 +168,9 @@ class Recorder:
                 self.errors += 1
 
 
-def run_load(url: str, articles: list[str], clients: int, duration: float,
-             threshold: float | None) -> dict:
+def run_load(
+    url: str, articles: list[str], clients: int, duration: float, threshold: float | None
+) -> dict:
     stop = time.monotonic() + duration
     analyze, health = Recorder(), Recorder()
 
@@ -191,8 +199,11 @@ def run_load(url: str, articles: list[str], clients: int, duration: float,
     return {
         "clients": clients,
         "duration_s": round(elapsed, 1),
-        "analyze": {**_latency(analyze.samples), "errors": analyze.errors,
-                    "requests_per_s": round(len(analyze.samples) / elapsed, 2)},
+        "analyze": {
+            **_latency(analyze.samples),
+            "errors": analyze.errors,
+            "requests_per_s": round(len(analyze.samples) / elapsed, 2),
+        },
         "healthz": {**_latency(health.samples), "errors": health.errors},
     }
 
@@ -214,8 +225,12 @@ def _latency(samples: list[float]) -> dict:
     def pct(q: float) -> float:
         return round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
 
-    return {"requests": len(samples), "p50_ms": pct(0.50), "p95_ms": pct(0.95),
-            "max_ms": round(1000 * ordered[-1], 1)}
+    return {
+        "requests": len(samples),
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "max_ms": round(1000 * ordered[-1], 1),
+    }
 
 
 if __name__ == "__main__":

@@ -85,8 +85,9 @@ def test_every_span_is_highlighted_and_explained():
     for span in article.spans:
         assert article.span_text(span) in highlighted
     tips = [attrs["data-tip"] for attrs, _ in page.marks]
-    disastrous = next(t for (a, text), t in zip(page.marks, tips, strict=True)
-                      if text == "disastrous")
+    disastrous = next(
+        t for (a, text), t in zip(page.marks, tips, strict=True) if text == "disastrous"
+    )
     assert "Loaded language – confidence 0.91" in disastrous
     assert "Exaggeration, minimisation – confidence 0.40" in disastrous
     assert "emotional charge" in disastrous  # the definition

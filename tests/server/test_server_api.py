@@ -34,7 +34,7 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
     }
     for span in doc["spans"]:
         assert set(span) == SPAN_KEYS
-        assert article_text[span["start"]:span["end"]] == span["text"]
+        assert article_text[span["start"] : span["end"]] == span["text"]
 
 
 def test_analyze_threshold_and_title_are_honoured(client, article_text):
@@ -50,7 +50,7 @@ def test_analyze_threshold_and_title_are_honoured(client, article_text):
 def test_offsets_count_code_points_not_utf16_units(client):
     text = "Cheers 🎉🎉 to this disastrous idea.\r\nBye."
     span = client.post("/v1/analyze", json={"text": text}).json()["spans"][0]
-    assert text[span["start"]:span["end"]] == "disastrous" == span["text"]
+    assert text[span["start"] : span["end"]] == "disastrous" == span["text"]
 
 
 def test_upload_txt_file(client, article_text):

@@ -172,3 +172,36 @@ def test_markup_in_the_article_is_shown_as_text_and_never_runs(browser, site):
     assert "<script>" in page.inner_text("#summary")
     page.screenshot(path=str(ARTIFACTS / "page-markup.png"), full_page=True)
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_choosing_a_txt_file_uploads_and_shows_it(browser, site, article_text):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "article77.txt",
+                "mimeType": "text/plain",
+                "buffer": article_text.encode(),
+            }
+        ],
+    )
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+    assert page.input_value("#text") == article_text
+    assert sorted(shown(page).values()) == ["disastrous", "never again", "so-called experts"]
+    page.click("#overview button.sent >> nth=0")  # the sentence strip jumps to a fragment
+    assert page.evaluate("document.activeElement.matches('mark.frag')")
+
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "latin1.txt",
+                "mimeType": "text/plain",
+                "buffer": "café".encode("latin-1"),
+            }
+        ],
+    )
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile("not valid UTF-8"))

@@ -15,8 +15,9 @@ from proplens.server import create_app
 
 def test_healthz_answers_while_a_long_analysis_runs(gated, serve, article_text):
     with serve(create_app(analyzer=gated)) as url, ThreadPoolExecutor(1) as pool:
-        pending = pool.submit(httpx.post, f"{url}/v1/analyze", json={"text": article_text},
-                              timeout=30)
+        pending = pool.submit(
+            httpx.post, f"{url}/v1/analyze", json={"text": article_text}, timeout=30
+        )
         assert gated.entered.wait(timeout=10), "the analysis never started"
         health = httpx.get(f"{url}/healthz", timeout=10)
         page = httpx.get(f"{url}/", timeout=10)
@@ -56,8 +57,10 @@ def test_serve_binds_loopback_by_default(captured, capsys):
 
 
 def test_serve_options_reach_the_app(captured, tmp_path):
-    assert main(["serve", "--host", "0.0.0.0", "--port", "9001",
-                 "--store", str(tmp_path / "a.db")]) == 0
+    assert (
+        main(["serve", "--host", "0.0.0.0", "--port", "9001", "--store", str(tmp_path / "a.db")])
+        == 0
+    )
     assert captured["host"] == "0.0.0.0" and captured["port"] == 9001
     assert captured["app"].state.store.path == tmp_path / "a.db"
 
@@ -82,9 +85,11 @@ def test_serve_refuses_a_threshold_outside_0_1(captured, capsys):
 
 @pytest.mark.parametrize(
     ("argv", "needle"),
-    [(["--port", "70000"], "not a valid port"),
-     (["--store", "/no/such/dir/x.db"], "no such directory"),
-     (["--max-bytes", "0"], "must be positive")],
+    [
+        (["--port", "70000"], "not a valid port"),
+        (["--store", "/no/such/dir/x.db"], "no such directory"),
+        (["--max-bytes", "0"], "must be positive"),
+    ],
 )
 def test_serve_refuses_bad_options(captured, capsys, argv, needle):
     assert main(["serve", *argv]) == 2
@@ -103,6 +108,6 @@ def test_real_model_through_the_api(article_text):
     doc = client.post("/v1/analyze", json={"text": article_text, "threshold": 0.0}).json()
     assert doc["text"] == article_text
     for span in doc["spans"]:
-        assert article_text[span["start"]:span["end"]] == span["text"]
+        assert article_text[span["start"] : span["end"]] == span["text"]
         assert 0.0 <= span["score"] <= 1.0
     assert client.get("/healthz").json()["threshold"] == analyzer.threshold

@@ -17,9 +17,19 @@ from proplens.server.store import AnalysisStore
 def doc(n: int) -> dict:
     text = f"Article number {n}\n\nSome disastrous text {n}."
     return {
-        "schema_version": "1.0", "id": "article", "title": f"Article number {n}", "text": text,
-        "spans": [{"start": 21, "end": 31, "technique": "Loaded_Language", "score": 0.9,
-                   "text": "disastrous"}],
+        "schema_version": "1.0",
+        "id": "article",
+        "title": f"Article number {n}",
+        "text": text,
+        "spans": [
+            {
+                "start": 21,
+                "end": 31,
+                "technique": "Loaded_Language",
+                "score": 0.9,
+                "text": "disastrous",
+            }
+        ],
     }
 
 
@@ -45,8 +55,9 @@ def test_unknown_and_malformed_ids_are_404(client):
 
 
 def test_paging_lists_newest_first_without_gaps(client):
-    ids = [client.post("/v1/analyze", json={"text": f"Title {i}\nbody"}).json()["id"]
-           for i in range(7)]
+    ids = [
+        client.post("/v1/analyze", json={"text": f"Title {i}\nbody"}).json()["id"] for i in range(7)
+    ]
     seen, offset = [], 0
     while offset is not None:
         page = client.get(f"/v1/analyses?limit=3&offset={offset}").json()

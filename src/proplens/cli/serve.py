@@ -19,18 +19,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="start the web page and the JSON API",
         description="Start the proplens web page and JSON API (docs at /docs).",
     )
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default: 127.0.0.1, this machine only)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default: 127.0.0.1, this machine only)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    parser.add_argument("--store", metavar="PATH",
-                        help="keep analyses in this SQLite file so links to them can be shared")
+    parser.add_argument(
+        "--store",
+        metavar="PATH",
+        help="keep analyses in this SQLite file so links to them can be shared",
+    )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: the shipped one)")
-    parser.add_argument("--threshold", type=_unit_float, metavar="T",
-                        help="default confidence threshold in [0, 1] (default: the model's)")
-    parser.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N",
-                        help=f"largest request body accepted (default: {DEFAULT_MAX_BYTES:,})")
-    parser.add_argument("--workers", type=int, default=None, metavar="N",
-                        help="analyses run at the same time (default: CPU count, at most 4)")
+    parser.add_argument(
+        "--threshold",
+        type=_unit_float,
+        metavar="T",
+        help="default confidence threshold in [0, 1] (default: the model's)",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"largest request body accepted (default: {DEFAULT_MAX_BYTES:,})",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="analyses run at the same time (default: CPU count, at most 4)",
+    )
     parser.set_defaults(run=run)
 
 

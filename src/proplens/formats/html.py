@@ -56,7 +56,7 @@ def render_html(article: Article) -> str:
     counts = Counter(span.technique for span in article.spans)
     return "".join(
         [
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n",
+            '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
             f"<title>{title} \N{EM DASH} proplens</title>\n<style>{_CSS}</style>\n</head>\n",
             "<body>\n<main>\n",
@@ -64,7 +64,7 @@ def render_html(article: Article) -> str:
             f'<p class="meta">{_summary(article, counts)}</p>\n',
             _legend(counts),
             f'<article id="{escape(article.id)}">{_highlighted(article)}</article>\n',
-            '<footer><p>Hover over or tab to a highlighted fragment for its technique, '
+            "<footer><p>Hover over or tab to a highlighted fragment for its technique, "
             "confidence and definition. Made by proplens "
             f"{escape(__version__)}; a model's guess is not a verdict.</p></footer>\n",
             "</main>\n</body>\n</html>\n",
@@ -134,8 +134,7 @@ def _mark_style(covering: list[Span]) -> str:
             stripes.append(f"{_color(span.technique)} {i * step:.2f}em {(i + 1) * step:.2f}em")
         top = step * len(stripes)
         style += (
-            f";background-image:linear-gradient(to top,{','.join(stripes)},"
-            f"transparent {top:.2f}em)"
+            f";background-image:linear-gradient(to top,{','.join(stripes)},transparent {top:.2f}em)"
         )
     return escape(style)
 

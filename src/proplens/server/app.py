@@ -95,7 +95,10 @@ def create_app(
 
 
 def _add_api_routes(
-    app: FastAPI, analyzer: Any, store: AnalysisStore | None, pool: ThreadPoolExecutor,
+    app: FastAPI,
+    analyzer: Any,
+    store: AnalysisStore | None,
+    pool: ThreadPoolExecutor,
     max_bytes: int,
 ) -> None:
     @app.get("/healthz", response_model=HealthOut, tags=["meta"])
@@ -151,7 +154,9 @@ def _add_api_routes(
         }
 
     @app.get(
-        "/v1/analyses/{analysis_id}", response_model=AnalysisOut, responses=_ERRORS,
+        "/v1/analyses/{analysis_id}",
+        response_model=AnalysisOut,
+        responses=_ERRORS,
         tags=["store"],
     )
     async def get_analysis(analysis_id: str) -> dict:
@@ -198,8 +203,12 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> JSONResponse:
-        kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large",
-                415: "unsupported_media_type"}.get(err.status_code, "http_error")
+        kind = {
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            415: "unsupported_media_type",
+        }.get(err.status_code, "http_error")
         return _error(err.status_code, kind, str(err.detail), err.headers)
 
     @app.exception_handler(Exception)
@@ -221,8 +230,11 @@ _ANALYZE_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary",
-                                 "description": "A UTF-8 .txt article."},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A UTF-8 .txt article.",
+                        },
                         "title": {"type": "string"},
                         "threshold": {"type": "number", "minimum": 0, "maximum": 1},
                     },

@@ -13,7 +13,9 @@ class AnalyzeRequest(BaseModel):
     text: str = Field(description="The article text; offsets in the answer index into it.")
     title: str | None = Field(None, description="Defaults to the first non-empty line.")
     threshold: float | None = Field(
-        None, ge=0.0, le=1.0,
+        None,
+        ge=0.0,
+        le=1.0,
         description="Keep spans scoring at least this (model default if unset).",
     )
 

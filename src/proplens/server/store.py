@@ -74,8 +74,9 @@ class AnalysisStore:
     def _open(self) -> sqlite3.Connection:
         conn = None
         try:
-            conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(
+                self.path, timeout=_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
             conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -138,9 +139,11 @@ class AnalysisStore:
         """The stored document, or ``None`` for an unknown (or malformed) id."""
         if not ID_PATTERN.match(analysis_id):
             return None
-        row = self._connection().execute(
-            "SELECT doc FROM analyses WHERE id = ?", (analysis_id,)
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT doc FROM analyses WHERE id = ?", (analysis_id,))
+            .fetchone()
+        )
         return None if row is None else json.loads(row[0])
 
     def page(self, limit: int, offset: int) -> tuple[list[Summary], int]:
