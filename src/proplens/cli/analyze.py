@@ -1,16 +1,92 @@
-"""``proplens analyze``: not built yet (see the open issues)."""
+"""``proplens analyze``: find propaganda spans in articles and print them in a chosen format."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from proplens.errors import ProplensError
+from proplens.article import DEFAULT_MAX_BYTES, Article, iter_article_paths
+from proplens.cli._common import add_model_options, load_analyzer, output_stream
+from proplens.errors import InputError
+from proplens.formats import jsonio, semeval
+from proplens.formats.text import render_text
+
+FORMATS = ("text", "json", "jsonl", "html", "semeval")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("analyze", help="(not available yet)")
+    parser = subparsers.add_parser(
+        "analyze",
+        help="find and name propaganda techniques in articles",
+        description="Analyse articles (.txt files, folders of them, or - for stdin) and "
+        "print every fragment that uses a propaganda technique, with its technique and a "
+        "calibrated score.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or -")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse article files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
+    )
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise ProplensError("'proplens analyze' is not available yet in this version")
+    articles = read_articles(args.paths, args.max_bytes)  # bad input fails before the model loads
+    if args.format == "html" and len(articles) > 1:
+        raise InputError("--format html writes one page: give one article per command")
+    analyzer = load_analyzer(args)
+    results = [analyzer.analyze(article) for article in articles]
+    with output_stream(args.output) as out:
+        out.write(render(results, args.format, analyzer.card))
+    return 0
+
+
+def read_articles(paths: list[str], max_bytes: int) -> list[Article]:
+    """Every article named, read and checked before any analysis starts."""
+    if paths.count("-") > 1:
+        raise InputError("stdin (-) can be given only once")
+    articles = []
+    for raw in paths:
+        if raw == "-":
+            articles.append(Article.from_stdin(max_bytes=max_bytes))
+            continue
+        for path in iter_article_paths([raw]):
+            articles.append(Article.from_file(path, max_bytes=max_bytes))
+    seen: dict[str, int] = {}
+    for article in articles:
+        seen[article.id] = seen.get(article.id, 0) + 1
+    duplicated = sorted(k for k, n in seen.items() if n > 1)
+    if duplicated:
+        raise InputError(f"several articles have the id {duplicated[0]!r}; ids must be unique")
+    return articles
+
+
+def render(results: list[Article], fmt: str, card: dict) -> str:
+    model = {"name": card.get("name", "proplens"), "version": card.get("version", "")}
+    if fmt == "json":
+        if len(results) == 1:
+            return jsonio.dumps(results[0], model) + "\n"
+        return "[\n" + ",\n".join(jsonio.dumps(a, model) for a in results) + "\n]\n"
+    if fmt == "jsonl":
+        return "".join(jsonio.dumps(a, model, indent=None) + "\n" for a in results)
+    if fmt == "html":
+        from proplens.formats.html import render_html
+
+        return render_html(results[0])
+    if fmt == "semeval":
+        return semeval.format_labels(semeval.rows_from_articles(results), "tc")
+    return "\n\n".join(_titled(a, len(results)) for a in results)
+
+
+def _titled(article: Article, count: int) -> str:
+    body = render_text(article)
+    return f"== {article.id}: {article.title}\n{body}" if count > 1 else body
+
+
+__all__ = ["FORMATS", "read_articles", "render", "Path"]

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from proplens.article import Article, Span
-from proplens.errors import InputError
 
 VALIDATION_SEED = 2020
 VALIDATION_SIZE = 56
@@ -29,21 +28,12 @@ class Example:
 
 def load_examples(data_dir: str | Path) -> list[Example]:
     """Articles and TC labels from a PTC-layout folder (``articles/`` + label files)."""
-    # TEMPORARY loader until formats.semeval.load_corpus lands.
-    root = Path(data_dir)
-    paths = sorted((root / "articles").glob("*.txt")) or sorted(root.glob("*.txt"))
-    if not paths:
-        raise InputError(f"{data_dir}: no articles found")
-    examples = {}
-    for p in paths:
-        a = Article.from_file(p)
-        examples[a.id] = Example(a.id, a.text)
-    for lab in sorted((root / "labels-tc").glob("*.labels")):
-        for line in lab.read_text().splitlines():
-            if line.strip():
-                i, t, s, e = line.split("\t")
-                examples[i].spans.append((int(s), int(e), t))
-    return list(examples.values())
+    from proplens.formats.semeval import load_corpus
+
+    return [
+        Example(a.id, a.text, [(s.start, s.end, s.technique) for s in a.spans if s.technique])
+        for a in load_corpus(Path(data_dir), task="tc")
+    ]
 
 
 def validation_ids(

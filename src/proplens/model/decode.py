@@ -40,19 +40,35 @@ def decode(
     [(2, 10, 0.85)]
     """
     inside = 1.0 - probs[:, O]
-    runs = _runs(inside >= settings.threshold, probs[:, B] > probs[:, I])
+    begins = (probs[:, B] > probs[:, I]) | line_breaks(offsets, text)
+    runs = _runs(inside >= settings.threshold, begins)
     runs = _merge_close(runs, offsets, text, settings.merge_gap)
     spans = []
     for first, last in runs:
-        start, end = trim(text, int(offsets[first, 0]), int(offsets[last, 1]))
+        start, end = trim(text, *whole_words(text, int(offsets[first, 0]), int(offsets[last, 1])))
         if end - start >= settings.min_chars:
             confidence = float(np.round(inside[first : last + 1].mean(), 6))
             spans.append((start, end, confidence))
     return spans
 
 
+def line_breaks(offsets: np.ndarray, text: str) -> np.ndarray:
+    r"""Whether a line break lies between each token and the one before it.
+
+    >>> line_breaks(np.array([[0, 3], [4, 7], [8, 11]]), "one two\nsix").tolist()
+    [False, False, True]
+    """
+    codepoints = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    newlines = np.flatnonzero(codepoints == 10)  # str indices, as offsets are
+    if len(offsets) == 0 or len(newlines) == 0:
+        return np.zeros(len(offsets), dtype=bool)
+    previous_end = np.concatenate([[0], offsets[:-1, 1]])
+    # a newline n with previous_end <= n < start exists iff the counts below differ
+    return np.searchsorted(newlines, offsets[:, 0]) > np.searchsorted(newlines, previous_end)
+
+
 def _runs(inside: np.ndarray, begins: np.ndarray) -> list[tuple[int, int]]:
-    """Inclusive token ranges ``(first, last)``: a new run at each B or after an O."""
+    """Inclusive token ranges ``(first, last)``: a new run at each B (or line break) or after O."""
     runs: list[tuple[int, int]] = []
     first = None
     for i, is_inside in enumerate(inside):
@@ -82,6 +98,21 @@ def _merge_close(
                 continue
         merged.append(run)
     return merged
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` so that it neither starts nor ends inside a word.
+
+    A run can begin on a word piece such as ``##mining``; the gold never cuts words.
+
+    >>> whole_words("undermining it", 5, 14)
+    (0, 14)
+    """
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +36,7 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     from transformers import AutoModel
 
     encoder = AutoModel.from_pretrained(
-        encoder_dir, local_files_only=True, add_pooling_layer=False, torch_dtype=torch.float32
+        encoder_dir, local_files_only=True, add_pooling_layer=False, dtype=torch.float32
     ).eval()
 
     class Wrapped(torch.nn.Module):
@@ -78,8 +79,15 @@ def write_manifest(model_dir: Path) -> dict:
     return manifest
 
 
-def export(checkpoint: Path, out: Path) -> dict:
-    """Write the shipped model folder from a ``proplens train`` checkpoint."""
+def export(
+    checkpoint: Path, out: Path, data_dir: Path | None = None, stride: int | None = None
+) -> dict:
+    """Write the shipped model folder from a ``proplens train`` checkpoint.
+
+    With ``data_dir``, decoding and calibration are chosen again on the
+    validation split with the int8 encoder itself, and the card reports the
+    metrics of exactly what ships.
+    """
     checkpoint, out = Path(checkpoint), Path(out)
     for needed in ("encoder", "heads.npz", "tokenizer.json", "card.json"):
         if not (checkpoint / needed).exists():
@@ -90,11 +98,53 @@ def export(checkpoint: Path, out: Path) -> dict:
     quantize(fp32, out / ENCODER_FILE)
     fp32.unlink()
     for name in ("heads.npz", "tokenizer.json"):
-        shutil.copy(checkpoint / name, out / name)
+        shutil.copyfile(checkpoint / name, out / name)
     card = json.loads((checkpoint / "card.json").read_text())
-    card["runtime"] = {"encoder": ENCODER_FILE, "quantization": "int8 dynamic, per-channel"}
+    card["version"] = time.strftime("%Y.%m.%d", time.gmtime())
+    card["runtime"] = {
+        "encoder": ENCODER_FILE,
+        "quantization": "int8 dynamic, per-channel",
+        "stride": stride or card["config"]["stride"],
+    }
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
-    return write_manifest(out)
+    manifest = write_manifest(out)
+    if data_dir is not None:
+        retune(out, Path(data_dir))
+        manifest = write_manifest(out)
+    return manifest
+
+
+def retune(model_dir: Path, data_dir: Path) -> dict:
+    """Choose decoding and calibration on validation with the exported runtime; update the card."""
+    from proplens.model import validation
+    from proplens.model.corpus import load_examples, validation_ids
+    from proplens.model.runtime import Model
+
+    model = Model.load(model_dir)
+    examples = load_examples(data_dir)
+    expected = set(model.card["training_data"]["validation_articles"])
+    if validation_ids([e.id for e in examples]) != expected:
+        raise InputError(
+            f"{data_dir}: not the data this model was trained on (validation ids differ)"
+        )
+    val = [e for e in examples if e.id in expected]
+    states = [model.states(e.text) for e in val]
+    found = validation.measure(val, states, model.heads, full_grid=True)
+    cal, table, summary = validation.calibrate(model.heads, val, states, found["decoding"])
+    card = model.card
+    card["decoding"] = found["decoding"]
+    card["calibration"] = cal.to_dict()
+    card["validation"] = {
+        "measured_with": "the exported int8 ONNX encoder (proplens export --data)",
+        "si": {k: round(found[k], 4) for k in ("si_precision", "si_recall", "si_f1")},
+        "tc_micro_f1": round(found["tc_micro_f1"], 4),
+        "tc_per_technique": found["tc_per_technique"],
+        "reliability": table,
+        "calibration_summary": summary,
+        "during_training": card.get("validation", {}).get("si"),
+    }
+    (model_dir / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    return card
 
 
 def max_difference(checkpoint: Path, model_dir: Path, texts: list[str]) -> float:

@@ -65,6 +65,6 @@ def load_encoder(path: str, max_layers: int | None = None) -> tuple[nn.Module, i
         config=config,
         local_files_only=True,
         add_pooling_layer=False,
-        torch_dtype=torch.float32,
+        dtype=torch.float32,
     )
     return encoder, config.hidden_size

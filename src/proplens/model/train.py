@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from proplens.model import calibration, predict
+from proplens.model import calibration, predict, validation
 from proplens.model.config import TrainConfig
 from proplens.model.corpus import Example, load_examples, validation_ids
 from proplens.model.decode import B, Decoding, I, O
@@ -37,12 +37,8 @@ from proplens.model.features import N_EXTRAS, ArticleText, span_extras, token_ra
 from proplens.model.heads import heads_from_torch
 from proplens.model.network import Detector, load_encoder, pool_spans
 from proplens.model.windowing import Tokens, WordPieces
+from proplens.scoring import merge_spans
 from proplens.techniques import NAMES
-
-THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
-MERGE_GAPS = (0, 1, 2, 3, 4)
-QUICK_GRID = ((0.15, 0), (0.25, 0), (0.25, 3), (0.35, 0), (0.35, 3), (0.45, 0), (0.45, 3))
-"""Decoding settings tried after each epoch; the full grid runs once on the chosen model."""
 
 
 @dataclass
@@ -67,7 +63,7 @@ def encoder_path(name: str) -> Path:
 def prepare(example: Example, pieces: WordPieces, weight: float = 1.0) -> Prepared:
     tokens = pieces.tokenize(example.text)
     tags = np.full(len(tokens), O, dtype=np.int64)
-    for start, end in _merged((s, e) for s, e, _ in example.spans):
+    for start, end in merge_spans((s, e) for s, e, _ in example.spans):
         first, stop = token_range(tokens.offsets, start, end)
         tags[first:stop] = I
         tags[first] = B
@@ -78,16 +74,6 @@ def prepare(example: Example, pieces: WordPieces, weight: float = 1.0) -> Prepar
             first, stop = token_range(tokens.offsets, start, end)
             spans.append((first, stop, NAMES.index(technique), span_extras(text, start, end)))
     return Prepared(tokens, tags, spans, weight)
-
-
-def _merged(spans) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for start, end in sorted(spans):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(s, e) for s, e in out]
 
 
 def epoch_windows(
@@ -208,7 +194,7 @@ def validate(
     device: torch.device,
     full_grid: bool = False,
 ) -> dict:
-    """SI F1 (best decoding on validation) and TC micro-F1 on gold spans, per technique too."""
+    """Validation metrics of the torch model, through the runtime's numpy path."""
     model.eval()
     heads = heads_from_torch(model)
     encode = torch_encoder(model, device, config.bf16)
@@ -217,101 +203,7 @@ def validate(
         for ex in examples
     ]
     model.train()
-    gold_si = {ex.id: [(s, e) for s, e, _ in ex.spans] for ex in examples}
-    grid = [(t, g) for t in THRESHOLDS for g in MERGE_GAPS] if full_grid else QUICK_GRID
-    best = None
-    for threshold, gap in grid:
-        decoding = Decoding(threshold, gap)
-        pred = {
-            ex.id: [
-                (s, e) for s, e, _ in predict.decode(st.bio, st.tokens.offsets, ex.text, decoding)
-            ]
-            if len(st.tokens)
-            else []
-            for ex, st in zip(examples, states, strict=True)
-        }
-        p, r, f = si_prf(gold_si, pred)
-        if best is None or f > best["si_f1"]:
-            best = {
-                "si_precision": p,
-                "si_recall": r,
-                "si_f1": f,
-                "decoding": {"threshold": threshold, "merge_gap": gap, "min_chars": 2},
-            }
-    gold_tc, pred_tc = [], []
-    for ex, st in zip(examples, states, strict=True):
-        spans = [(s, e) for s, e, _ in ex.spans]
-        probs = predict.technique_probs(st, heads, spans)
-        chosen = predict.assign_template(probs, spans) if spans else []
-        gold_tc += [(ex.id, s, e, t) for s, e, t in ex.spans]
-        pred_tc += [(ex.id, s, e, NAMES[c]) for (s, e), c in zip(spans, chosen, strict=True)]
-    best["tc_micro_f1"], best["tc_per_technique"] = tc_f1(gold_tc, pred_tc)
-    best["_states"] = states
-    return best
-
-
-def si_prf(gold: dict[str, list], pred: dict[str, list]) -> tuple[float, float, float]:
-    """SemEval-2020 SI precision, recall, F1 (spans merged per article)."""
-    p_sum = r_sum = 0.0
-    n_pred = n_gold = 0
-    for article in set(gold) | set(pred):
-        g, p = _merged(gold.get(article, [])), _merged(pred.get(article, []))
-        n_pred += len(p)
-        n_gold += len(g)
-        for ps, pe in p:
-            for gs, ge in g:
-                overlap = min(pe, ge) - max(ps, gs)
-                if overlap > 0:
-                    p_sum += overlap / (pe - ps)
-                    r_sum += overlap / (ge - gs)
-    precision = p_sum / n_pred if n_pred else 0.0
-    recall = r_sum / n_gold if n_gold else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
-def tc_f1(gold: list[tuple], pred: list[tuple]) -> tuple[float, dict]:
-    """Micro-F1 with rows matched as multisets, and per-technique F1."""
-    g, p = Counter(gold), Counter(pred)
-    hit = sum((g & p).values())
-    micro = 2 * hit / (sum(g.values()) + sum(p.values())) if g or p else 0.0
-    per = {}
-    for name in NAMES:
-        gn = Counter({k: v for k, v in g.items() if k[3] == name})
-        pn = Counter({k: v for k, v in p.items() if k[3] == name})
-        h = sum((gn & pn).values())
-        total = sum(gn.values()) + sum(pn.values())
-        per[name] = {"f1": round(2 * h / total, 4) if total else 0.0, "gold": sum(gn.values())}
-    return micro, per
-
-
-def calibrate(
-    model_heads, examples: list[Example], states, decoding: dict
-) -> tuple[calibration.Calibration, list, dict]:
-    """Fit the calibration on validation; report a 2-fold cross-fitted reliability table."""
-    settings = Decoding(**decoding)
-    rows = []  # (fold, p_span, p_tech, right)
-    for index, (ex, st) in enumerate(zip(examples, states, strict=True)):
-        for cand in predict.candidates(st, model_heads, settings):
-            best = int(cand.technique_probs.argmax())
-            right = calibration.is_right(cand.start, cand.end, NAMES[best], ex.spans)
-            rows.append((index % 2, cand.span_confidence, float(cand.technique_probs[best]), right))
-    if len(rows) < 10:
-        return calibration.Calibration(), [], {}
-    arr = np.array(rows, dtype=np.float64)
-    scores = np.zeros(len(arr))
-    for fold in (0, 1):
-        train_rows, test_rows = arr[arr[:, 0] != fold], arr[arr[:, 0] == fold]
-        fitted = calibration.fit(train_rows[:, 1], train_rows[:, 2], train_rows[:, 3])
-        scores[arr[:, 0] == fold] = fitted.score(test_rows[:, 1], test_rows[:, 2])
-    final = calibration.fit(arr[:, 1], arr[:, 2], arr[:, 3])
-    table = calibration.reliability_table(scores, arr[:, 3])
-    summary = {
-        "spans": len(arr),
-        "right": round(float(arr[:, 3].mean()), 4),
-        "brier_cross_fitted": round(float(np.mean((scores - arr[:, 3]) ** 2)), 4),
-    }
-    return final, table, summary
+    return validation.measure(examples, states, heads, full_grid)
 
 
 # -- the training run -----------------------------------------------------------
@@ -469,7 +361,9 @@ def train(config: TrainConfig, data_dir: str | Path, output_dir: str | Path, log
     rounds = [{"round": "gold", "si_f1": best["si_f1"], "tc_micro_f1": best["tc_micro_f1"]}]
     if config.pseudo_dir:
         final = validate(model, val_ex, pieces, config, device)
-        cal, _, _ = calibrate(heads_from_torch(model), val_ex, final["_states"], final["decoding"])
+        cal, _, _ = validation.calibrate(
+            heads_from_torch(model), val_ex, final["_states"], final["decoding"]
+        )
         pseudo = pseudo_label(model, pieces, config, device, final["decoding"], cal)
         log.info(
             f"self-training: {sum(len(p.spans) for p in pseudo)} pseudo spans "
@@ -485,7 +379,9 @@ def train(config: TrainConfig, data_dir: str | Path, output_dir: str | Path, log
             model, best = model2, best2
     final = validate(model, val_ex, pieces, config, device, full_grid=True)
     heads = heads_from_torch(model)
-    cal, table, summary = calibrate(heads, val_ex, final.pop("_states"), final["decoding"])
+    cal, table, summary = validation.calibrate(
+        heads, val_ex, final.pop("_states"), final["decoding"]
+    )
     card = {
         "name": "proplens-minilm",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
