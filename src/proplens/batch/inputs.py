@@ -212,8 +212,9 @@ def _item_or_bad(location: Location, fields: dict, extraction: dict | None = Non
     raw_id = fields.get("id")
     id_ = _as_id(raw_id)
     if id_ is None:
-        reason = "missing 'id' field" if raw_id in (None, "") else "'id' must be a string or integer"
-        return BadRecord(location, None, reason)
+        if raw_id in (None, ""):
+            return BadRecord(location, None, "missing 'id' field")
+        return BadRecord(location, None, "'id' must be a string or integer")
     text = fields.get("text")
     if text is None:
         return BadRecord(location, id_, "missing 'text' field")

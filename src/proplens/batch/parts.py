@@ -75,8 +75,11 @@ class PartStore:
     def _check_signature(self) -> None:
         found = _read_json(self.dir / _SIGNATURE)
         if found != self.signature:
-            changed = sorted(k for k in self.signature.keys() | found.keys()
-                             if found.get(k) != self.signature.get(k))
+            changed = sorted(
+                k
+                for k in self.signature.keys() | found.keys()
+                if found.get(k) != self.signature.get(k)
+            )
             raise InputError(
                 f"{self.dir} holds an interrupted run of a different command (it differs in: "
                 f"{', '.join(changed)}); rerun that command to finish it, or delete {self.dir} "

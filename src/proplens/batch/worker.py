@@ -66,8 +66,12 @@ def analyze_chunk(spec: WorkerSpec, items: list[Item]) -> list[Result]:
 
 def _analyze_item(analyzer, item: Item) -> Result:
     article = Article(
-        id=item.id, text=item.text, title=item.title,
-        source=item.source, url=item.url, date=item.date,
+        id=item.id,
+        text=item.text,
+        title=item.title,
+        source=item.source,
+        url=item.url,
+        date=item.date,
     )
     try:
         analysed = analyzer.analyze(article)

@@ -28,23 +28,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
     )
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="files or directories")
-    parser.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="output table: a .parquet or .jsonl path")
-    parser.add_argument("--workers", type=int, default=1, metavar="N",
-                        help="worker processes (default 1: analyse in this process)")
-    parser.add_argument("--engine", choices=ENGINES, default="local",
-                        help="local processes (default) or a Dask cluster")
-    parser.add_argument("--scheduler", metavar="ADDRESS",
-                        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: "
-                        "start a local cluster of --workers processes)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help="output table: a .parquet or .jsonl path",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1: analyse in this process)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="local",
+        help="local processes (default) or a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: "
+        "start a local cluster of --workers processes)",
+    )
     parser.add_argument("--model", metavar="DIR", help="model directory (default: shipped model)")
-    parser.add_argument("--threshold", type=float, metavar="T",
-                        help="score threshold in [0, 1] (default: the model's)")
-    parser.add_argument("--errors", metavar="FILE",
-                        help="errors file (default: OUT.errors.jsonl)")
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="score threshold in [0, 1] (default: the model's)",
+    )
+    parser.add_argument("--errors", metavar="FILE", help="errors file (default: OUT.errors.jsonl)")
     parser.add_argument("--analyzer-factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
-    parser.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS
+    )
     parser.set_defaults(run=run)
 
 
