@@ -1,8 +1,9 @@
 """The local engine: N worker processes on this machine, or the calling process for N=1.
 
-Workers start with the ``forkserver`` method (``spawn`` where it does not
-exist), so they never inherit the parent's threads or locks, and each loads
-the model once in the pool initializer.
+Workers are started with the ``spawn`` method: fresh interpreters that never
+inherit the parent's threads or locks, and that see the environment of the
+moment (a ``forkserver`` would keep the one of its first use). Each loads the
+model once, in the pool initializer.
 """
 
 from __future__ import annotations
@@ -23,10 +24,7 @@ class LocalEngine:
 
     def __enter__(self) -> LocalEngine:
         if self.workers > 1:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context(
-                "forkserver" if "forkserver" in methods else "spawn"
-            )
+            context = multiprocessing.get_context("spawn")
             self._pool = context.Pool(
                 self.workers, initializer=init_pool_process, initargs=(self.spec,)
             )
