@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -104,3 +105,30 @@ def _ids(manifest: Path) -> list[str]:
     import json
 
     return json.loads(manifest.read_text())["ids"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_a_terminal_stops_a_dask_run_cleanly(inputs: list[Path], tmp_path: Path):
+    """A terminal sends SIGINT to the whole process group: no worker may print a traceback."""
+    out = tmp_path / "out.parquet"
+    args = batch_args(inputs, out) + ["--engine", "dask"]
+    env = subprocess_env(PROPLENS_FAKE_DELAY="0.05")
+    child = subprocess.Popen(
+        args, env=env, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        wait_for(lambda: len(manifests(out)) >= 2, child)
+        workers = psutil.Process(child.pid).children(recursive=True)
+        os.killpg(child.pid, signal.SIGINT)
+        _, stderr = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130
+    assert "Traceback" not in stderr and "rerun the same command to resume" in stderr
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive
+    resume(inputs, out, tmp_path / "calls.txt")
+    reference = tmp_path / "reference.parquet"
+    run(inputs, reference, chunk_size=CHUNK)
+    assert out.read_bytes() == reference.read_bytes()

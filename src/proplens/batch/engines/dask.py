@@ -10,6 +10,9 @@ through the module-level cache in :mod:`proplens.batch.worker`.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 
 from proplens.batch.engines import Handle
 from proplens.batch.records import Item
@@ -38,13 +41,14 @@ class DaskEngine:
                 ) from None
             self.window = 2 * max(self.workers, len(self._client.scheduler_info()["workers"]))
         else:
-            self._cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with _workers_ignore_ctrl_c():
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             self._client = Client(self._cluster)
         return self
 
@@ -56,3 +60,20 @@ class DaskEngine:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+@contextmanager
+def _workers_ignore_ctrl_c():
+    """Start worker processes with SIGINT ignored (inherited), so Ctrl-C reaches only us.
+
+    On a terminal Ctrl-C goes to every process of the group; Dask workers would
+    print tracebacks. This process then stops the cluster itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
