@@ -31,3 +31,19 @@ def test_dask_and_local_engines_write_identical_outputs(tmp_path: Path, monkeypa
     # 14 chunks over 2 worker processes: each loaded the model at most once.
     pids = loads.read_text().split()
     assert 1 <= len(pids) <= 2 and len(pids) == len(set(pids))
+
+
+@pytest.mark.slow
+def test_dask_engine_runs_on_a_cluster_given_by_address(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    src = write_jsonl(tmp_path / "in.jsonl", make_articles(12))
+    run([src], tmp_path / "local.jsonl", chunk_size=5)
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        stats = run(
+            [src], tmp_path / "dask.jsonl", engine="dask", scheduler=cluster.scheduler_address,
+            chunk_size=5,
+        )  # fmt: skip
+        assert len(cluster.scheduler.workers) == 1  # the run used it and left it running
+    assert stats.rows == 12
+    assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
