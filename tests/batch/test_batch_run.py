@@ -193,3 +193,13 @@ def test_cli_run_prints_a_summary(corpus: Path, tmp_path: Path, capsys) -> None:
     assert "proplens batch: 30 records to read" in err
     assert f"done: 30 articles written to {out}, 0 errors" in err
     assert len(read_jsonl(out)) == 30
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(corpus: Path, tmp_path: Path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    out = blocker / "out.parquet"  # a path under a regular file cannot be created
+    assert main(["batch", str(corpus), "-o", str(out), "--analyzer-factory", FAKE]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("proplens: error: ") and "Not a directory" in err
+    assert "Traceback" not in err

@@ -65,6 +65,7 @@ class PartStore:
     def finish(self, n_parts: int, errors_path: Path) -> None:
         """Merge parts ``0..n_parts-1`` into the output and the errors file; remove the parts."""
         merge_files([self._path(i, self.fmt) for i in range(n_parts)], self.output, self.fmt)
+        errors_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(errors_path) as tmp:
             concat_files([self._path(i, "errors.jsonl") for i in range(n_parts)], tmp)
         shutil.rmtree(self.dir)

@@ -12,6 +12,7 @@ from proplens.batch.engines import ENGINES
 from proplens.batch.factory import DEFAULT_FACTORY
 from proplens.batch.parts import parts_dir
 from proplens.batch.runner import DEFAULT_CHUNK_SIZE, BatchConfig, run_batch
+from proplens.errors import ProplensError
 
 DESCRIPTION = """\
 Analyse many articles and write one row per article (technique counts, propaganda
@@ -85,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _sigterm_as_interrupt():
             stats = run_batch(config)
+    except OSError as err:  # disk full, permission denied, ...: one line, no traceback
+        raise ProplensError(f"{err.filename or 'batch'}: {err.strerror or err}") from None
     except KeyboardInterrupt:
         print(
             f"proplens batch: stopped; finished chunks are kept in {parts_dir(config.output)}; "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from proplens.errors import InputError
+from proplens.errors import InputError, ProplensError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.top < 0 or args.phrases < 1:
         raise InputError("--top must be 0 or more and --phrases 1 or more")
-    result = build_report(Path(args.table), Path(args.html), top=args.top, phrases=args.phrases)
+    try:
+        result = build_report(Path(args.table), Path(args.html), top=args.top, phrases=args.phrases)
+    except OSError as err:  # disk full, permission denied, ...: one line, no traceback
+        raise ProplensError(f"{err.filename or 'report'}: {err.strerror or err}") from None
     print(
         f"proplens report: {result.html} ({result.articles} articles); "
         f"{result.pages} article pages in {result.pages_dir} "

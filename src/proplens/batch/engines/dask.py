@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from proplens.batch.engines import Handle
 from proplens.batch.records import Item
 from proplens.batch.worker import WorkerSpec, analyze_chunk
-from proplens.errors import InputError
+from proplens.errors import InputError, ProplensError
 
 
 class DaskEngine:
@@ -53,13 +53,29 @@ class DaskEngine:
         return self
 
     def submit(self, items: list[Item]) -> Handle:
-        return self._client.submit(analyze_chunk, self.spec, items, pure=False)
+        return _DaskHandle(self._client.submit(analyze_chunk, self.spec, items, pure=False))
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+class _DaskHandle:
+    def __init__(self, future) -> None:
+        self._future = future
+
+    def result(self):
+        from distributed import KilledWorker
+
+        try:
+            return self._future.result()
+        except KilledWorker as err:
+            raise ProplensError(
+                f"Dask workers kept dying on a chunk ({err}); finished chunks are kept: "
+                "rerun the same command to resume"
+            ) from None
 
 
 @contextmanager
