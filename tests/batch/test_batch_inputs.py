@@ -163,3 +163,16 @@ def test_unusable_inputs_stop_before_any_work(tmp_path: Path, name: str, message
 def test_directory_without_articles_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no .txt, .html or .htm files"):
         resolve_inputs([tmp_path])
+
+
+NEWS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "news-unlabeled"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not NEWS.is_dir(), reason=f"unlabeled news corpus not found at {NEWS}")
+def test_the_unlabeled_news_corpus_reads_without_errors() -> None:
+    found = records(NEWS)
+    assert len(found) == len(list(NEWS.glob("*.txt")))
+    assert all(isinstance(r, Item) for r in found)
+    assert len({r.id for r in found}) == len(found)
+    assert all(r.id.isdigit() for r in found)  # article<ID>.txt names
