@@ -43,10 +43,11 @@ class _Counts:
         return self.articles / elapsed if elapsed > 0 else 0.0
 
     def eta(self) -> float | None:
-        rate = self.rate()
-        if not rate or not self.records - self.resumed:
+        """Seconds left, at this run's pace per record so far (None before any record)."""
+        done_here = self.records - self.resumed
+        if not done_here:
             return None
-        per_record = self.articles / (self.records - self.resumed) / rate
+        per_record = (time.monotonic() - self.started) / done_here
         return max(0, self.total - self.records) * per_record
 
 
