@@ -30,3 +30,19 @@ def test_terminal_gets_a_bar_and_a_pipe_gets_lines() -> None:
 
     assert isinstance(make_progress(Terminal()), BarProgress)
     assert isinstance(make_progress(io.StringIO()), LogProgress)
+
+
+def test_bar_shows_resumed_and_done_records() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    bar = BarProgress(stream)
+    bar.start(10)
+    bar.resumed(4)
+    bar.advance(6, 5, 1)
+    bar.close()
+    shown = stream.getvalue()
+    assert "resuming: 4 records already done" in shown
+    assert "10/10" in shown and "errors: 1" in shown
