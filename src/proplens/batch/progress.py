@@ -128,7 +128,9 @@ class BarProgress:
     def resumed(self, n_records: int) -> None:
         self.counts.records += n_records
         self.counts.resumed += n_records
-        self._bar.console.print(f"resuming: {n_records} records already done in an earlier run")
+        self._bar.console.print(
+            f"resuming: {n_records} records already done in an earlier run", highlight=False
+        )
         # A fresh task, so that the resumed records do not count in the speed and ETA.
         self._bar.remove_task(self._task)
         self._task = self._bar.add_task(
