@@ -61,7 +61,8 @@ def measure(files: list[Path], out: Path, engine: str, workers: int, args) -> di
     result = run_watched(command, parts=out.with_name(out.name + ".parts"))
     times = result["part_times"]
     after_first = len(files) - min(args.chunk_size, len(files))
-    steady = after_first / (times[-1] - times[0]) if len(times) > 1 else None
+    span = times[-1] - times[0] if times else 0.0
+    steady = after_first / span if span > 0 else None  # None: too few chunks to tell
     return {
         "engine": engine,
         "workers": workers,
