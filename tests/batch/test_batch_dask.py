@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_articles, run, write_jsonl, write_txt_dir
+from batch_helpers import make_articles, run, write_jsonl, write_txt_dir
 
 pytest.importorskip("distributed", reason="the Dask engine needs dask[distributed]")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import psutil
 import pytest
-from conftest import FAKE, cli, make_articles, run, subprocess_env, write_jsonl
+from batch_helpers import FAKE, cli, make_articles, run, subprocess_env, write_jsonl
 
 from proplens.batch.engines.local import LocalEngine
 from proplens.batch.parts import parts_dir
@@ -24,10 +25,27 @@ def test_leaving_on_an_error_stops_busy_workers(monkeypatch) -> None:
     with pytest.raises(KeyboardInterrupt), engine:
         engine.submit([item])
         engine.submit([item])
-        workers = [p for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+        workers = _spawned_workers(2)
         raise KeyboardInterrupt
-    assert len(workers) == 2
     assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+
+
+def _spawned_workers(n: int, timeout: float = 30) -> list[psutil.Process]:
+    """This process's ``n`` spawned workers, once each has started its interpreter."""
+    deadline = time.monotonic() + timeout
+    while True:
+        workers = [p for p in psutil.Process().children() if "spawn_main" in _cmdline(p)]
+        if len(workers) == n or time.monotonic() > deadline:
+            assert len(workers) == n
+            return workers
+        time.sleep(0.02)
+
+
+def _cmdline(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
 
 
 def test_a_worker_killed_midway_stops_the_run_with_a_message(tmp_path: Path) -> None:
@@ -40,7 +58,10 @@ def test_a_worker_killed_midway_stops_the_run_with_a_message(tmp_path: Path) -> 
     try:
         while len(list(parts_dir(out).glob("part-*.json"))) < 2:
             assert child.poll() is None, "the run ended before a worker could be killed"
-        os.kill(psutil.Process(child.pid).children()[-1].pid, signal.SIGKILL)
+            time.sleep(0.02)
+        children = psutil.Process(child.pid).children()
+        worker = next(p for p in children if "spawn_main" in _cmdline(p))
+        os.kill(worker.pid, signal.SIGKILL)
         _, stderr = child.communicate(timeout=60)
     finally:
         if child.poll() is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_articles, write_jsonl, write_txt_dir
+from batch_helpers import make_articles, write_jsonl, write_txt_dir
 
 from proplens.batch.inputs import count_records, read_records, resolve_inputs
 from proplens.batch.records import BadRecord, Item

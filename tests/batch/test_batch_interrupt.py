@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from conftest import FAKE, cli, make_articles, run, subprocess_env, write_jsonl, write_txt_dir
+from batch_helpers import FAKE, cli, make_articles, run, subprocess_env, write_jsonl, write_txt_dir
 
 from proplens.batch.parts import parts_dir
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import make_articles, read_jsonl, run, write_jsonl
+from batch_helpers import make_articles, read_jsonl, run, write_jsonl
 
 import proplens
 from proplens.batch.rows import TECHNIQUE_COLUMNS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import FAKE, make_articles, read_jsonl, run, write_jsonl, write_txt_dir
+from batch_helpers import FAKE, make_articles, read_jsonl, run, write_jsonl, write_txt_dir
 
 from proplens.batch.parts import parts_dir
 from proplens.batch.rows import COLUMNS, TECHNIQUE_COLUMNS

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import make_articles, run, write_jsonl
+from batch_helpers import make_articles, run, write_jsonl
 
 from proplens.cli import main
 from proplens.report.build import build_report
