@@ -2,7 +2,7 @@
 
 An :class:`Analyzer` loads the model once (the shipped one by default) and is
 then reused for any number of articles; ``analyze`` is safe to call from
-several threads at once.
+several threads at once (onnxruntime sessions are thread-safe).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from proplens.article import Article, Span
-from proplens.errors import ModelError
+from proplens.errors import InputError
 
 
 class Analyzer:
@@ -19,11 +19,13 @@ class Analyzer:
 
     def __init__(self, model, threshold: float | None = None) -> None:
         self.model = model
-        self.threshold = model.default_threshold if threshold is None else threshold
+        self.threshold = model.default_threshold if threshold is None else _check(threshold)
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, threshold: float | None = None) -> Analyzer:
-        raise ModelError("no trained model is shipped with this version of proplens yet")
+        from proplens.model.runtime import Model
+
+        return cls(Model.load(model_dir), threshold)
 
     @property
     def card(self) -> dict:
@@ -31,13 +33,46 @@ class Analyzer:
         return self.model.card
 
     def analyze(self, article: Article | str, threshold: float | None = None) -> Article:
-        """A copy of ``article`` whose spans are the detected fragments with score >= threshold."""
-        raise NotImplementedError
+        """A copy of ``article`` whose spans are the fragments found with score >= threshold.
+
+        Each span carries its technique and a calibrated score: on the validation
+        split, spans scored about 0.4 were right (same technique, overlapping the
+        gold) about 40% of the time.
+        """
+        article = _as_article(article)
+        cut = self.threshold if threshold is None else _check(threshold)
+        spans = [
+            Span(start, end, technique, score)
+            for start, end, technique, score in self.model.detect(article.text)
+            if score >= cut
+        ]
+        return article.with_spans(spans)
 
     def analyze_many(self, articles: Iterable[Article | str]) -> Iterator[Article]:
         for article in articles:
             yield self.analyze(article)
 
     def classify(self, article: Article, spans: list[Span]) -> list[Span]:
-        """Name the technique of each given span (the TC setting), keeping its offsets."""
-        raise NotImplementedError
+        """Name the technique of each given span (the TC setting), keeping its offsets.
+
+        The score is the technique's probability. A span given k times gets its k
+        most likely distinct techniques, as the corpus lists multi-label spans.
+        """
+        for span in spans:
+            if span.end > len(article.text):
+                raise InputError(
+                    f"span [{span.start}, {span.end}) lies beyond the end of article "
+                    f"{article.id!r} ({len(article.text)} characters)"
+                )
+        named = self.model.classify(article.text, [(s.start, s.end) for s in spans])
+        return [Span(s.start, s.end, t, p) for s, (t, p) in zip(spans, named, strict=True)]
+
+
+def _as_article(article: Article | str) -> Article:
+    return Article.from_text(article) if isinstance(article, str) else article
+
+
+def _check(threshold: float) -> float:
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"threshold must be between 0 and 1, got {threshold}")
+    return float(threshold)

@@ -1,0 +1,131 @@
+"""From encoder states to spans: shared by the runtime (onnxruntime) and by validation (torch).
+
+``encode`` is any function mapping ``(input_ids, attention_mask)`` windows to
+hidden states ``(windows, width, hidden)``; everything after it is numpy, so
+the numbers measured during training are the numbers the shipped model gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from proplens.model.calibration import Calibration
+from proplens.model.decode import Decoding, decode
+from proplens.model.features import ArticleText, pool, span_extras, token_range
+from proplens.model.heads import Heads
+from proplens.model.windowing import Tokens, WordPieces, make_batch, merge_windows, window_starts
+
+Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass
+class ArticleStates:
+    """An article's tokens, their merged encoder states and BIO probabilities."""
+
+    text: str
+    tokens: Tokens
+    states: np.ndarray  # (n_tokens, hidden)
+    bio: np.ndarray  # (n_tokens, 3)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    span_confidence: float
+    technique_probs: np.ndarray
+
+
+def encode_article(
+    encode: Encode,
+    pieces: WordPieces,
+    heads: Heads,
+    text: str,
+    window: int,
+    stride: int,
+    max_windows: int = 16,
+) -> ArticleStates:
+    """Tokenize once, run the encoder over overlapping windows, merge back per token."""
+    tokens = pieces.tokenize(text)
+    hidden = heads.w["si_w"].shape[1]
+    if len(tokens) == 0:
+        return ArticleStates(text, tokens, np.zeros((0, hidden), np.float32), np.zeros((0, 3)))
+    size = window - 2
+    starts = window_starts(len(tokens), size, stride)
+    states = np.zeros((len(tokens), hidden), dtype=np.float32)
+    seen = np.zeros(len(tokens), dtype=np.float32)
+    for i in range(0, len(starts), max_windows):
+        batch = make_batch(pieces, tokens, starts[i : i + max_windows], size)
+        out = encode(batch.input_ids, batch.attention_mask)
+        part = merge_windows(out, batch, len(tokens))
+        covered = np.zeros(len(tokens), dtype=np.float32)
+        for start, n in zip(batch.starts, batch.lengths, strict=True):
+            covered[start : start + n] += 1
+        states += part * covered[:, None]
+        seen += covered
+    states /= np.maximum(seen, 1)[:, None]
+    return ArticleStates(text, tokens, states, heads.bio_probs(states))
+
+
+def technique_probs(
+    article: ArticleStates, heads: Heads, spans: list[tuple[int, int]]
+) -> np.ndarray:
+    """``(len(spans), techniques)`` probabilities for given character spans."""
+    if not spans:
+        return np.zeros((0, heads.w["tc_out_w"].shape[0]), dtype=np.float32)
+    text = ArticleText(article.text)
+    rows = []
+    for start, end in spans:
+        first, stop = token_range(article.tokens.offsets, start, end)
+        rows.append(
+            np.concatenate([pool(article.states, first, stop), span_extras(text, start, end)])
+        )
+    return heads.technique_probs(np.stack(rows))
+
+
+def candidates(article: ArticleStates, heads: Heads, decoding: Decoding) -> list[Candidate]:
+    """Decoded spans with their span confidence and technique probabilities."""
+    if len(article.tokens) == 0:
+        return []
+    found = decode(article.bio, article.tokens.offsets, article.text, decoding)
+    probs = technique_probs(article, heads, [(s, e) for s, e, _ in found])
+    return [Candidate(s, e, c, p) for (s, e, c), p in zip(found, probs, strict=True)]
+
+
+def scored_spans(
+    found: list[Candidate], calibration: Calibration, names: tuple[str, ...]
+) -> list[tuple[int, int, str, float]]:
+    """``(start, end, technique, calibrated score)`` for each candidate's best technique."""
+    if not found:
+        return []
+    best = np.array([c.technique_probs.argmax() for c in found])
+    p_tech = np.array([c.technique_probs[b] for c, b in zip(found, best, strict=True)])
+    p_span = np.array([c.span_confidence for c in found])
+    scores = calibration.score(p_span, p_tech)
+    return [
+        (c.start, c.end, names[b], round(float(s), 4))
+        for c, b, s in zip(found, best, scores, strict=True)
+    ]
+
+
+def assign_template(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[int]:
+    """Best technique per template row; a span listed k times gets its top-k distinct techniques.
+
+    In the corpus an identical span carrying two techniques appears twice in the
+    template, and the scorer matches labels as multisets.
+
+    >>> assign_template(np.array([[.6, .3, .1], [.6, .3, .1], [.1, .2, .7]]), [(0, 5), (0, 5), (9, 12)])
+    [0, 1, 2]
+    """
+    chosen: list[int] = []
+    used: dict[tuple[int, int], set[int]] = {}
+    for row, span in zip(probs, spans, strict=True):
+        taken = used.setdefault(span, set())
+        order = [int(i) for i in np.argsort(-row) if int(i) not in taken]
+        pick = order[0] if order else int(row.argmax())
+        taken.add(pick)
+        chosen.append(pick)
+    return chosen

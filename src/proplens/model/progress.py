@@ -1,0 +1,55 @@
+"""Training progress: a rich progress bar on a terminal, plain lines elsewhere."""
+
+from __future__ import annotations
+
+import sys
+
+
+class TrainLog:
+    """Receives step and epoch events from ``train.fit``."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self._bar = None
+        self._task = None
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    def step(self, epoch: int, number: int, total: int, loss: float) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self._rich_step(epoch, number, total, loss)
+        elif number == total or number % 50 == 0:
+            print(
+                f"epoch {epoch} step {number}/{total} loss {loss:.4f}", file=sys.stderr, flush=True
+            )
+
+    def _rich_step(self, epoch: int, number: int, total: int, loss: float) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        if self._bar is None:
+            self._bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                TextColumn("loss {task.fields[loss]:.4f}"),
+            )
+            self._bar.start()
+        if number == 1 or self._task is None:
+            self._task = self._bar.add_task(f"epoch {epoch}", total=total, loss=loss)
+        self._bar.update(self._task, completed=number, loss=loss)
+
+    def epoch(self, row: dict) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+        self.info(
+            f"epoch {row['epoch']}: loss {row['loss']:.4f}  validation SI F1 {row['si_f1']:.4f} "
+            f"(P {row['si_precision']:.4f} R {row['si_recall']:.4f})  TC micro-F1 "
+            f"{row['tc_micro_f1']:.4f}  [{row['seconds']}s]"
+        )

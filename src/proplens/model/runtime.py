@@ -1,0 +1,123 @@
+"""Load the shipped (or a user's) model and run it with onnxruntime: no torch at inference.
+
+A model folder holds ``encoder.int8.onnx``, ``heads.npz``, ``tokenizer.json``,
+``card.json`` and ``manifest.json`` (the SHA-256 of each other file). Every
+file is checked against the manifest before use, so a truncated or tampered
+model is refused with a clear error instead of giving wrong answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from proplens.errors import ModelError
+from proplens.model import predict
+from proplens.model.calibration import Calibration
+from proplens.model.decode import Decoding
+from proplens.model.heads import Heads
+from proplens.model.windowing import WordPieces
+from proplens.techniques import NAMES
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+MANIFEST = "manifest.json"
+
+
+def verify(model_dir: Path) -> dict:
+    """Check every file against ``manifest.json``; return the manifest."""
+    manifest_file = model_dir / MANIFEST
+    if not manifest_file.exists():
+        raise ModelError(f"{model_dir}: not a proplens model folder (no {MANIFEST})")
+    try:
+        manifest = json.loads(manifest_file.read_text())
+        expected = manifest["sha256"]
+    except (json.JSONDecodeError, KeyError, TypeError):
+        raise ModelError(f"{manifest_file}: unreadable manifest") from None
+    for name, digest in expected.items():
+        path = model_dir / name
+        if not path.exists():
+            raise ModelError(f"{path}: model file is missing")
+        if _sha256(path) != digest:
+            raise ModelError(
+                f"{path}: checksum mismatch, the model file is damaged or was modified; "
+                "reinstall proplens or re-export the model"
+            )
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Model:
+    """The encoder session, heads, tokenizer and the settings chosen on validation."""
+
+    def __init__(self, model_dir: Path, session, heads: Heads, pieces: WordPieces, card: dict):
+        self.model_dir = model_dir
+        self.session = session
+        self.heads = heads
+        self.pieces = pieces
+        self.card = card
+        self.decoding = Decoding(**card["decoding"])
+        self.calibration = Calibration(**card["calibration"])
+        self.window = int(card["config"]["window"])
+        self.stride = int(card.get("runtime", {}).get("stride", card["config"]["stride"]))
+        self.default_threshold = float(card.get("default_threshold", 0.0))
+        names = tuple(card.get("techniques", NAMES))
+        if names != NAMES:
+            raise ModelError(f"{model_dir}: model was trained for other technique names")
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None) -> Model:
+        model_dir = Path(model_dir) if model_dir is not None else SHIPPED_DIR
+        if not model_dir.is_dir():
+            raise ModelError(f"{model_dir}: no such model folder")
+        manifest = verify(model_dir)
+        encoder_file = model_dir / manifest.get("encoder", "encoder.int8.onnx")
+        import onnxruntime as ort
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = int(os.environ.get("PROPLENS_THREADS", "0"))
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            session = ort.InferenceSession(
+                str(encoder_file), options, providers=["CPUExecutionProvider"]
+            )
+            heads = Heads.load(model_dir / "heads.npz")
+            pieces = WordPieces(model_dir / "tokenizer.json")
+            card = json.loads((model_dir / "card.json").read_text())
+        except (OSError, ValueError, KeyError) as err:
+            raise ModelError(f"{model_dir}: cannot load the model ({err})") from None
+        return cls(model_dir, session, heads, pieces, card)
+
+    def encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        (hidden,) = self.session.run(
+            ["hidden"], {"input_ids": input_ids, "attention_mask": attention_mask}
+        )
+        return hidden
+
+    def states(self, text: str) -> predict.ArticleStates:
+        return predict.encode_article(
+            self.encode, self.pieces, self.heads, text, self.window, self.stride
+        )
+
+    def detect(self, text: str) -> list[tuple[int, int, str, float]]:
+        """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
+        found = predict.candidates(self.states(text), self.heads, self.decoding)
+        return predict.scored_spans(found, self.calibration, NAMES)
+
+    def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
+        """Technique and its probability for each given span (repeated spans: top-k)."""
+        probs = predict.technique_probs(self.states(text), self.heads, spans)
+        chosen = predict.assign_template(probs, spans)
+        return [(NAMES[c], round(float(p[c]), 4)) for c, p in zip(chosen, probs, strict=True)]

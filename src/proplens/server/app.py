@@ -1,0 +1,245 @@
+"""The FastAPI application behind ``proplens serve``: the JSON API and the web page.
+
+:func:`create_app` builds it around one analyzer (loaded once, shared by all
+requests). Analyses run in a small thread pool, off the event loop, so the
+server keeps answering (``/healthz``, the page) while a long article is being
+analysed. Every error is a JSON object ``{"error", "message"}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from proplens import __version__
+from proplens.article import DEFAULT_MAX_BYTES, Article
+from proplens.errors import InputError, ModelError, ProplensError
+from proplens.server.middleware import BodyLimit, SecurityHeaders
+from proplens.server.models import (
+    AnalysisOut,
+    AnalysisPage,
+    AnalysisSummary,
+    AnalyzeRequest,
+    ErrorOut,
+    HealthOut,
+    TechniqueOut,
+    TechniquesOut,
+    validation_message,
+)
+from proplens.server.serialize import article_to_dict
+from proplens.server.store import AnalysisStore
+from proplens.server.upload import read_analyze_request
+from proplens.techniques import TECHNIQUES
+
+STATIC_DIR = Path(__file__).parent / "static"
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (404, 413, 415, 422, 500, 503)
+}
+
+
+def create_app(
+    analyzer: Any = None,
+    store_path: str | Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    model_dir: str | Path | None = None,
+    threshold: float | None = None,
+    workers: int | None = None,
+) -> FastAPI:
+    """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
+
+    ``store_path`` turns on the SQLite store of analyses; ``max_bytes`` caps
+    every request body; ``workers`` bounds how many analyses run at once.
+    """
+    if analyzer is None:
+        import proplens
+
+        analyzer = proplens.load(model_dir, threshold=threshold)
+    store = AnalysisStore(store_path) if store_path is not None else None
+    pool = ThreadPoolExecutor(
+        max_workers=workers or min(4, os.cpu_count() or 1), thread_name_prefix="analyze"
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        pool.shutdown(wait=False, cancel_futures=True)
+        if store is not None:
+            store.close()
+
+    app = FastAPI(
+        title="proplens",
+        version=__version__,
+        description="Find and explain propaganda techniques in news articles.",
+        lifespan=lifespan,
+    )
+    app.state.analyzer = analyzer
+    app.state.store = store
+    _add_error_handlers(app)
+    _add_api_routes(app, analyzer, store, pool, max_bytes)
+    _add_page_routes(app)
+    app.add_middleware(BodyLimit, max_bytes=max_bytes)
+    app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
+    return app
+
+
+def _add_api_routes(
+    app: FastAPI,
+    analyzer: Any,
+    store: AnalysisStore | None,
+    pool: ThreadPoolExecutor,
+    max_bytes: int,
+) -> None:
+    @app.get("/healthz", response_model=HealthOut, tags=["meta"])
+    def healthz() -> dict:
+        """Liveness, and the settings the page needs (default threshold, store on/off)."""
+        return {
+            "status": "ok",
+            "version": __version__,
+            "threshold": float(analyzer.threshold),
+            "store": store is not None,
+            "max_bytes": max_bytes,
+        }
+
+    @app.get("/v1/techniques", response_model=TechniquesOut, tags=["api"])
+    def techniques() -> dict:
+        """The 14 techniques: names, labels, definitions, examples, colours."""
+        return {
+            "techniques": [TechniqueOut(**t.__dict__) for t in TECHNIQUES],
+            "default_threshold": float(analyzer.threshold),
+        }
+
+    @app.post(
+        "/v1/analyze",
+        response_model=AnalysisOut,
+        responses=_ERRORS,
+        tags=["api"],
+        openapi_extra=_ANALYZE_BODY,
+    )
+    async def analyze(request: Request) -> dict:
+        """Find the propaganda spans in one article (JSON body or a ``.txt`` upload)."""
+        job = await read_analyze_request(request, max_bytes)
+        article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
+        doc = article_to_dict(result)
+        if store is not None:
+            doc = await run_in_threadpool(store.add, doc)
+        return doc
+
+    @app.get("/v1/analyses", response_model=AnalysisPage, responses=_ERRORS, tags=["store"])
+    async def list_analyses(
+        limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)
+    ) -> dict:
+        """Past analyses, most recent first (needs ``--store``)."""
+        items, total = await run_in_threadpool(_need(store).page, limit, offset)
+        following = offset + len(items)
+        return {
+            "items": [AnalysisSummary(**item.__dict__) for item in items],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            "next_offset": following if following < total else None,
+        }
+
+    @app.get(
+        "/v1/analyses/{analysis_id}",
+        response_model=AnalysisOut,
+        responses=_ERRORS,
+        tags=["store"],
+    )
+    async def get_analysis(analysis_id: str) -> dict:
+        """One stored analysis, as ``POST /v1/analyze`` returned it (needs ``--store``)."""
+        doc = await run_in_threadpool(_need(store).get, analysis_id)
+        if doc is None:
+            raise HTTPException(404, f"no analysis with id {analysis_id!r} in this store")
+        return doc
+
+
+def _need(store: AnalysisStore | None) -> AnalysisStore:
+    if store is None:
+        raise HTTPException(
+            404, "this server keeps no analyses (start it with --store PATH to keep them)"
+        )
+    return store
+
+
+def _add_page_routes(app: FastAPI) -> None:
+    index = STATIC_DIR / "index.html"
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(index, media_type="text/html; charset=utf-8")
+
+    @app.get("/a/{analysis_id}", include_in_schema=False)
+    def shared_page(analysis_id: str) -> FileResponse:
+        return FileResponse(index, media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProplensError)
+    async def proplens_error(request: Request, err: ProplensError) -> JSONResponse:
+        if isinstance(err, ModelError):
+            return _error(503, "model_error", str(err))
+        kind = "invalid_input" if isinstance(err, InputError) else "invalid_format"
+        return _error(422, kind, str(err))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
+        return _error(422, "invalid_request", validation_message(err.errors()))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> JSONResponse:
+        kind = {
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+            415: "unsupported_media_type",
+        }.get(err.status_code, "http_error")
+        return _error(err.status_code, kind, str(err.detail), err.headers)
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, err: Exception) -> JSONResponse:
+        return _error(500, "internal", "internal server error (see the server log)")
+
+
+def _error(status: int, kind: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message}, status_code=status, headers=headers)
+
+
+_ANALYZE_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": AnalyzeRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A UTF-8 .txt article.",
+                        },
+                        "title": {"type": "string"},
+                        "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+                    },
+                },
+            },
+        },
+    }
+}

@@ -1,0 +1,92 @@
+"""Typed request and response bodies of the HTTP API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class AnalyzeRequest(BaseModel):
+    """An article to analyse, as JSON (a ``.txt`` upload goes as multipart instead)."""
+
+    text: str = Field(description="The article text; offsets in the answer index into it.")
+    title: str | None = Field(None, description="Defaults to the first non-empty line.")
+    threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Keep spans scoring at least this (model default if unset).",
+    )
+
+
+class SpanOut(BaseModel):
+    start: int = Field(description="Start offset (Python str index, i.e. Unicode code points).")
+    end: int = Field(description="End offset, exclusive.")
+    technique: str | None
+    score: float | None = Field(description="Confidence in [0, 1].")
+    text: str = Field(description="Exactly text[start:end].")
+
+
+class AnalysisOut(BaseModel):
+    """Same schema as ``proplens analyze --format json`` (optional keys such as
+    ``source``, ``url``, ``date`` or ``model`` pass through unchanged)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: str
+    id: str = Field(description="The stored analysis id when a store is on, else the article id.")
+    title: str
+    text: str
+    spans: list[SpanOut]
+
+
+class TechniqueOut(BaseModel):
+    name: str = Field(description="Corpus name, as in SemEval label files.")
+    label: str
+    definition: str
+    example: str
+    color: str = Field(description="CSS colour used to highlight it.")
+
+
+class TechniquesOut(BaseModel):
+    techniques: list[TechniqueOut]
+    default_threshold: float
+
+
+class HealthOut(BaseModel):
+    status: str
+    version: str
+    threshold: float = Field(description="The model's default threshold.")
+    store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
+    max_bytes: int = Field(description="Largest request body accepted, in bytes.")
+
+
+class AnalysisSummary(BaseModel):
+    id: str
+    created: str = Field(description="UTC time, ISO 8601.")
+    title: str
+    n_spans: int
+    n_chars: int
+
+
+class AnalysisPage(BaseModel):
+    items: list[AnalysisSummary]
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last one.")
+
+
+class ErrorOut(BaseModel):
+    error: str = Field(description="Short machine-readable kind, e.g. 'too_large'.")
+    message: str = Field(description="What went wrong, for a person.")
+
+
+def validation_message(errors: Any) -> str:
+    """One readable line from pydantic's error list, e.g. ``text: Field required``."""
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
+        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return "; ".join(parts) or "invalid request"

@@ -1,0 +1,89 @@
+"""Read the body of ``POST /v1/analyze``: a JSON object or a multipart ``.txt`` upload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from fastapi import Request
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from proplens.article import article_id, decode_text
+from proplens.errors import InputError
+from proplens.server.models import AnalyzeRequest, validation_message
+
+_TEXT_TYPES = ("text/plain", "application/octet-stream", "")
+
+
+@dataclass(frozen=True)
+class AnalyzeJob:
+    text: str
+    title: str | None
+    threshold: float | None
+    article_id: str = "article"
+
+
+async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
+    """Validate the request body into a job, or raise a 4xx with a clear message."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json":
+        job = _from_json(await request.body())
+    elif content_type == "multipart/form-data":
+        job = await _from_upload(request, max_bytes)
+    else:
+        raise _unsupported(content_type)
+    if not job.text.strip():
+        what = "the uploaded file" if content_type == "multipart/form-data" else "'text'"
+        raise InputError(f"{what} is empty (nothing besides whitespace): nothing to analyse")
+    return job
+
+
+def _unsupported(content_type: str) -> HTTPException:
+    return HTTPException(
+        415,
+        f"unsupported Content-Type {content_type or '(none)'!r}: send application/json "
+        "with a 'text' field, or multipart/form-data with a .txt 'file'",
+    )
+
+
+def _from_json(body: bytes) -> AnalyzeJob:
+    try:
+        parsed = AnalyzeRequest.model_validate_json(body)
+    except ValidationError as err:
+        raise InputError(validation_message(err.errors())) from None
+    return AnalyzeJob(parsed.text, parsed.title, parsed.threshold)
+
+
+async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
+    form = await request.form(max_files=1, max_fields=8)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InputError("multipart upload needs a 'file' field holding a .txt article")
+    name = PurePath(upload.filename or "upload.txt").name
+    if PurePath(name).suffix.lower() != ".txt":
+        raise HTTPException(415, f"{name}: only .txt files are accepted")
+    part_type = (upload.content_type or "").split(";")[0].strip().lower()
+    if part_type not in _TEXT_TYPES:
+        raise HTTPException(415, f"{name}: content type {part_type!r} is not plain text")
+    text = decode_text(await upload.read(), name, max_bytes)
+    return AnalyzeJob(text, _field(form, "title"), _threshold(form), article_id(PurePath(name)))
+
+
+def _field(form, key: str) -> str | None:
+    value = form.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _threshold(form) -> float | None:
+    raw = _field(form, "threshold")
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InputError(f"threshold: {raw!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"threshold: {value} is outside [0, 1]")
+    return value

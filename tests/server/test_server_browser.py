@@ -1,0 +1,207 @@
+"""The web page in a real headless Chromium against a real uvicorn server.
+
+Needs Debian's chromium at /usr/bin/chromium (CI installs it) and the Python
+``playwright`` package; never runs ``playwright install``. Screenshots go to
+test-artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from proplens.server import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE = (
+    "<script>window.__pwned=1</script> headline\n"
+    "\n"
+    'A quote "><img src=x onerror="window.__pwned=2"> from disastrous sources.\n'
+    "<b>bold</b> & <i>never again</i>.\n"
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None,
+        reason=f"{CHROMIUM} is missing (apt-get install chromium; CI installs it)",
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing")
+
+
+@pytest.fixture
+def browser():
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(fake, serve, tmp_path):
+    with serve(create_app(analyzer=fake, store_path=tmp_path / "store.db")) as url:
+        yield url
+
+
+def stored(url: str, analysis_id: str) -> dict:
+    with urllib.request.urlopen(f"{url}/v1/analyses/{analysis_id}") as answer:
+        return json.load(answer)
+
+
+def analyze_on_page(page, text: str) -> None:
+    page.fill("#text", text)
+    page.click("#analyze")
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+
+
+def shown(page) -> dict[int, str]:
+    """Span index -> the text of all highlighted pieces carrying it, in page order."""
+    return page.evaluate(
+        """() => {
+            const out = {};
+            for (const m of document.querySelectorAll('#article mark.frag'))
+                for (const i of m.dataset.spans.split(' '))
+                    out[i] = (out[i] || '') + m.textContent;
+            return out;
+        }"""
+    )
+
+
+def set_slider(page, value: float) -> None:
+    page.eval_on_selector(
+        "#threshold",
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        str(value),
+    )
+
+
+def test_page_highlights_filters_and_explains(browser, site, article_text):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    analyze_requests = []
+    page.on("request", lambda r: "/v1/analyze" in r.url and analyze_requests.append(r.url))
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    assert page.input_value("#threshold") == "0.5"  # the model's default, from /healthz
+
+    analyze_on_page(page, article_text)
+    analysis_id = page.evaluate("location.pathname").removeprefix("/a/")
+    doc = stored(site, analysis_id)
+    assert doc["text"] == article_text
+
+    def expected(threshold: float) -> dict[str, str]:
+        return {str(i): s["text"] for i, s in enumerate(doc["spans"]) if s["score"] >= threshold}
+
+    assert shown(page) == expected(0.5) and len(expected(0.5)) == 3
+    legend = page.inner_text("#legend")
+    assert "Loaded language" in legend and "Slogans" in legend
+
+    # keyboard: the first fragment takes focus and shows technique, definition, confidence
+    page.focus("#text")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('mark.frag')"):
+            break
+    assert page.evaluate("document.activeElement.matches('mark.frag')")
+    tip = page.inner_text("#tip")
+    assert "Name calling, labeling" in tip and "confidence 0.70" in tip
+    assert "label does the arguing" in tip
+    page.screenshot(path=str(ARTIFACTS / "page-desktop.png"), full_page=True)
+
+    set_slider(page, 0.8)
+    assert shown(page) == expected(0.8) and len(expected(0.8)) == 1
+    set_slider(page, 0.05)
+    assert shown(page) == expected(0.05) and len(expected(0.05)) == 4
+    overlapped = page.locator("#article mark.frag.multi")
+    assert overlapped.count() >= 1 and "experts" in overlapped.first.inner_text()
+    assert len(analyze_requests) == 1  # the slider filters on the page, no new request
+    overview = page.inner_text("#overview-summary")
+    assert overview.startswith("2 of 4 sentence(s)")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("#article mark.frag >> nth=1")
+    assert page.is_visible("#tip")
+    page.screenshot(path=str(ARTIFACTS / "page-phone-tip.png"))
+    page.screenshot(path=str(ARTIFACTS / "page-phone.png"), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways at phone width ({width}px)"
+
+
+def test_shared_link_reopens_the_analysis(browser, site, article_text):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, article_text)
+    link = page.get_attribute("#share", "href")
+    assert "/a/" in link and "t=0.50" in link
+
+    other = browser.new_page()
+    other.goto(link.replace("t=0.50", "t=0.80"))
+    other.wait_for_selector("body[data-ready='true']")
+    assert other.input_value("#threshold") == "0.8"
+    assert list(shown(other).values()) == ["disastrous"]
+    assert "Council plan draws fire" in other.inner_text("#history-list")
+
+
+def test_markup_in_the_article_is_shown_as_text_and_never_runs(browser, site):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, HOSTILE)
+    set_slider(page, 0.05)
+    assert page.text_content("#article") == HOSTILE
+    assert page.locator("#article *:not(mark)").count() == 0  # no <script>, <img>, <b>
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert "disastrous" in shown(page).values()
+    assert "<script>" in page.inner_text("#summary")
+    page.screenshot(path=str(ARTIFACTS / "page-markup.png"), full_page=True)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_choosing_a_txt_file_uploads_and_shows_it(browser, site, article_text):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "article77.txt",
+                "mimeType": "text/plain",
+                "buffer": article_text.encode(),
+            }
+        ],
+    )
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+    assert page.input_value("#text") == article_text
+    assert sorted(shown(page).values()) == ["disastrous", "never again", "so-called experts"]
+    page.click("#overview button.sent >> nth=0")  # the sentence strip jumps to a fragment
+    assert page.evaluate("document.activeElement.matches('mark.frag')")
+
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "latin1.txt",
+                "mimeType": "text/plain",
+                "buffer": "café".encode("latin-1"),
+            }
+        ],
+    )
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile("not valid UTF-8"))
