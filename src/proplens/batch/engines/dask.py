@@ -1,0 +1,95 @@
+"""The Dask engine: the same chunks on a Dask distributed cluster.
+
+Without a scheduler address it starts a ``LocalCluster`` of N single-threaded
+worker processes (so it can be tried on one machine); with ``--scheduler`` it
+connects to a running cluster, whose workers need proplens installed and the
+model available (see docs/batch.md). Each worker process loads the model once,
+through the module-level cache in :mod:`proplens.batch.worker`.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from contextlib import contextmanager
+
+from proplens.batch.engines import Handle
+from proplens.batch.records import Item
+from proplens.batch.worker import WorkerSpec, analyze_chunk
+from proplens.errors import InputError, ProplensError
+
+
+class DaskEngine:
+    def __init__(self, spec: WorkerSpec, workers: int, scheduler: str | None) -> None:
+        self.spec = spec
+        self.workers = workers
+        self.scheduler = scheduler
+        self.window = 2 * workers
+        self._client = None
+        self._cluster = None
+
+    def __enter__(self) -> DaskEngine:
+        from distributed import Client, LocalCluster
+
+        if self.scheduler:
+            try:
+                self._client = Client(self.scheduler, timeout="20s")
+            except (OSError, TimeoutError, ValueError) as err:
+                raise InputError(
+                    f"cannot reach the Dask scheduler at {self.scheduler} ({err})"
+                ) from None
+            self.window = 2 * max(self.workers, len(self._client.scheduler_info()["workers"]))
+        else:
+            with _workers_ignore_ctrl_c():
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+            self._client = Client(self._cluster)
+        return self
+
+    def submit(self, items: list[Item]) -> Handle:
+        return _DaskHandle(self._client.submit(analyze_chunk, self.spec, items, pure=False))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class _DaskHandle:
+    def __init__(self, future) -> None:
+        self._future = future
+
+    def result(self):
+        from distributed import KilledWorker
+
+        try:
+            return self._future.result()
+        except KilledWorker as err:
+            raise ProplensError(
+                f"Dask workers kept dying on a chunk ({err}); finished chunks are kept: "
+                "rerun the same command to resume"
+            ) from None
+
+
+@contextmanager
+def _workers_ignore_ctrl_c():
+    """Start worker processes with SIGINT ignored (inherited), so Ctrl-C reaches only us.
+
+    On a terminal Ctrl-C goes to every process of the group; Dask workers would
+    print tracebacks. This process then stops the cluster itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,81 @@
+"""The local engine: N worker processes on this machine, or the calling process for N=1.
+
+Workers are started with the ``spawn`` method: fresh interpreters that never
+inherit the parent's threads or locks, and that see the environment of the
+moment (a ``forkserver`` would keep the one of its first use). Each loads the
+model once, in the pool initializer. A process pool executor is used rather
+than ``multiprocessing.Pool`` because it reports a worker that dies (killed,
+out of memory) instead of waiting for its result forever.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from proplens.batch.engines import Done, Handle
+from proplens.batch.records import Item
+from proplens.batch.worker import WorkerSpec, analyze_chunk, init_pool_process
+from proplens.errors import ProplensError
+
+
+class WorkerDied(ProplensError):
+    """A worker process ended in the middle of the run."""
+
+
+class LocalEngine:
+    def __init__(self, spec: WorkerSpec, workers: int) -> None:
+        self.spec = spec
+        self.workers = workers
+        self.window = 0 if workers == 1 else 2 * workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> LocalEngine:
+        if self.workers > 1:
+            self._executor = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=init_pool_process,
+                initargs=(self.spec,),
+            )
+        return self
+
+    def submit(self, items: list[Item]) -> Handle:
+        if self._executor is None:
+            return Done(analyze_chunk(self.spec, items))
+        return _FutureHandle(self._executor.submit(analyze_chunk, self.spec, items))
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._executor is None:
+            return
+        if exc_type is None:
+            self._executor.shutdown(wait=True)
+            return
+        # Interrupted or failed: stop the workers now, nobody will write their chunks.
+        processes = _processes(self._executor)
+        for process in processes:
+            process.terminate()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=10)
+
+
+def _processes(executor: ProcessPoolExecutor) -> list:
+    # Python 3.14 has executor.terminate_workers(); before it, the processes are private
+    # (and forgotten by shutdown(), so they must be taken first).
+    return list((getattr(executor, "_processes", None) or {}).values())
+
+
+class _FutureHandle:
+    def __init__(self, future: Future) -> None:
+        self._future = future
+
+    def result(self):
+        try:
+            return self._future.result()
+        except BrokenProcessPool:
+            raise WorkerDied(
+                "a worker process died during the run (killed, or out of memory?); "
+                "finished chunks are kept: rerun the same command to resume"
+            ) from None
