@@ -30,7 +30,7 @@ class FakeAnalyzer:
     """Marks every case-insensitive occurrence of KEYWORDS; overlapping matches are kept."""
 
     threshold = 0.5
-    card = {"name": "fake"}
+    card = {"name": "fake", "version": "0"}
 
     def __init__(self) -> None:
         self.calls = 0

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 
+from proplens.article import Article
+from proplens.cli.analyze import render
 from proplens.server import create_app
 from proplens.techniques import NAMES
 
-SCHEMA_KEYS = {"schema_version", "id", "title", "text", "spans"}
+SCHEMA_KEYS = {"schema_version", "id", "title", "model", "text", "spans"}
 SPAN_KEYS = {"start", "end", "technique", "score", "text"}
 
 
@@ -23,6 +27,7 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
     doc = answer.json()
     assert set(doc) == SCHEMA_KEYS
     assert doc["schema_version"] == "1.0"
+    assert doc["model"] == {"name": "fake", "version": "0"}
     assert doc["text"] == article_text
     assert doc["title"] == "Council plan draws fire"
     found = {(s["text"], s["technique"]) for s in doc["spans"]}
@@ -35,6 +40,12 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
     for span in doc["spans"]:
         assert set(span) == SPAN_KEYS
         assert article_text[span["start"] : span["end"]] == span["text"]
+
+
+def test_analyze_json_equals_what_the_cli_prints(client, fake, article_text):
+    doc = client.post("/v1/analyze", json={"text": article_text}).json()
+    cli = render([fake.analyze(Article.from_text(article_text, id="article"))], "json", fake.card)
+    assert doc == json.loads(cli)
 
 
 def test_analyze_threshold_and_title_are_honoured(client, article_text):
@@ -177,8 +188,8 @@ def test_healthz(client):
 
 def test_no_store_means_no_analyses_endpoints(client, article_text):
     doc = client.post("/v1/analyze", json={"text": article_text}).json()
-    assert doc["id"] == "article"
-    for path in ("/v1/analyses", f"/v1/analyses/{doc['id']}"):
+    assert doc["id"] == "article" and "analysis_id" not in doc
+    for path in ("/v1/analyses", "/v1/analyses/article"):
         answer = client.get(path)
         assert answer.status_code == 404
         assert "--store" in answer.json()["message"]
@@ -193,6 +204,7 @@ def test_unknown_route_is_json_404(client):
 def test_analyzer_crash_is_a_json_500_without_traceback(article_text):
     class Broken:
         threshold = 0.5
+        card = {"name": "broken", "version": "0"}
 
         def analyze(self, article, threshold=None):
             raise RuntimeError("secret internals")

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from proplens import __version__
 from proplens.article import DEFAULT_MAX_BYTES, Article
 from proplens.errors import InputError, ModelError, ProplensError
+from proplens.formats.jsonio import article_to_dict
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -37,7 +38,6 @@ from proplens.server.models import (
     TechniquesOut,
     validation_message,
 )
-from proplens.server.serialize import article_to_dict
 from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
 from proplens.techniques import TECHNIQUES
@@ -101,6 +101,9 @@ def _add_api_routes(
     pool: ThreadPoolExecutor,
     max_bytes: int,
 ) -> None:
+    card = analyzer.card  # the same "model" key as `proplens analyze --format json` writes
+    model = {"name": card.get("name", "proplens"), "version": card.get("version", "")}
+
     @app.get("/healthz", response_model=HealthOut, tags=["meta"])
     def healthz() -> dict:
         """Liveness, and the settings the page needs (default threshold, store on/off)."""
@@ -123,6 +126,7 @@ def _add_api_routes(
     @app.post(
         "/v1/analyze",
         response_model=AnalysisOut,
+        response_model_exclude_unset=True,  # no "analysis_id": null without a store
         responses=_ERRORS,
         tags=["api"],
         openapi_extra=_ANALYZE_BODY,
@@ -133,7 +137,7 @@ def _add_api_routes(
         article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
-        doc = article_to_dict(result)
+        doc = article_to_dict(result, model=model)
         if store is not None:
             doc = await run_in_threadpool(store.add, doc)
         return doc
@@ -156,6 +160,7 @@ def _add_api_routes(
     @app.get(
         "/v1/analyses/{analysis_id}",
         response_model=AnalysisOut,
+        response_model_exclude_unset=True,
         responses=_ERRORS,
         tags=["store"],
     )

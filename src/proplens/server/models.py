@@ -28,15 +28,24 @@ class SpanOut(BaseModel):
     text: str = Field(description="Exactly text[start:end].")
 
 
+class ModelOut(BaseModel):
+    name: str
+    version: str
+
+
 class AnalysisOut(BaseModel):
-    """Same schema as ``proplens analyze --format json`` (optional keys such as
-    ``source``, ``url``, ``date`` or ``model`` pass through unchanged)."""
+    """Same schema as ``proplens analyze --format json``, plus ``analysis_id`` with a store
+    (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
 
     model_config = ConfigDict(extra="allow")
 
     schema_version: str
-    id: str = Field(description="The stored analysis id when a store is on, else the article id.")
+    id: str = Field(description="The article id, as in SemEval label lines.")
+    analysis_id: str | None = Field(
+        None, description="With --store only: the stored analysis id, for /v1/analyses/{id}."
+    )
     title: str
+    model: ModelOut | None = Field(None, description="The model that found the spans.")
     text: str
     spans: list[SpanOut]
 
@@ -63,7 +72,7 @@ class HealthOut(BaseModel):
 
 
 class AnalysisSummary(BaseModel):
-    id: str
+    analysis_id: str = Field(description="For /v1/analyses/{analysis_id} and /a/{analysis_id}.")
     created: str = Field(description="UTC time, ISO 8601.")
     title: str
     n_spans: int

@@ -3,7 +3,8 @@
 One connection per thread (the server runs analyses in a thread pool) over a
 database in WAL mode with a busy timeout: concurrent writers queue up instead of
 failing, and readers never block writers. Each analysis is stored whole, as the
-JSON document the API returned, under a random URL-safe id.
+JSON document the API returned, under a random URL-safe id that the document
+carries as ``"analysis_id"`` (its ``"id"`` stays the article id).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ CREATE TABLE IF NOT EXISTS analyses (
 class Summary:
     """One row of the list of past analyses (the document itself is fetched by id)."""
 
-    id: str
+    analysis_id: str
     created: str
     title: str
     n_spans: int
@@ -111,11 +112,11 @@ class AnalysisStore:
 
     # -- records --------------------------------------------------------------
     def add(self, doc: dict) -> dict:
-        """Store an analysis document under a fresh id; returns it with ``"id"`` set to that id."""
+        """Store an analysis document under a fresh id; returns it with ``"analysis_id"`` added."""
         conn = self._connection()
         while True:
             analysis_id = secrets.token_urlsafe(9)
-            doc = {**doc, "id": analysis_id}
+            doc = {**doc, "analysis_id": analysis_id}
             row = (
                 analysis_id,
                 datetime.now(UTC).isoformat(timespec="seconds"),
@@ -144,7 +145,10 @@ class AnalysisStore:
             .execute("SELECT doc FROM analyses WHERE id = ?", (analysis_id,))
             .fetchone()
         )
-        return None if row is None else json.loads(row[0])
+        if row is None:
+            return None
+        # rows written before "analysis_id" existed kept the analysis id in "id"
+        return {"analysis_id": analysis_id, **json.loads(row[0])}
 
     def page(self, limit: int, offset: int) -> tuple[list[Summary], int]:
         """The ``limit`` most recent analyses after skipping ``offset``, and the total count."""

@@ -99,8 +99,8 @@ async function runAnalysis(request, file = null) {
     if (file) $("text").value = doc.text;
     show(doc);
     setStatus(`Done: ${doc.spans.length} fragment(s) found at confidence ≥ ${FLOOR}.`);
-    if (state.health && state.health.store) {
-      history.replaceState(null, "", `/a/${encodeURIComponent(doc.id)}`);
+    if (doc.analysis_id) {
+      history.replaceState(null, "", `/a/${encodeURIComponent(doc.analysis_id)}`);
       loadHistory(true);
     }
   } catch (err) {
@@ -168,7 +168,7 @@ function show(doc) {
   state.pinned = null;
   $("result").hidden = false;
   const share = $("share");
-  if (state.health && state.health.store) {
+  if (doc.analysis_id) {
     share.hidden = false;
     share.href = shareLink();
   } else {
@@ -399,7 +399,7 @@ function semevalLines(doc) {
 }
 
 function shareLink() {
-  const id = encodeURIComponent(state.doc.id);
+  const id = encodeURIComponent(state.doc.analysis_id);
   return `${location.origin}/a/${id}?t=${state.threshold.toFixed(2)}`;
 }
 
@@ -415,7 +415,8 @@ async function loadHistory(reset) {
   }
   const list = $("history-list");
   const items = page.items.map((item) => {
-    const link = el("a", { href: `/a/${encodeURIComponent(item.id)}`, text: item.title || item.id });
+    const id = item.analysis_id;
+    const link = el("a", { href: `/a/${encodeURIComponent(id)}`, text: item.title || id });
     return el("li", {}, link,
       el("span", { class: "meta", text: ` · ${item.n_spans} fragment(s) · ${item.created}` }));
   });
