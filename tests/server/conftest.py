@@ -115,3 +115,15 @@ def article_text() -> str:
 def serve():
     """``with serve(app) as url:`` runs the app under a real uvicorn for the block."""
     return live_server
+
+
+@pytest.fixture(scope="session")
+def real_analyzer():
+    """The shipped model via ``proplens.load()``, loaded once for the whole test session."""
+    import proplens
+    from proplens.errors import ModelError
+
+    try:
+        return proplens.load()
+    except ModelError as err:
+        pytest.skip(f"no trained model available: {err}")

@@ -19,6 +19,7 @@ from proplens.server import create_app
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbour-deal.txt"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -143,6 +144,52 @@ def test_page_highlights_filters_and_explains(browser, site, article_text):
     assert width <= 390, f"page scrolls sideways at phone width ({width}px)"
 
 
+def test_semeval_download_keeps_the_article_id(browser, site, article_text):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, article_text)
+    with page.expect_download() as download:
+        page.click("#download-semeval")
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert download.value.suggested_filename == "articlearticle.labels"
+    assert len(lines) == 3 and {line.split("\t")[0] for line in lines} == {"article"}
+
+
+def test_real_model_on_the_example_article(browser, serve, real_analyzer, tmp_path):
+    """The shipped model end to end in the page; screenshots for a person to look at."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    app = create_app(analyzer=real_analyzer, store_path=tmp_path / "store.db")
+    with serve(app) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        posted = []
+        page.on("request", lambda r: "/v1/analyze" in r.url and posted.append(r.post_data))
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        assert float(page.input_value("#threshold")) == real_analyzer.threshold
+        analyze_on_page(page, text)
+        doc = stored(url, page.evaluate("location.pathname").removeprefix("/a/"))
+        expected = {
+            str(i): s["text"]
+            for i, s in enumerate(doc["spans"])
+            if s["score"] >= real_analyzer.threshold
+        }
+        assert expected and shown(page) == expected
+        # the page asked for every fragment its slider can reach (down to the model's default)
+        floor = min(0.05, real_analyzer.threshold)
+        assert [json.loads(body)["threshold"] for body in posted] == [floor]
+        direct = real_analyzer.analyze(text, threshold=floor).spans
+        assert [(s["start"], s["end"]) for s in doc["spans"]] == [(s.start, s.end) for s in direct]
+        page.screenshot(path=str(ARTIFACTS / "model-desktop.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.click("#article mark.frag >> nth=0")
+        assert page.is_visible("#tip")
+        page.screenshot(path=str(ARTIFACTS / "model-phone.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways at phone width ({width}px)"
+
+
 def test_shared_link_reopens_the_analysis(browser, site, article_text):
     page = browser.new_page()
     page.goto(site)
@@ -156,7 +203,9 @@ def test_shared_link_reopens_the_analysis(browser, site, article_text):
     other.wait_for_selector("body[data-ready='true']")
     assert other.input_value("#threshold") == "0.8"
     assert list(shown(other).values()) == ["disastrous"]
-    assert "Council plan draws fire" in other.inner_text("#history-list")
+    history = other.inner_text("#history-list")
+    assert "Council plan draws fire" in history
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", history), history
 
 
 def test_markup_in_the_article_is_shown_as_text_and_never_runs(browser, site):

@@ -97,17 +97,16 @@ def test_serve_refuses_bad_options(captured, capsys, argv, needle):
     assert "app" not in captured
 
 
-def test_real_model_through_the_api(article_text):
-    try:
-        analyzer = proplens.load()
-    except ModelError as err:
-        pytest.skip(f"no trained model available yet: {err}")
+def test_real_model_through_the_api(real_analyzer, article_text):
     from fastapi.testclient import TestClient
 
-    client = TestClient(create_app(analyzer=analyzer))
+    client = TestClient(create_app(analyzer=real_analyzer))
     doc = client.post("/v1/analyze", json={"text": article_text, "threshold": 0.0}).json()
     assert doc["text"] == article_text
+    assert doc["model"] == {k: real_analyzer.card[k] for k in ("name", "version")}
     for span in doc["spans"]:
         assert article_text[span["start"] : span["end"]] == span["text"]
         assert 0.0 <= span["score"] <= 1.0
-    assert client.get("/healthz").json()["threshold"] == analyzer.threshold
+    direct = real_analyzer.analyze(article_text, threshold=0.0).spans
+    assert [(s["start"], s["end"]) for s in doc["spans"]] == [(s.start, s.end) for s in direct]
+    assert client.get("/healthz").json()["threshold"] == real_analyzer.threshold

@@ -5,6 +5,10 @@
 
 const FLOOR = 0.05; // spans down to this are requested once; the slider filters locally
 
+// The slider's lowest value: FLOOR, or the model's default threshold when that is lower,
+// so that every fragment the slider can show has been asked for.
+const requestFloor = () => Number($("threshold").min);
+
 const state = {
   health: null,
   techniques: new Map(),
@@ -76,7 +80,7 @@ async function analyzeText(text) {
   await runAnalysis(() => api("/v1/analyze", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ text, threshold: FLOOR }),
+    body: JSON.stringify({ text, threshold: requestFloor() }),
   }));
 }
 
@@ -87,7 +91,7 @@ async function analyzeFile(file) {
   }
   const form = new FormData();
   form.append("file", file, file.name);
-  form.append("threshold", String(FLOOR));
+  form.append("threshold", String(requestFloor()));
   await runAnalysis(() => api("/v1/analyze", { method: "POST", body: form }), file);
 }
 
@@ -98,7 +102,7 @@ async function runAnalysis(request, file = null) {
     const doc = await request();
     if (file) $("text").value = doc.text;
     show(doc);
-    setStatus(`Done: ${doc.spans.length} fragment(s) found at confidence ≥ ${FLOOR}.`);
+    setStatus(`Done: ${doc.spans.length} fragment(s) found at confidence ≥ ${requestFloor().toFixed(2)}.`);
     if (doc.analysis_id) {
       history.replaceState(null, "", `/a/${encodeURIComponent(doc.analysis_id)}`);
       loadHistory(true);
@@ -418,13 +422,19 @@ async function loadHistory(reset) {
     const id = item.analysis_id;
     const link = el("a", { href: `/a/${encodeURIComponent(id)}`, text: item.title || id });
     return el("li", {}, link,
-      el("span", { class: "meta", text: ` · ${item.n_spans} fragment(s) · ${item.created}` }));
+      el("span", { class: "meta", text: ` · ${item.n_spans} fragment(s) · ${when(item.created)}` }));
   });
   if (reset) list.replaceChildren(...items);
   else list.append(...items);
   state.historyOffset = page.next_offset === null ? state.historyOffset : page.next_offset;
   $("history").hidden = page.total === 0;
   $("history-more").hidden = page.next_offset === null;
+}
+
+// "2026-11-28T06:44:10+00:00" -> "2026-11-28 06:44 UTC" (the server stores UTC)
+function when(iso) {
+  const m = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
 async function openShared() {
