@@ -105,6 +105,7 @@ class _KeywordAnalyzer:
     """Stand-in for the model: marks a few loaded words (server mechanics only)."""
 
     threshold = 0.5
+    card = {"name": "keyword-stand-in", "version": "0"}
 
     def analyze(self, article, threshold=None):
         from proplens.article import Span
