@@ -88,10 +88,10 @@ def _runs(inside: np.ndarray, begins: np.ndarray) -> list[tuple[int, int]]:
 def _merge_close(
     runs: list[tuple[int, int]], offsets: np.ndarray, text: str, gap: int
 ) -> list[tuple[int, int]]:
-    """Join runs at most ``gap`` tokens apart when no line break lies between them."""
+    """Join runs 1 to ``gap`` tokens apart when no line break lies between them."""
     merged: list[tuple[int, int]] = []
     for run in runs:
-        if merged and run[0] - merged[-1][1] - 1 <= gap:
+        if merged and 0 < run[0] - merged[-1][1] - 1 <= gap:  # adjacent runs were split by a B
             between = text[offsets[merged[-1][1], 1] : offsets[run[0], 0]]
             if "\n" not in between:
                 merged[-1] = (merged[-1][0], run[1])

@@ -132,6 +132,9 @@ def retune(model_dir: Path, data_dir: Path) -> dict:
     found = validation.measure(val, states, model.heads, full_grid=True)
     cal, table, summary = validation.calibrate(model.heads, val, states, found["decoding"])
     card = model.card
+    card["default_threshold"], at_default = default_threshold(
+        model, val, states, found["decoding"], cal
+    )
     card["decoding"] = found["decoding"]
     card["calibration"] = cal.to_dict()
     card["validation"] = {
@@ -141,10 +144,39 @@ def retune(model_dir: Path, data_dir: Path) -> dict:
         "tc_per_technique": found["tc_per_technique"],
         "reliability": table,
         "calibration_summary": summary,
+        "si_f1_at_default_threshold": round(at_default, 4),
         "during_training": card.get("validation", {}).get("si"),
     }
     (model_dir / "card.json").write_text(json.dumps(card, indent=2) + "\n")
     return card
+
+
+def default_threshold(
+    model, val, states, decoding: dict, cal, tolerance: float = 0.005
+) -> tuple[float, float]:
+    """The highest score threshold whose validation SI F1 stays within ``tolerance`` of the best.
+
+    It drops the weakest spans for free: people reading the output see fewer
+    doubtful fragments, and span identification loses (almost) nothing.
+    """
+    from proplens.model import predict, validation
+    from proplens.model.decode import Decoding
+    from proplens.techniques import NAMES
+
+    scored = [
+        predict.scored_spans(predict.candidates(st, model.heads, Decoding(**decoding)), cal, NAMES)
+        for st in states
+    ]
+    gold = {e.id: [(s, end) for s, end, _ in e.spans] for e in val}
+    results = []
+    for cut in np.arange(0.0, 0.5, 0.05):
+        pred = {
+            e.id: [(s, end) for s, end, _, sc in spans if sc >= cut]
+            for e, spans in zip(val, scored, strict=True)
+        }
+        results.append((round(float(cut), 2), validation.si_prf(gold, pred)[2]))
+    best = max(f for _, f in results)
+    return max((cut, f) for cut, f in results if f >= best - tolerance)
 
 
 def max_difference(checkpoint: Path, model_dir: Path, texts: list[str]) -> float:

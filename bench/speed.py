@@ -1,0 +1,99 @@
+"""Detector speed on real news: articles/s, words/s, peak RSS and cold start, as JSON.
+
+    python bench/speed.py [--data ../shared/data/news-unlabeled] [--limit N] [--model DIR]
+
+Targets on a 2-core laptop-class CPU: at least 6 articles/s in one process,
+peak RSS under 500 MB, cold start (import, load, first article) under 1.5 s.
+Not a test: it prints figures; nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news-unlabeled"
+
+COLD_START = """
+import time, sys
+t0 = time.perf_counter()
+import proplens
+t1 = time.perf_counter()
+analyzer = proplens.load({model!r})
+t2 = time.perf_counter()
+analyzer.analyze(proplens.Article.from_file(sys.argv[1]))
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+
+
+def cold_start(first: Path, model: str | None, repeats: int = 3) -> dict:
+    """Fresh interpreter each time; the best of ``repeats`` (the OS file cache is warm)."""
+    runs = []
+    for _ in range(repeats):
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_START.format(model=model), str(first)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append([float(x) for x in done.stdout.split()])
+    best = min(runs, key=sum)
+    return {
+        "import_s": round(best[0], 3),
+        "load_s": round(best[1], 3),
+        "first_article_s": round(best[2], 3),
+        "total_s": round(sum(best), 3),
+    }
+
+
+def throughput(paths: list[Path], model: str | None) -> dict:
+    import proplens
+
+    analyzer = proplens.load(model)
+    articles = [proplens.Article.from_file(p) for p in paths]
+    analyzer.analyze(articles[0])  # warm-up, as a server or batch worker would be
+    started = time.perf_counter()
+    spans = sum(len(analyzer.analyze(a).spans) for a in articles)
+    seconds = time.perf_counter() - started
+    words = sum(len(a.text.split()) for a in articles)
+    return {
+        "articles": len(articles),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(articles) / seconds, 2),
+        "words_per_s": round(words / seconds),
+        "mean_chars": round(sum(len(a.text) for a in articles) / len(articles)),
+        "spans": spans,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--model", default=None)
+    args = parser.parse_args()
+    paths = sorted(args.data.glob("*.txt"))[: args.limit]
+    if not paths:
+        sys.exit(f"no .txt articles in {args.data}")
+    report = {
+        "machine": {
+            "cpus": __import__("os").cpu_count(),
+            "processor": platform.machine(),
+            "python": platform.python_version(),
+        },
+        "cold_start": cold_start(paths[0], args.model),
+        "throughput": throughput(paths, args.model),
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
