@@ -3,7 +3,8 @@
 ``make`` marks fixed keywords with fixed techniques and scores. Environment
 variables let a test watch the workers from outside: ``PROPLENS_FAKE_DELAY``
 (seconds to sleep per article), ``PROPLENS_FAKE_CALLS`` (file that gets one line
-per analysed article id) and ``PROPLENS_FAKE_LOADS`` (one line per model load).
+per analysed article id), ``PROPLENS_FAKE_LOADS`` (one line per model load) and
+``PROPLENS_FAKE_THREADS`` (at each load, the ``PROPLENS_THREADS`` the model would get).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class KeywordAnalyzer:
 
 def make(model_dir, threshold):
     _note("PROPLENS_FAKE_LOADS", str(os.getpid()))
+    _note("PROPLENS_FAKE_THREADS", os.environ.get("PROPLENS_THREADS", "unset"))
     return KeywordAnalyzer(threshold)
 
 

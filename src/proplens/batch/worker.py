@@ -18,6 +18,7 @@ from proplens.article import Article
 from proplens.batch.factory import resolve_factory
 from proplens.batch.records import Item
 from proplens.batch.rows import make_row
+from proplens.batch.threads import share_cores
 from proplens.errors import ModelError, ProplensError
 
 
@@ -82,10 +83,14 @@ def _analyze_item(analyzer, item: Item) -> Result:
         return "error", f"analysis failed ({type(err).__name__}: {err})"
 
 
-def init_pool_process(spec: WorkerSpec) -> None:
-    """Pool initializer: leave Ctrl-C to the parent, exit with it, load the model once."""
+def init_pool_process(spec: WorkerSpec, workers: int) -> None:
+    """Pool initializer: leave Ctrl-C to the parent, exit with it, load the model once.
+
+    The model gets this worker's share of the cores (one of ``workers`` processes).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_when_orphaned()
+    share_cores(workers)
     try:
         get_analyzer(spec)
     except ProplensError as err:

@@ -53,7 +53,13 @@ def make_engine(name: str, spec: WorkerSpec, workers: int, scheduler: str | None
 
         return LocalEngine(spec, workers)
     if name == "dask":
-        from proplens.batch.engines.dask import DaskEngine
+        try:
+            from proplens.batch.engines.dask import DaskEngine
+        except ImportError as err:
+            raise InputError(
+                f"--engine dask needs dask[distributed] ({err}); "
+                "install it with: pip install 'proplens[batch]'"
+            ) from None
 
         return DaskEngine(spec, workers, scheduler)
     raise InputError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -4,7 +4,8 @@ Without a scheduler address it starts a ``LocalCluster`` of N single-threaded
 worker processes (so it can be tried on one machine); with ``--scheduler`` it
 connects to a running cluster, whose workers need proplens installed and the
 model available (see docs/batch.md). Each worker process loads the model once,
-through the module-level cache in :mod:`proplens.batch.worker`.
+through the module-level cache in :mod:`proplens.batch.worker`, with its share
+of its machine's cores (see :mod:`proplens.batch.threads`), set by a worker plugin.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections import Counter
 from contextlib import contextmanager
+
+from distributed import WorkerPlugin
+from distributed.comm import get_address_host
 
 from proplens.batch.engines import Handle
 from proplens.batch.records import Item
+from proplens.batch.threads import share_cores
 from proplens.batch.worker import WorkerSpec, analyze_chunk
 from proplens.errors import InputError, ProplensError
 
@@ -39,7 +45,9 @@ class DaskEngine:
                 raise InputError(
                     f"cannot reach the Dask scheduler at {self.scheduler} ({err})"
                 ) from None
-            self.window = 2 * max(self.workers, len(self._client.scheduler_info()["workers"]))
+            nthreads = self._client.nthreads()
+            self.window = 2 * max(self.workers, len(nthreads))
+            self._client.register_plugin(ShareCores(_threads_per_host(nthreads)))
         else:
             with _workers_ignore_ctrl_c():
                 self._cluster = LocalCluster(
@@ -50,6 +58,7 @@ class DaskEngine:
                     silence_logs=logging.ERROR,
                 )
             self._client = Client(self._cluster)
+            self._client.register_plugin(ShareCores({}, default=self.workers))
         return self
 
     def submit(self, items: list[Item]) -> Handle:
@@ -60,6 +69,32 @@ class DaskEngine:
             self._client.close()
         if self._cluster is not None:
             self._cluster.close()
+
+
+class ShareCores(WorkerPlugin):
+    """Give each worker process its share of its machine's cores before it loads the model.
+
+    ``per_host`` counts the task threads on each host (each may run the model at
+    the same time); hosts not in it count ``default``. A value the user set in a
+    worker's environment is kept. A worker that already loaded the model in an
+    earlier run keeps the threads it loaded it with.
+    """
+
+    name = "proplens-share-cores"
+
+    def __init__(self, per_host: dict[str, int], default: int = 1) -> None:
+        self.per_host = per_host
+        self.default = default
+
+    def setup(self, worker) -> None:
+        share_cores(self.per_host.get(get_address_host(worker.address), self.default))
+
+
+def _threads_per_host(nthreads: dict[str, int]) -> dict[str, int]:
+    per_host: Counter[str] = Counter()
+    for address, threads in nthreads.items():
+        per_host[get_address_host(address)] += threads
+    return dict(per_host)
 
 
 class _DaskHandle:

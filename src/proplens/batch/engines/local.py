@@ -3,9 +3,11 @@
 Workers are started with the ``spawn`` method: fresh interpreters that never
 inherit the parent's threads or locks, and that see the environment of the
 moment (a ``forkserver`` would keep the one of its first use). Each loads the
-model once, in the pool initializer. A process pool executor is used rather
-than ``multiprocessing.Pool`` because it reports a worker that dies (killed,
-out of memory) instead of waiting for its result forever.
+model once, in the pool initializer, with its share of the cores (see
+:mod:`proplens.batch.threads`); with N=1 the model in the calling process uses
+them all. A process pool executor is used rather than ``multiprocessing.Pool``
+because it reports a worker that dies (killed, out of memory) instead of
+waiting for its result forever.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class LocalEngine:
                 self.workers,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=init_pool_process,
-                initargs=(self.spec,),
+                initargs=(self.spec, self.workers),
             )
         return self
 
