@@ -99,8 +99,10 @@ def main() -> None:
         )
         write_label_file(args.out / "pred-tc.labels", classified, "tc")
         report["reproduce"] = [
-            f"proplens evaluate --task si --gold {args.out}/gold-si.labels --pred {args.out}/pred-si.labels",
-            f"proplens evaluate --task tc --gold {args.out}/gold-tc.labels --pred {args.out}/pred-tc.labels --per-technique",
+            f"proplens evaluate --task si --gold {args.out}/gold-si.labels "
+            f"--pred {args.out}/pred-si.labels",
+            f"proplens evaluate --task tc --gold {args.out}/gold-tc.labels "
+            f"--pred {args.out}/pred-tc.labels --per-technique",
         ]
     print(json.dumps(report, indent=2))
 

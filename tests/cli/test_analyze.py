@@ -37,7 +37,9 @@ def test_json_output_round_trips_and_span_text_matches(capsys):
 
 def test_jsonl_and_semeval_agree(capsys, tmp_path):
     second = tmp_path / "article77.txt"
-    second.write_text("Vote\n\nThe shameless, reckless council betrayed us all.\n", encoding="utf-8")
+    second.write_text(
+        "Vote\n\nThe shameless, reckless council betrayed us all.\n", encoding="utf-8"
+    )
     _, jsonl, _ = run(capsys, "analyze", str(EXAMPLE), str(second), "--format", "jsonl")
     _, lines, _ = run(capsys, "analyze", str(EXAMPLE), str(second), "--format", "semeval")
     articles = [loads(line) for line in jsonl.splitlines()]
@@ -60,7 +62,7 @@ def test_html_output_escapes_markup(capsys, tmp_path):
     article = tmp_path / "markup.txt"
     article.write_text(
         'Title <b>bold</b>\n\n<script>alert(1)</script> The shameless "><img src=x '
-        'onerror=alert(2)> council betrayed every honest islander.\n',
+        "onerror=alert(2)> council betrayed every honest islander.\n",
         encoding="utf-8",
     )
     code, page, _ = run(capsys, "analyze", str(article), "--format", "html")
@@ -72,8 +74,9 @@ def test_html_output_escapes_markup(capsys, tmp_path):
 def test_stdin_is_analyzed():
     done = subprocess.run(
         [sys.executable, "-m", "proplens", "analyze", "-", "--format", "json"],
-        input="Title\n\nOnly a fool would trust the so-called experts.\n".encode(),
-        capture_output=True, check=False,
+        input=b"Title\n\nOnly a fool would trust the so-called experts.\n",
+        capture_output=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "stdin"
@@ -132,7 +135,11 @@ def test_classify_fills_a_template(capsys, tmp_path):
     code, out, err = run(capsys, "classify", str(articles), "--spans", str(template))
     rows = parse_labels(out, "tc")
     assert code == 0, err
-    assert [(r.start, r.end) for r in rows] == [(start, start + 24), (fear, fear + 40), (fear, fear + 40)]
+    assert [(r.start, r.end) for r in rows] == [
+        (start, start + 24),
+        (fear, fear + 40),
+        (fear, fear + 40),
+    ]
     assert rows[1].technique != rows[2].technique
 
 

@@ -21,7 +21,10 @@ def offsets_of(text: str) -> np.ndarray:
 
 def spans(text, tags, **settings):
     probs = np.array(tags)
-    return [(text[s:e], round(c, 2)) for s, e, c in decode(probs, offsets_of(text), text, Decoding(**settings))]
+    return [
+        (text[s:e], round(c, 2))
+        for s, e, c in decode(probs, offsets_of(text), text, Decoding(**settings))
+    ]
 
 
 def test_inside_tokens_form_one_span_and_a_new_b_starts_another():
@@ -40,7 +43,9 @@ def test_i_after_o_opens_a_span():
 def test_close_runs_merge_but_not_across_a_line_break():
     text = "shameful and reckless plan"
     tags = [B_, O_, B_, O_]
-    assert [s for s, _ in spans(text, tags, threshold=0.5, merge_gap=1)] == ["shameful and reckless"]
+    assert [s for s, _ in spans(text, tags, threshold=0.5, merge_gap=1)] == [
+        "shameful and reckless"
+    ]
     assert [s for s, _ in spans(text, tags, threshold=0.5, merge_gap=0)] == ["shameful", "reckless"]
     text = "shameful\nreckless plan"
     assert [s for s, _ in spans(text, [B_, I_, O_], threshold=0.5, merge_gap=3)] == [

@@ -17,7 +17,7 @@ def test_repeated_phrase_is_counted_whole_words_any_case():
 
 
 def test_extras_flag_questions_and_quotes():
-    text = 'He said “who benefits?” and left.'
+    text = "He said “who benefits?” and left."
     start = text.index("who")
     extras = span_extras(ArticleText(text), start, text.index("?") + 1)
     assert extras[4] == 1.0  # ends with a question mark

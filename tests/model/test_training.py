@@ -30,10 +30,24 @@ ONNX_TOLERANCE = 0.05
 def exported(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("tiny")
     checkpoint, model_dir = root / "checkpoint", root / "model"
-    code = main([
-        "train", "--data", str(MINI), "--output", str(checkpoint), "--epochs", "1",
-        "--max-steps", "2", "--max-layers", "1", "--device", "cpu", "--quiet",
-    ])
+    code = main(
+        [
+            "train",
+            "--data",
+            str(MINI),
+            "--output",
+            str(checkpoint),
+            "--epochs",
+            "1",
+            "--max-steps",
+            "2",
+            "--max-layers",
+            "1",
+            "--device",
+            "cpu",
+            "--quiet",
+        ]
+    )
     assert code == 0
     assert main(["export", str(checkpoint), "--output", str(model_dir), "--data", str(MINI)]) == 0
     return checkpoint, model_dir
@@ -63,8 +77,22 @@ def test_onnx_int8_agrees_with_torch(exported):
 def test_same_seed_gives_the_same_model(exported, tmp_path):
     checkpoint, _ = exported
     again = tmp_path / "again"
-    main([
-        "train", "--data", str(MINI), "--output", str(again), "--epochs", "1",
-        "--max-steps", "2", "--max-layers", "1", "--device", "cpu", "--quiet",
-    ])
+    main(
+        [
+            "train",
+            "--data",
+            str(MINI),
+            "--output",
+            str(again),
+            "--epochs",
+            "1",
+            "--max-steps",
+            "2",
+            "--max-layers",
+            "1",
+            "--device",
+            "cpu",
+            "--quiet",
+        ]
+    )
     assert (again / "heads.npz").read_bytes() == (checkpoint / "heads.npz").read_bytes()

@@ -22,7 +22,7 @@ def logit(p: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Calibration:
-    """``score = sigmoid(span_weight * logit(p_span) + technique_weight * logit(p_tech) + bias)``."""
+    """``sigmoid(span_weight * logit(p_span) + technique_weight * logit(p_tech) + bias)``."""
 
     span_weight: float = 1.0
     technique_weight: float = 1.0

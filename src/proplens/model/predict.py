@@ -121,7 +121,8 @@ def assign_template(probs: np.ndarray, spans: list[tuple[int, int]]) -> list[int
     In the corpus an identical span carrying two techniques appears twice in the
     template, and the scorer matches labels as multisets.
 
-    >>> assign_template(np.array([[.6, .3, .1], [.6, .3, .1], [.1, .2, .7]]), [(0, 5), (0, 5), (9, 12)])
+    >>> probs = np.array([[.6, .3, .1], [.6, .3, .1], [.1, .2, .7]])
+    >>> assign_template(probs, [(0, 5), (0, 5), (9, 12)])
     [0, 1, 2]
     """
     chosen: list[int] = []
