@@ -26,28 +26,19 @@ ONNX_TOLERANCE = 0.05
 """Largest allowed gap between torch fp32 and int8 ONNX BIO probabilities."""
 
 
+def train_tiny(output: Path) -> int:
+    """Two steps of a one-layer encoder on the two fixture articles."""
+    return main(
+        ["train", "--data", str(MINI), "--output", str(output), "--epochs", "1"]
+        + ["--max-steps", "2", "--max-layers", "1", "--device", "cpu", "--quiet"]
+    )
+
+
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("tiny")
     checkpoint, model_dir = root / "checkpoint", root / "model"
-    code = main(
-        [
-            "train",
-            "--data",
-            str(MINI),
-            "--output",
-            str(checkpoint),
-            "--epochs",
-            "1",
-            "--max-steps",
-            "2",
-            "--max-layers",
-            "1",
-            "--device",
-            "cpu",
-            "--quiet",
-        ]
-    )
+    code = train_tiny(checkpoint)
     assert code == 0
     assert main(["export", str(checkpoint), "--output", str(model_dir), "--data", str(MINI)]) == 0
     return checkpoint, model_dir
@@ -77,22 +68,5 @@ def test_onnx_int8_agrees_with_torch(exported):
 def test_same_seed_gives_the_same_model(exported, tmp_path):
     checkpoint, _ = exported
     again = tmp_path / "again"
-    main(
-        [
-            "train",
-            "--data",
-            str(MINI),
-            "--output",
-            str(again),
-            "--epochs",
-            "1",
-            "--max-steps",
-            "2",
-            "--max-layers",
-            "1",
-            "--device",
-            "cpu",
-            "--quiet",
-        ]
-    )
+    train_tiny(again)
     assert (again / "heads.npz").read_bytes() == (checkpoint / "heads.npz").read_bytes()

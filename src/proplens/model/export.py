@@ -8,7 +8,6 @@ Needs the ``[train]`` extra.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -17,17 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from proplens.errors import InputError
+from proplens.model.runtime import sha256
 
 ENCODER_FILE = "encoder.int8.onnx"
 SHIPPED_FILES = (ENCODER_FILE, "heads.npz", "tokenizer.json", "card.json")
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def export_onnx(encoder_dir: Path, out_file: Path) -> None:

@@ -42,7 +42,7 @@ def verify(model_dir: Path) -> dict:
         path = model_dir / name
         if not path.exists():
             raise ModelError(f"{path}: model file is missing")
-        if _sha256(path) != digest:
+        if sha256(path) != digest:
             raise ModelError(
                 f"{path}: checksum mismatch, the model file is damaged or was modified; "
                 "reinstall proplens or re-export the model"
@@ -50,7 +50,7 @@ def verify(model_dir: Path) -> dict:
     return manifest
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
