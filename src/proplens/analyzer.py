@@ -7,7 +7,6 @@ several threads at once (onnxruntime sessions are thread-safe).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from proplens.article import Article, Span
@@ -47,10 +46,6 @@ class Analyzer:
             if score >= cut
         ]
         return article.with_spans(spans)
-
-    def analyze_many(self, articles: Iterable[Article | str]) -> Iterator[Article]:
-        for article in articles:
-            yield self.analyze(article)
 
     def classify(self, article: Article, spans: list[Span]) -> list[Span]:
         """Name the technique of each given span (the TC setting), keeping its offsets.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from proplens.article import DEFAULT_MAX_BYTES, Article, iter_article_paths
 from proplens.cli._common import add_model_options, load_analyzer, output_stream
@@ -87,6 +86,3 @@ def render(results: list[Article], fmt: str, card: dict) -> str:
 def _titled(article: Article, count: int) -> str:
     body = render_text(article)
     return f"== {article.id}: {article.title}\n{body}" if count > 1 else body
-
-
-__all__ = ["FORMATS", "read_articles", "render", "Path"]

@@ -11,8 +11,6 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from proplens.article import Article, Span
-
 VALIDATION_SEED = 2020
 VALIDATION_SIZE = 56
 
@@ -43,9 +41,3 @@ def validation_ids(
     ids = sorted(all_ids)
     size = min(size, max(1, len(ids) // 5)) if len(ids) < 5 * size else size
     return set(random.Random(seed).sample(ids, size))
-
-
-def to_article(example: Example) -> Article:
-    return Article(
-        id=example.id, text=example.text, spans=[Span(s, e, t) for s, e, t in example.spans]
-    )
