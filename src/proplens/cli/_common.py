@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from proplens.errors import InputError
+from proplens.errors import InputError, ProplensError
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -49,3 +49,15 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def require_extra(extra: str, command: str, modules: tuple[str, ...]) -> None:
+    """Fail with one line naming the pip extra when an optional dependency is missing."""
+    import importlib.util
+
+    for name in modules:
+        if importlib.util.find_spec(name) is None:
+            raise ProplensError(
+                f"'proplens {command}' needs the {extra} extra ({name} is missing): "
+                f"pip install 'proplens[{extra}]'"
+            )

@@ -12,7 +12,11 @@ from proplens.batch.engines import ENGINES
 from proplens.batch.factory import DEFAULT_FACTORY
 from proplens.batch.parts import parts_dir
 from proplens.batch.runner import DEFAULT_CHUNK_SIZE, BatchConfig, run_batch
+from proplens.cli._common import require_extra
 from proplens.errors import ProplensError
+
+BATCH_MODULES = ("pyarrow", "rich", "trafilatura")
+"""What the ``batch`` extra brings that every batch run may need (dask only for --engine dask)."""
 
 DESCRIPTION = """\
 Analyse many articles and write one row per article (technique counts, propaganda
@@ -71,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("batch", "batch", BATCH_MODULES)
     config = BatchConfig(
         inputs=args.inputs,
         output=Path(args.output),

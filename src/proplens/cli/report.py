@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from proplens.cli._common import require_extra
 from proplens.errors import InputError, ProplensError
 
 
@@ -37,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_extra("batch", "report", ("pyarrow", "matplotlib"))
     from proplens.report.build import build_report
 
     if args.top < 0 or args.phrases < 1:
