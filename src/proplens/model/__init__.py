@@ -1,6 +1,18 @@
-"""The detector's model: windowing, decoding, runtime (onnxruntime), training and export.
+"""The detector's model.
 
-Inference (``runtime``, ``windowing``, ``decode``, ``features``) needs only numpy,
-tokenizers and onnxruntime. Training and export (``network``, ``train``,
-``export``) need the ``[train]`` extra (torch, transformers) and import it lazily.
+Inference (numpy, tokenizers, onnxruntime only):
+
+- ``windowing``: word pieces with character offsets, overlapping encoder windows
+- ``predict``: encoder states -> BIO probabilities, candidate spans, technique probabilities
+- ``decode``: BIO probabilities -> character spans
+- ``features``: what the technique head sees besides the states (length, repetition)
+- ``heads``: the two small heads in numpy
+- ``calibration``: raw confidences -> probability of being right
+- ``runtime``: loads a model folder, verifies its checksums, runs it
+
+Training and export (the ``[train]`` extra: torch, transformers), imported lazily:
+
+- ``corpus`` (the data and the fixed validation split), ``config``, ``network``,
+  ``batches`` (windows, collation, losses), ``train``, ``validation`` (metrics and
+  choices made on the validation split), ``export`` (int8 ONNX), ``progress``
 """
