@@ -16,7 +16,7 @@ from proplens.model.calibration import Calibration
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
-from proplens.model.windowing import Tokens, WordPieces, make_batch, merge_windows, window_starts
+from proplens.model.windowing import Tokens, WordPieces, add_windows, make_batch, window_starts
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -63,13 +63,7 @@ def encode_article(
     seen = np.zeros(len(tokens), dtype=np.float32)
     for i in range(0, len(starts), max_windows):
         batch = make_batch(pieces, tokens, starts[i : i + max_windows], size)
-        out = encode(batch.input_ids, batch.attention_mask)
-        part = merge_windows(out, batch, len(tokens))
-        covered = np.zeros(len(tokens), dtype=np.float32)
-        for start, n in zip(batch.starts, batch.lengths, strict=True):
-            covered[start : start + n] += 1
-        states += part * covered[:, None]
-        seen += covered
+        add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
     states /= np.maximum(seen, 1)[:, None]
     return ArticleStates(text, tokens, states, heads.bio_probs(states))
 

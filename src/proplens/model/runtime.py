@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -75,7 +74,6 @@ class Model:
         names = tuple(card.get("techniques", NAMES))
         if names != NAMES:
             raise ModelError(f"{model_dir}: model was trained for other technique names")
-        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None) -> Model:

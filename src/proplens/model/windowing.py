@@ -83,12 +83,17 @@ def make_batch(pieces: WordPieces, tokens: Tokens, starts: list[int], size: int)
     return Batch(input_ids, mask, list(starts), lengths)
 
 
+def add_windows(values: np.ndarray, batch: Batch, total: np.ndarray, seen: np.ndarray) -> None:
+    """Add per-window token outputs ``(windows, width, ...)`` into article-level sums."""
+    for row, (start, n) in enumerate(zip(batch.starts, batch.lengths, strict=True)):
+        total[start : start + n] += values[row, 1 : n + 1]
+        seen[start : start + n] += 1
+
+
 def merge_windows(values: np.ndarray, batch: Batch, n_tokens: int) -> np.ndarray:
     """Average per-window token outputs ``(windows, width, ...)`` back onto article tokens."""
     total = np.zeros((n_tokens, *values.shape[2:]), dtype=np.float32)
     seen = np.zeros(n_tokens, dtype=np.float32)
-    for row, (start, n) in enumerate(zip(batch.starts, batch.lengths, strict=True)):
-        total[start : start + n] += values[row, 1 : n + 1]
-        seen[start : start + n] += 1
+    add_windows(values, batch, total, seen)
     seen = np.maximum(seen, 1).reshape((-1,) + (1,) * (values.ndim - 2))
     return total / seen
