@@ -1,18 +1,27 @@
-"""Training data: PTC-format articles with their gold technique spans, and the validation split.
+"""Training data: PTC-format articles with their gold technique spans, and how they are split.
 
-The validation split is fixed once (``VALIDATION_IDS`` below, 56 whole articles
-drawn with seed 2020 from the 371 training articles) and never trained on;
-models are chosen on it and the model card reports it.
+Two splits, both by whole articles:
+
+* the **confirmation split** (56 articles of the first data folder, drawn once
+  with seed 2020 — the 0.1.0 model's validation split) is never trained on and
+  takes no part in any choice; it measures the finished model once;
+* the **folds** (5, seed 2026) divide the other articles for cross-validation,
+  on which every choice is made (``crossval``).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VALIDATION_SEED = 2020
-VALIDATION_SIZE = 56
+from proplens.errors import InputError
+
+CONFIRMATION_SEED = 2020
+CONFIRMATION_SIZE = 56
+FOLD_SEED = 2026
+FOLDS = 5
 
 
 @dataclass
@@ -34,10 +43,43 @@ def load_examples(data_dir: str | Path) -> list[Example]:
     ]
 
 
-def validation_ids(
-    all_ids: list[str], size: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED
+def load_training_data(data_dirs: Sequence[str | Path]) -> tuple[list[Example], list[Example]]:
+    """``(training, confirmation)`` articles of one or more PTC-layout folders.
+
+    The confirmation split is drawn from the first folder (the corpus); articles
+    of further folders (for example corrections imported from Label Studio) all
+    train. An article id may appear in one folder only.
+    """
+    first, *more = [load_examples(d) for d in data_dirs]
+    confirm = confirmation_ids([e.id for e in first])
+    seen = {e.id: str(data_dirs[0]) for e in first}
+    extra = []
+    for folder, examples in zip(data_dirs[1:], more, strict=True):
+        for e in examples:
+            if e.id in seen:
+                raise InputError(f"article {e.id} appears in both {seen[e.id]} and {folder}")
+            seen[e.id] = str(folder)
+            extra.append(e)
+    train = [e for e in first if e.id not in confirm] + extra
+    return train, [e for e in first if e.id in confirm]
+
+
+def confirmation_ids(
+    all_ids: list[str], size: int = CONFIRMATION_SIZE, seed: int = CONFIRMATION_SEED
 ) -> set[str]:
-    """The fixed validation split: ``size`` ids drawn with ``seed`` from the sorted ids."""
+    """The fixed confirmation split: ``size`` ids drawn with ``seed`` from the sorted ids."""
     ids = sorted(all_ids)
     size = min(size, max(1, len(ids) // 5)) if len(ids) < 5 * size else size
     return set(random.Random(seed).sample(ids, size))
+
+
+def fold_of(ids: list[str], k: int = FOLDS, seed: int = FOLD_SEED) -> dict[str, int]:
+    """Each id's fold in ``0..k-1``: a seeded shuffle of the sorted ids, dealt round-robin.
+
+    >>> folds = fold_of([str(i) for i in range(10)], k=5)
+    >>> sorted(list(folds.values()).count(f) for f in range(5))
+    [2, 2, 2, 2, 2]
+    """
+    order = sorted(ids)
+    random.Random(seed).shuffle(order)
+    return {article: index % k for index, article in enumerate(order)}

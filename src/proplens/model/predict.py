@@ -16,7 +16,7 @@ from proplens.model.calibration import Calibration
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
-from proplens.model.windowing import Tokens, WordPieces, add_windows, make_batch, window_starts
+from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -40,29 +40,22 @@ class Candidate:
 
 
 def encode_article(
-    encode: Encode,
-    pieces: WordPieces,
-    heads: Heads,
-    text: str,
-    window: int,
-    stride: int,
-    max_windows: int = 8,
+    encode: Encode, pieces: WordPieces, heads: Heads, text: str, plan: WindowPlan
 ) -> ArticleStates:
-    """Tokenize once, run the encoder over overlapping windows, merge back per token.
+    """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
-    Windows go to the encoder ``max_windows`` at a time: 8 keeps peak memory near
-    350 MB and is faster on 2 cores than larger batches (bench/speed.py).
+    Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
+    windows are averaged where they overlap).
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
     if len(tokens) == 0:
         return ArticleStates(text, tokens, np.zeros((0, hidden), np.float32), np.zeros((0, 3)))
-    size = window - 2
-    starts = window_starts(len(tokens), size, stride)
+    windows = plan.windows(tokens, text)
     states = np.zeros((len(tokens), hidden), dtype=np.float32)
     seen = np.zeros(len(tokens), dtype=np.float32)
-    for i in range(0, len(starts), max_windows):
-        batch = make_batch(pieces, tokens, starts[i : i + max_windows], size)
+    for i in range(0, len(windows), plan.per_call):
+        batch = make_batch(pieces, tokens, windows[i : i + plan.per_call])
         add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
     states /= np.maximum(seen, 1)[:, None]
     return ArticleStates(text, tokens, states, heads.bio_probs(states))

@@ -20,7 +20,7 @@ from proplens.model import predict
 from proplens.model.calibration import Calibration
 from proplens.model.decode import Decoding
 from proplens.model.heads import Heads
-from proplens.model.windowing import WordPieces
+from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -57,6 +57,16 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def window_plan(card: dict) -> WindowPlan:
+    """The card's window plan; cards of 0.1.0 models describe strided windows only."""
+    runtime = card.get("runtime", {})
+    window = int(card["config"]["window"])
+    if "windows" in runtime:
+        return WindowPlan(window=window, **runtime["windows"])
+    stride = int(runtime.get("stride", card["config"]["stride"]))
+    return WindowPlan(window=window, mode="strided", stride=stride, per_call=8)
+
+
 class Model:
     """The encoder session, heads, tokenizer and the settings chosen on validation."""
 
@@ -68,8 +78,7 @@ class Model:
         self.card = card
         self.decoding = Decoding(**card["decoding"])
         self.calibration = Calibration(**card["calibration"])
-        self.window = int(card["config"]["window"])
-        self.stride = int(card.get("runtime", {}).get("stride", card["config"]["stride"]))
+        self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
         names = tuple(card.get("techniques", NAMES))
         if names != NAMES:
@@ -105,9 +114,7 @@ class Model:
         return hidden
 
     def states(self, text: str) -> predict.ArticleStates:
-        return predict.encode_article(
-            self.encode, self.pieces, self.heads, text, self.window, self.stride
-        )
+        return predict.encode_article(self.encode, self.pieces, self.heads, text, self.plan)
 
     def detect(self, text: str) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""

@@ -1,0 +1,244 @@
+"""Choose the detector's cheap parts on out-of-fold predictions, and measure every choice.
+
+Everything here runs on the stored out-of-fold predictions of a cross-validation
+run (``crossval``), never on the confirmation split. A choice is measured the
+way it will be used: *cross-fitted* — for each fold, the setting is chosen on
+the other folds and applied to this one, so the pooled figure is an honest
+estimate of "choose on data like this, then meet new articles" — and reported
+with a bootstrap interval over articles (``proplens.intervals``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from itertools import product
+
+import numpy as np
+
+from proplens.formats.semeval import LabelRow
+from proplens.intervals import Interval, bootstrap, si_article_stats, si_f1
+from proplens.model.crossval import OutOfFold
+from proplens.model.decode import Decoding, decode
+
+THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.15, 0.66, 0.05))
+MERGE_GAPS = (0, 1, 2, 3, 4)
+EXTEND_BELOW = (None, 0.1, 0.2)
+"""Hysteresis: grow runs into tokens at most this much below the threshold (None: off)."""
+
+
+def decoding_grid(trim_dangling: Iterable[bool] = (True,)) -> list[Decoding]:
+    grid = []
+    for threshold, gap, below, trim in product(THRESHOLDS, MERGE_GAPS, EXTEND_BELOW, trim_dangling):
+        extend = None if below is None else round(threshold - below, 2)
+        if extend is not None and extend <= 0:
+            continue
+        grid.append(Decoding(threshold, gap, extend_threshold=extend, trim_dangling=trim))
+    return grid
+
+
+def si_rows(item: OutOfFold, decoding: Decoding) -> list[LabelRow]:
+    """The SI label rows one article's predictions give under ``decoding``."""
+    st = item.states
+    if len(st.tokens) == 0:
+        return []
+    found = decode(st.bio, st.tokens.offsets, st.text, decoding)
+    return [LabelRow(item.example.id, s, e) for s, e, _ in found]
+
+
+def gold_si_rows(item: OutOfFold) -> list[LabelRow]:
+    return [LabelRow(item.example.id, s, e) for s, e, _ in item.example.spans]
+
+
+@dataclass
+class GridStats:
+    """Per-article SI statistics for every decoding setting: ``stats[setting]`` is (articles, 4)."""
+
+    settings: list[Decoding]
+    stats: np.ndarray  # (settings, articles, 4)
+    folds: np.ndarray  # (articles,)
+
+
+def grid_stats(oof: list[OutOfFold], grid: list[Decoding]) -> GridStats:
+    stats = np.zeros((len(grid), len(oof), 4))
+    for j, item in enumerate(oof):
+        gold = gold_si_rows(item)
+        ids = [item.example.id]
+        for i, decoding in enumerate(grid):
+            stats[i, j] = si_article_stats(gold, si_rows(item, decoding), ids)[0]
+    return GridStats(grid, stats, np.array([item.fold for item in oof]))
+
+
+def best_setting(grid: GridStats, mask: np.ndarray | None = None) -> int:
+    """Index of the setting with the best pooled SI F1 over the articles in ``mask``."""
+    mask = np.ones(grid.stats.shape[1], bool) if mask is None else mask
+    scores = [si_f1(grid.stats[i, mask].sum(axis=0)) for i in range(len(grid.settings))]
+    return int(np.argmax(scores))
+
+
+def cross_fitted(grid: GridStats) -> tuple[np.ndarray, list[Decoding]]:
+    """Per-article stats when each fold uses the setting chosen on the other folds."""
+    chosen_stats = np.zeros(grid.stats.shape[1:])
+    chosen = []
+    for fold in np.unique(grid.folds):
+        best = best_setting(grid, grid.folds != fold)
+        chosen.append(grid.settings[best])
+        chosen_stats[grid.folds == fold] = grid.stats[best, grid.folds == fold]
+    return chosen_stats, chosen
+
+
+def si_estimate(
+    grid: GridStats, resamples: int = 2000
+) -> tuple[Interval, Decoding, list[Decoding]]:
+    """Cross-fitted SI F1 with its interval, the setting chosen on all folds, the per-fold ones."""
+    stats, per_fold = cross_fitted(grid)
+    return bootstrap(stats, si_f1, resamples), grid.settings[best_setting(grid)], per_fold
+
+
+def restrict(grid: GridStats, keep) -> GridStats:
+    """The settings of ``grid`` for which ``keep(setting)`` holds (to compare decoding rules)."""
+    index = [i for i, s in enumerate(grid.settings) if keep(s)]
+    return GridStats([grid.settings[i] for i in index], grid.stats[index], grid.folds)
+
+
+def with_threshold(decoding: Decoding, threshold: float) -> Decoding:
+    below = (
+        None
+        if decoding.extend_threshold is None
+        else decoding.threshold - decoding.extend_threshold
+    )
+    extend = None if below is None else round(threshold - below, 2)
+    return replace(decoding, threshold=threshold, extend_threshold=extend)
+
+
+# -- technique classification ---------------------------------------------------
+
+
+@dataclass
+class SpanTable:
+    """The gold spans of out-of-fold articles, with what the technique classifier sees."""
+
+    rows: list[tuple[str, int, int, str]]  # article, start, end, technique
+    folds: np.ndarray
+    labels: np.ndarray
+    head: np.ndarray  # the fold model's technique-head probabilities
+    cues: np.ndarray
+    fragments: list[str]
+
+    @property
+    def articles(self) -> list[str]:
+        return sorted({r[0] for r in self.rows})
+
+
+def span_table(oof: list[OutOfFold], heads: dict) -> SpanTable:
+    from proplens.model.cues import ArticleCues, span_cues
+    from proplens.model.predict import technique_probs
+    from proplens.techniques import NAMES
+
+    rows, folds, head, cues, fragments = [], [], [], [], []
+    for item in oof:
+        spans = [(s, e) for s, e, _ in item.example.spans]
+        if not spans:
+            continue
+        head.append(technique_probs(item.states, heads[item.fold], spans))
+        cues.append(span_cues(ArticleCues(item.example.text), spans))
+        rows += [(item.example.id, s, e, t) for s, e, t in item.example.spans]
+        folds += [item.fold] * len(spans)
+        fragments += [item.example.text[s:e] for s, e in spans]
+    labels = np.array([NAMES.index(r[3]) for r in rows])
+    return SpanTable(
+        rows, np.array(folds), labels, np.concatenate(head), np.concatenate(cues), fragments
+    )
+
+
+def lexical_out_of_fold(table: SpanTable, c: float = 1.0) -> np.ndarray:
+    """Each span's bag-of-words log-probabilities from a model fitted on the other folds."""
+    from proplens.model.lexical import fit_lexical
+    from proplens.techniques import NAMES
+
+    out = np.zeros(table.head.shape, dtype=np.float32)
+    for fold in np.unique(table.folds):
+        train, test = table.folds != fold, table.folds == fold
+        model = fit_lexical(
+            [f for f, keep in zip(table.fragments, train, strict=True) if keep],
+            table.labels[train],
+            len(NAMES),
+            c,
+        )
+        out[test] = model.log_probs(
+            [f for f, keep in zip(table.fragments, test, strict=True) if keep]
+        )
+    return out
+
+
+def assign(table: SpanTable, probs: np.ndarray) -> list[LabelRow]:
+    """TC rows: each span's most likely technique (top-k distinct for a span listed k times)."""
+    from proplens.model.predict import assign_template
+    from proplens.techniques import NAMES
+
+    chosen = assign_template(probs, [(r[0], r[1], r[2]) for r in table.rows])
+    return [LabelRow(r[0], r[1], r[2], NAMES[c]) for r, c in zip(table.rows, chosen, strict=True)]
+
+
+def tc_stats(table: SpanTable, probs: np.ndarray) -> np.ndarray:
+    from proplens.intervals import tc_article_stats
+
+    gold = [LabelRow(*r) for r in table.rows]
+    return tc_article_stats(gold, assign(table, probs), table.articles)
+
+
+def stacked_out_of_fold(
+    table: SpanTable, features: np.ndarray, settings: list[tuple[float, float]]
+) -> tuple[np.ndarray, list[tuple[float, float]]]:
+    """Cross-fitted probabilities of the stacked classifier, its settings chosen by inner folds.
+
+    For each outer fold, every ``(C, class_power)`` in ``settings`` is scored by
+    cross-validation over the other folds; the best is refitted on them and
+    predicts the outer fold. Returns the probabilities and each fold's choice.
+    """
+    from proplens.intervals import tc_f1
+
+    out = np.zeros(table.head.shape, dtype=np.float32)
+    chosen = []
+    for fold in np.unique(table.folds):
+        inner = table.folds != fold
+        best = max(settings, key=lambda s: tc_f1(_inner_stats(table, features, inner, s).sum(0)))
+        chosen.append(best)
+        model = _fit(features[inner], table.labels[inner], best)
+        out[table.folds == fold] = model.probs(features[table.folds == fold])
+    return out, chosen
+
+
+def best_stacked_setting(
+    table: SpanTable, features: np.ndarray, settings: list[tuple[float, float]]
+) -> tuple[float, float]:
+    """The setting with the best cross-validated TC over all folds (for the final fit)."""
+    from proplens.intervals import tc_f1
+
+    everything = np.ones(len(table.rows), dtype=bool)
+    return max(settings, key=lambda s: tc_f1(_inner_stats(table, features, everything, s).sum(0)))
+
+
+def _inner_stats(table: SpanTable, features: np.ndarray, mask: np.ndarray, setting) -> np.ndarray:
+    probs = np.zeros(table.head.shape, dtype=np.float32)
+    for fold in np.unique(table.folds[mask]):
+        train = mask & (table.folds != fold)
+        test = mask & (table.folds == fold)
+        probs[test] = _fit(features[train], table.labels[train], setting).probs(features[test])
+    sub = SpanTable(
+        [r for r, m in zip(table.rows, mask, strict=True) if m],
+        table.folds[mask],
+        table.labels[mask],
+        table.head[mask],
+        table.cues[mask],
+        [f for f, m in zip(table.fragments, mask, strict=True) if m],
+    )
+    return tc_stats(sub, probs[mask])
+
+
+def _fit(features: np.ndarray, labels: np.ndarray, setting: tuple[float, float]):
+    from proplens.model.classifier import fit_stacked
+    from proplens.techniques import NAMES
+
+    c, power = setting
+    return fit_stacked(features, labels, len(NAMES), c, power)
