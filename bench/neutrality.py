@@ -11,7 +11,8 @@ sentence of the original, carried onto each copy by character offsets, the
 *set* of techniques of the spans overlapping it is compared. Printed per corpus:
 the share of sentences whose set changes among the sentences naming a side
 (side swap), among those containing a control word and among the others
-(control swap), with 95% bootstrap intervals over articles.
+(control swap), with 95% bootstrap intervals over articles, and how many of
+those sentences carry a technique in the original.
 
 Corpora: ``validation`` (the 56 validation articles of ../shared/data/ptc-train,
 ``proplens.model.corpus.validation_ids``) and ``news`` (the 400 articles of
@@ -79,10 +80,10 @@ def runtime_windows_per_call() -> int:
 
 
 def run_corpus(analyzer, articles: list[Article], thresholds: list[float]) -> dict:
-    """Per swap, threshold and touched/other: (changed, total) counts per article."""
+    """Per swap, threshold and touched/other: (changed, total, flagged) counts per article."""
     tables = {name: make() for name, make in SWAPS.items()}
     counts = {
-        (swap, cut, touched): np.zeros((len(articles), 2), dtype=np.int64)
+        (swap, cut, touched): np.zeros((len(articles), 3), dtype=np.int64)
         for swap in tables
         for cut in thresholds
         for touched in (True, False)
@@ -92,7 +93,8 @@ def run_corpus(analyzer, articles: list[Article], thresholds: list[float]) -> di
         for swap, by_cut in measure_article(analyzer, article, tables, thresholds).items():
             for cut, outcomes in by_cut.items():
                 for outcome in outcomes:
-                    counts[swap, cut, outcome.touched][i] += (int(outcome.changed), 1)
+                    row = (int(outcome.changed), 1, int(outcome.flagged))
+                    counts[swap, cut, outcome.touched][i] += row
         if (i + 1) % 25 == 0 or i + 1 == len(articles):
             rate = (i + 1) / (time.perf_counter() - started)
             print(f"  {i + 1}/{len(articles)} articles, {rate:.1f}/s", file=sys.stderr)
@@ -105,8 +107,10 @@ def summarise(name: str, articles: list[Article], counts: dict, cut: float, roun
         result[swap] = {}
         for touched in (True, False):
             per_article = counts[swap, cut, touched]
-            share = bootstrap_share(per_article[:, 0], per_article[:, 1], rounds=rounds)
-            result[swap]["touched" if touched else "other"] = share.as_dict()
+            share = bootstrap_share(per_article[:, 0], per_article[:, 1], rounds=rounds).as_dict()
+            flagged, total = per_article[:, 2].sum(), per_article[:, 1].sum()
+            share["with_technique"] = round(float(flagged / total), 4) if total else None
+            result[swap]["touched" if touched else "other"] = share
         result[swap]["articles_touched"] = int((counts[swap, cut, True][:, 1] > 0).sum())
     result["sentences"] = (
         result["side"]["touched"]["sentences"] + result["side"]["other"]["sentences"]
@@ -136,7 +140,8 @@ def _format(share: dict) -> str:
     low, high = share["ci95"]
     return (
         f"{share['share']:6.1%}  [{low:.1%}, {high:.1%}]  "
-        f"{share['changed']:>5} of {share['sentences']:>5}"
+        f"{share['changed']:>5} of {share['sentences']:>5}  "
+        f"({share['with_technique']:.0%} with a technique)"
     )
 
 

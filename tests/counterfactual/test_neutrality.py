@@ -48,6 +48,7 @@ def test_a_detector_that_reacts_to_a_name_changes_only_the_sentences_naming_it()
     assert first.touched and first.changed  # lost the label with the name
     assert not second.touched and not second.changed
     assert third.touched and third.changed  # gained it
+    assert [o.flagged for o in (first, second, third)] == [True, False, True]
 
 
 def test_a_detector_blind_to_names_changes_nothing_although_lengths_change():

@@ -29,6 +29,7 @@ class Analyzes(Protocol):
 class SentenceOutcome:
     touched: bool  # a swapped word lies in the sentence
     changed: bool  # its set of techniques differs between original and copy
+    flagged: bool = False  # the original sentence has at least one technique
 
 
 def techniques_in(spans: Iterable[Span], start: int, end: int, threshold: float) -> frozenset:
@@ -49,7 +50,7 @@ def compare_sentences(
         new_start, new_end = offsets.span(start, end)
         before = techniques_in(original.spans, start, end, threshold)
         after = techniques_in(copy.spans, new_start, new_end, threshold)
-        outcomes.append(SentenceOutcome(offsets.touches(start, end), before != after))
+        outcomes.append(SentenceOutcome(offsets.touches(start, end), before != after, bool(before)))
     return outcomes
 
 
