@@ -99,3 +99,31 @@ def fit_stacked(
     weights[model.classes_] = model.coef_
     bias[model.classes_] = model.intercept_
     return StackedClassifier(mean.astype(np.float32), scale.astype(np.float32), weights, bias)
+
+
+@dataclass
+class TechniqueClassifier:
+    """The shipped classifier: the word model and the stacked layer over the head's output."""
+
+    lexical: LexicalModel
+    stacked: StackedClassifier
+
+    FILES = ("lexical.json", "lexical.npz", "classifier.npz")
+
+    def probs(self, text: str, spans: list[tuple[int, int]], head_probs: np.ndarray) -> np.ndarray:
+        """``(len(spans), techniques)`` probabilities."""
+        if not spans:
+            return head_probs
+        return self.stacked.probs(article_features(text, spans, head_probs, self.lexical))
+
+    def save(self, folder: Path) -> list[str]:
+        self.lexical.save(folder)
+        self.stacked.save(folder / "classifier.npz")
+        return list(self.FILES)
+
+    @classmethod
+    def load(cls, folder: Path) -> TechniqueClassifier | None:
+        """The classifier of a model folder, or None for a model without one (0.1.0)."""
+        if not all((folder / name).exists() for name in cls.FILES):
+            return None
+        return cls(LexicalModel.load(folder), StackedClassifier.load(folder / "classifier.npz"))

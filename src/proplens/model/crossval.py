@@ -11,7 +11,8 @@ gets an interval (``bootstrap``).
 
 Files in the output folder: ``folds.json`` (the assignment and the config),
 ``fold<F>-<variant>.npz`` (states, BIO probabilities, offsets per article of
-fold F) and ``fold<F>-<variant>.heads.npz``. Variants are ``e<N>`` (after
+fold F) and ``fold<F>-<variant>.heads.npz``; ``fold<F>-avg.encoder/`` keeps the fold's
+final encoder, to predict again with other inference settings. Variants are ``e<N>`` (after
 epoch N) and ``avg`` (the weights averaged over the last epochs). A fold whose
 files exist is not trained again, so an interrupted run resumes.
 """
@@ -75,6 +76,7 @@ def run(
         recorder = _Recorder(output / f"fold{fold}", held, pieces, plan, device, config, record)
         model, _ = fit(config, train, pieces, device, log, on_epoch=recorder.on_epoch)
         recorder.save("avg", model)
+        model.encoder.save_pretrained(output / f"fold{fold}-avg.encoder", safe_serialization=True)
     return output
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from proplens.model.calibration import Calibration
+from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
@@ -62,9 +63,16 @@ def encode_article(
 
 
 def technique_probs(
-    article: ArticleStates, heads: Heads, spans: list[tuple[int, int]]
+    article: ArticleStates,
+    heads: Heads,
+    spans: list[tuple[int, int]],
+    classifier: TechniqueClassifier | None = None,
 ) -> np.ndarray:
-    """``(len(spans), techniques)`` probabilities for given character spans."""
+    """``(len(spans), techniques)`` probabilities for given character spans.
+
+    The technique head reads the span's pooled states; ``classifier`` (when the
+    model has one) combines that with article-level cues and the word model.
+    """
     if not spans:
         return np.zeros((0, heads.w["tc_out_w"].shape[0]), dtype=np.float32)
     text = ArticleText(article.text)
@@ -74,15 +82,21 @@ def technique_probs(
         rows.append(
             np.concatenate([pool(article.states, first, stop), span_extras(text, start, end)])
         )
-    return heads.technique_probs(np.stack(rows))
+    probs = heads.technique_probs(np.stack(rows))
+    return probs if classifier is None else classifier.probs(article.text, spans, probs)
 
 
-def candidates(article: ArticleStates, heads: Heads, decoding: Decoding) -> list[Candidate]:
+def candidates(
+    article: ArticleStates,
+    heads: Heads,
+    decoding: Decoding,
+    classifier: TechniqueClassifier | None = None,
+) -> list[Candidate]:
     """Decoded spans with their span confidence and technique probabilities."""
     if len(article.tokens) == 0:
         return []
     found = decode(article.bio, article.tokens.offsets, article.text, decoding)
-    probs = technique_probs(article, heads, [(s, e) for s, e, _ in found])
+    probs = technique_probs(article, heads, [(s, e) for s, e, _ in found], classifier)
     return [Candidate(s, e, c, p) for (s, e, c), p in zip(found, probs, strict=True)]
 
 

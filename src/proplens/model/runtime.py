@@ -18,6 +18,7 @@ import numpy as np
 from proplens.errors import ModelError
 from proplens.model import predict
 from proplens.model.calibration import Calibration
+from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding
 from proplens.model.heads import Heads
 from proplens.model.windowing import WindowPlan, WordPieces
@@ -70,8 +71,17 @@ def window_plan(card: dict) -> WindowPlan:
 class Model:
     """The encoder session, heads, tokenizer and the settings chosen on validation."""
 
-    def __init__(self, model_dir: Path, session, heads: Heads, pieces: WordPieces, card: dict):
+    def __init__(
+        self,
+        model_dir: Path,
+        session,
+        heads: Heads,
+        pieces: WordPieces,
+        card: dict,
+        classifier: TechniqueClassifier | None = None,
+    ):
         self.model_dir = model_dir
+        self.classifier = classifier
         self.session = session
         self.heads = heads
         self.pieces = pieces
@@ -103,9 +113,10 @@ class Model:
             heads = Heads.load(model_dir / "heads.npz")
             pieces = WordPieces(model_dir / "tokenizer.json")
             card = json.loads((model_dir / "card.json").read_text())
+            classifier = TechniqueClassifier.load(model_dir)
         except (OSError, ValueError, KeyError) as err:
             raise ModelError(f"{model_dir}: cannot load the model ({err})") from None
-        return cls(model_dir, session, heads, pieces, card)
+        return cls(model_dir, session, heads, pieces, card, classifier)
 
     def encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         (hidden,) = self.session.run(
@@ -118,11 +129,11 @@ class Model:
 
     def detect(self, text: str) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
-        found = predict.candidates(self.states(text), self.heads, self.decoding)
+        found = predict.candidates(self.states(text), self.heads, self.decoding, self.classifier)
         return predict.scored_spans(found, self.calibration, NAMES)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """Technique and its probability for each given span (repeated spans: top-k)."""
-        probs = predict.technique_probs(self.states(text), self.heads, spans)
+        probs = predict.technique_probs(self.states(text), self.heads, spans, self.classifier)
         chosen = predict.assign_template(probs, spans)
         return [(NAMES[c], round(float(p[c]), 4)) for c, p in zip(chosen, probs, strict=True)]

@@ -202,7 +202,12 @@ def stacked_out_of_fold(
     chosen = []
     for fold in np.unique(table.folds):
         inner = table.folds != fold
-        best = max(settings, key=lambda s: tc_f1(_inner_stats(table, features, inner, s).sum(0)))
+        if len(np.unique(table.folds[inner])) < 2:  # nothing to cross-validate on: first setting
+            best = settings[0]
+        else:
+            best = max(
+                settings, key=lambda s: tc_f1(_inner_stats(table, features, inner, s).sum(0))
+            )
         chosen.append(best)
         model = _fit(features[inner], table.labels[inner], best)
         out[table.folds == fold] = model.probs(features[table.folds == fold])
@@ -216,6 +221,8 @@ def best_stacked_setting(
     from proplens.intervals import tc_f1
 
     everything = np.ones(len(table.rows), dtype=bool)
+    if len(np.unique(table.folds)) < 2:
+        return settings[0]
     return max(settings, key=lambda s: tc_f1(_inner_stats(table, features, everything, s).sum(0)))
 
 
@@ -242,3 +249,177 @@ def _fit(features: np.ndarray, labels: np.ndarray, setting: tuple[float, float])
 
     c, power = setting
     return fit_stacked(features, labels, len(NAMES), c, power)
+
+
+# -- everything the exported model needs, chosen on out-of-fold predictions --------
+
+STACK_SETTINGS = [(c, power) for c in (0.3, 0.1, 1.0) for power in (0.3, 0.0, 0.6)]
+"""``(C, class-weight power)`` settings tried for the stacked technique classifier (the
+first is taken where too few folds are left to choose by cross-validation)."""
+
+
+@dataclass
+class Chosen:
+    """The cheap parts of a model and the cross-validated estimates that justify them."""
+
+    decoding: Decoding
+    classifier: object  # classifier.TechniqueClassifier
+    calibration: object  # calibration.Calibration
+    default_threshold: float
+    report: dict
+
+
+def choose(folder, variant: str, examples: list, resamples: int = 2000, log=print) -> Chosen:
+    """Choose decoding, technique classifier, calibration and score threshold on ``folder``."""
+    from proplens.model import crossval
+    from proplens.model.classifier import TechniqueClassifier, stack_features
+    from proplens.model.lexical import fit_lexical
+    from proplens.techniques import NAMES
+
+    oof = crossval.load(folder, variant, examples)
+    heads = crossval.fold_heads(folder, variant)
+    log(f"{len(oof)} out-of-fold articles; decoding grid")
+    grid = grid_stats(oof, decoding_grid())
+    si, decoding, per_fold = si_estimate(grid, resamples)
+
+    log("technique classifier")
+    table = span_table(oof, heads)
+    head_only = bootstrap(tc_stats(table, table.head), _tc_f1(), resamples)
+    lexical = lexical_out_of_fold(table)
+    features = stack_features(table.head, table.cues, lexical)
+    stacked, stack_choices = stacked_out_of_fold(table, features, STACK_SETTINGS)
+    tc = bootstrap(tc_stats(table, stacked), _tc_f1(), resamples)
+    setting = best_stacked_setting(table, features, STACK_SETTINGS)
+    classifier = TechniqueClassifier(
+        fit_lexical(table.fragments, table.labels, len(NAMES)),
+        _fit(features, table.labels, setting),
+    )
+
+    log("calibration and default threshold")
+    fold_classifiers = _fold_classifiers(table, features, stack_choices)
+    cal, reliability, summary, scored = _calibrate(oof, heads, fold_classifiers, decoding)
+    threshold, by_threshold = _default_threshold(oof, scored, resamples)
+    report = {
+        "folds": int(len(np.unique(grid.folds))),
+        "articles": len(oof),
+        "variant": variant,
+        "si_f1": si.to_dict(),
+        "si_decoding_per_fold": [d.__dict__ for d in per_fold],
+        "tc_micro_f1": tc.to_dict(),
+        "tc_micro_f1_head_only": head_only.to_dict(),
+        "tc_classifier_setting": {"C": setting[0], "class_weight_power": setting[1]},
+        "tc_per_technique": _per_technique(table, stacked),
+        "reliability": reliability,
+        "calibration_summary": summary,
+        "si_by_threshold": by_threshold,
+    }
+    return Chosen(decoding, classifier, cal, threshold, report)
+
+
+def _tc_f1():
+    from proplens.intervals import tc_f1
+
+    return tc_f1
+
+
+def _fold_classifiers(table: SpanTable, features: np.ndarray, choices) -> dict:
+    """Per fold: the word model and stacked layer fitted without that fold (for calibration)."""
+    from proplens.model.classifier import TechniqueClassifier
+    from proplens.model.lexical import fit_lexical
+    from proplens.techniques import NAMES
+
+    found = {}
+    for fold, setting in zip(np.unique(table.folds), choices, strict=True):
+        train = table.folds != fold
+        lexical = fit_lexical(
+            [f for f, keep in zip(table.fragments, train, strict=True) if keep],
+            table.labels[train],
+            len(NAMES),
+        )
+        found[int(fold)] = TechniqueClassifier(
+            lexical, _fit(features[train], table.labels[train], setting)
+        )
+    return found
+
+
+def _calibrate(oof, heads, classifiers, decoding):
+    """Calibration fitted on all out-of-fold candidates; the reliability table cross-fitted."""
+    from proplens.model import calibration, predict
+    from proplens.techniques import NAMES
+
+    rows = []  # (fold, article index, start, end, p_span, p_tech, right)
+    for index, item in enumerate(oof):
+        found = predict.candidates(item.states, heads[item.fold], decoding, classifiers[item.fold])
+        for cand in found:
+            best = int(cand.technique_probs.argmax())
+            right = calibration.is_right(cand.start, cand.end, NAMES[best], item.example.spans)
+            rows.append(
+                (
+                    item.fold,
+                    index,
+                    cand.start,
+                    cand.end,
+                    cand.span_confidence,
+                    float(cand.technique_probs[best]),
+                    right,
+                )
+            )
+    arr = np.array(rows, dtype=np.float64).reshape(-1, 7)
+    scores = np.zeros(len(arr))
+    for fold in np.unique(arr[:, 0]):
+        test = arr[:, 0] == fold
+        fitted = calibration.fit(arr[~test, 4], arr[~test, 5], arr[~test, 6])
+        scores[test] = fitted.score(arr[test, 4], arr[test, 5])
+    final = calibration.fit(arr[:, 4], arr[:, 5], arr[:, 6])
+    summary = {
+        "spans": len(arr),
+        "right": round(float(arr[:, 6].mean()), 4),
+        "brier_cross_fitted": round(float(np.mean((scores - arr[:, 6]) ** 2)), 4),
+    }
+    scored = [(int(r[1]), int(r[2]), int(r[3]), float(s)) for r, s in zip(arr, scores, strict=True)]
+    return final, calibration.reliability_table(scores, arr[:, 6]), summary, scored
+
+
+def _default_threshold(oof, scored, resamples, tolerance: float = 0.005):
+    """The highest score threshold whose SI F1 stays within ``tolerance`` of the best.
+
+    It drops the weakest spans for free: readers see fewer doubtful fragments,
+    and span identification loses (almost) nothing.
+    """
+    ids = [item.example.id for item in oof]
+    gold = [r for item in oof for r in gold_si_rows(item)]
+    table = []
+    for cut in np.arange(0.0, 0.51, 0.05):
+        pred = [LabelRow(ids[i], s, e) for i, s, e, score in scored if score >= cut]
+        stats = si_article_stats(gold, pred, ids)
+        table.append((round(float(cut), 2), stats, int(sum(1 for *_, sc in scored if sc >= cut))))
+    best = max(si_f1(st.sum(0)) for _, st, _ in table)
+    chosen = max(cut for cut, st, _ in table if si_f1(st.sum(0)) >= best - tolerance)
+    by_threshold = []
+    for cut, stats, n in table:
+        totals = stats.sum(0)
+        by_threshold.append(
+            {
+                "threshold": cut,
+                "spans": n,
+                "si_precision": round(totals[0] / max(1, totals[1]), 4),
+                "si_recall": round(totals[2] / max(1, totals[3]), 4),
+                "si_f1": round(si_f1(totals), 4),
+            }
+        )
+    return chosen, by_threshold
+
+
+def _per_technique(table: SpanTable, probs: np.ndarray) -> dict:
+    from proplens.scoring import tc_score
+
+    score = tc_score([LabelRow(*r) for r in table.rows], assign(table, probs))
+    return {
+        name: {
+            "f1": round(t.f1, 4),
+            "precision": round(t.precision, 4),
+            "recall": round(t.recall, 4),
+            "gold": t.gold,
+        }
+        for name, t in score.per_technique.items()
+    }

@@ -93,10 +93,15 @@ def augmenter(config: TrainConfig) -> Callable[[Example, random.Random], Example
     if config.augment is None:
         return None
     if config.augment == "sides":
-        from proplens.model.counterfactual import swap_sides
+        from proplens.counterfactual import side_pairs, swap, swap_spans
+
+        table = side_pairs()
 
         def augment(example: Example, rng: random.Random) -> Example:
-            return swap_sides(example, rng) if rng.random() < config.augment_rate else example
+            if rng.random() >= config.augment_rate:
+                return example
+            swapped = swap(example.text, table)
+            return Example(example.id, swapped.text, swap_spans(example.spans, swapped.offsets))
 
         return augment
     raise ValueError(f"unknown augmentation {config.augment!r}")
