@@ -16,8 +16,18 @@ from proplens.intervals import (
 )
 from proplens.scoring import si_score, tc_score
 
-GOLD = [R("1", 0, 10, "Doubt"), R("1", 20, 30, "Slogans"), R("2", 5, 15, "Doubt"), R("3", 0, 4, "Doubt")]
-PRED = [R("1", 2, 12, "Doubt"), R("1", 20, 25, "Doubt"), R("2", 40, 50, "Doubt"), R("3", 0, 4, "Doubt")]
+GOLD = [
+    R("1", 0, 10, "Doubt"),
+    R("1", 20, 30, "Slogans"),
+    R("2", 5, 15, "Doubt"),
+    R("3", 0, 4, "Doubt"),
+]
+PRED = [
+    R("1", 2, 12, "Doubt"),
+    R("1", 20, 25, "Doubt"),
+    R("2", 40, 50, "Doubt"),
+    R("3", 0, 4, "Doubt"),
+]
 
 
 def test_summed_article_rows_give_the_official_scores():
@@ -35,7 +45,9 @@ def test_rows_follow_the_given_articles_even_without_spans():
 
 def test_interval_contains_the_estimate_and_narrows_with_more_articles():
     rng = np.random.default_rng(1)
-    rows = np.column_stack([rng.integers(0, 5, 400), np.full(400, 5), np.full(400, 5)]).astype(float)
+    rows = np.column_stack([rng.integers(0, 5, 400), np.full(400, 5), np.full(400, 5)]).astype(
+        float
+    )
     small = bootstrap(rows[:40], tc_f1, resamples=400)
     large = bootstrap(rows, tc_f1, resamples=400)
     for interval in (small, large):

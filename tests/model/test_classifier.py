@@ -49,8 +49,8 @@ def test_word_model_matches_its_own_tfidf_definition():
     weights = np.zeros((2, 4))
     weights[1, 1] = 5.0  # "steal" votes for class 1
     model = LexicalModel(vocabulary, idf, weights, np.zeros(2))
-    (index, values), = model.features(["Stop the steal, STOP"])
-    as_dict = dict(zip(index.tolist(), values.tolist()))
+    ((index, values),) = model.features(["Stop the steal, STOP"])
+    as_dict = dict(zip(index.tolist(), values.tolist(), strict=True))
     raw = {0: (1 + np.log(2)) * 1.0, 1: 1 * 2.0, 2: 1 * 1.5}
     norm = np.sqrt(sum(v * v for v in raw.values()))
     assert as_dict == pytest.approx({k: v / norm for k, v in raw.items()})

@@ -106,7 +106,9 @@ def test_onnx_int8_agrees_with_torch(exported):
 def test_same_seed_gives_the_same_model(exported, tmp_path):
     data, checkpoint, _ = exported
     assert train_tiny(data, tmp_path / "again") == 0
-    assert (tmp_path / "again" / "heads.npz").read_bytes() == (checkpoint / "heads.npz").read_bytes()
+    assert (tmp_path / "again" / "heads.npz").read_bytes() == (
+        checkpoint / "heads.npz"
+    ).read_bytes()
 
 
 def test_cross_validation_refuses_too_few_articles(tmp_path, capsys):

@@ -28,6 +28,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", required=True, help="checkpoint (or cross-validation) folder")
     parser.add_argument("--config", help="JSON file of TrainConfig settings")
     parser.add_argument("--folds", type=int, help="cross-validate with this many folds")
+    parser.add_argument(
+        "--fold", type=int, help="with --folds: train this fold only (the others can follow later)"
+    )
     parser.add_argument("--epochs", type=int, help="override the config's epochs")
     parser.add_argument("--seed", type=int, help="override the config's seed")
     parser.add_argument("--device", help="cpu, cuda or auto (default: the config's)")
@@ -62,8 +65,12 @@ def run(args: argparse.Namespace) -> int:
     if args.folds is not None:
         if args.folds < 2:
             raise ProplensError(f"--folds must be at least 2, got {args.folds}")
+        if args.fold is not None and not 0 <= args.fold < args.folds:
+            raise ProplensError(f"--fold must be between 0 and {args.folds - 1}, got {args.fold}")
         record = tuple(range(max(1, config.epochs - config.average_last + 1), config.epochs + 1))
-        crossval.run(config, args.data, args.output, log, k=args.folds, record=record)
+        crossval.run(
+            config, args.data, args.output, log, k=args.folds, record=record, only=args.fold
+        )
         print(json.dumps({"output": args.output, "folds": args.folds}))
         return 0
     card = train(config, args.data, args.output, log)

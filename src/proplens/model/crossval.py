@@ -49,8 +49,9 @@ def run(
     log,
     k: int = FOLDS,
     record: tuple[int, ...] = (4, 5, 6),
+    only: int | None = None,
 ) -> Path:
-    """Train ``k`` fold models of ``config``; write their out-of-fold predictions to ``output``."""
+    """Train ``k`` fold models of ``config`` (or fold ``only``); write out-of-fold predictions."""
     from proplens.model.train import encoder_path, fit, pick_device, window_plan
 
     output = Path(output)
@@ -65,7 +66,7 @@ def run(
     device = pick_device(config.device)
     pieces = WordPieces(encoder_path(config.encoder) / "tokenizer.json")
     plan = window_plan(config)
-    for fold in range(k):
+    for fold in range(k) if only is None else [only]:
         if (output / f"fold{fold}-avg.npz").exists():
             log.info(f"fold {fold}: done already")
             continue
@@ -126,13 +127,19 @@ def _cat(arrays: list[np.ndarray], dtype, width: int) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(shape, dtype=dtype)
 
 
+def finished(folder: str | Path, variant: str) -> list[int]:
+    """The folds whose predictions of ``variant`` are written (a run may be partial)."""
+    folder = Path(folder)
+    k = json.loads((folder / "folds.json").read_text())["k"]
+    return [f for f in range(k) if (folder / f"fold{f}-{variant}.heads.npz").exists()]
+
+
 def load(folder: str | Path, variant: str, examples: list[Example]) -> list[OutOfFold]:
-    """Every fold's out-of-fold predictions of ``variant``, matched to ``examples`` by id."""
+    """The out-of-fold predictions of ``variant`` of every finished fold, matched by id."""
     folder = Path(folder)
     by_id = {e.id: e for e in examples}
     found = []
-    k = json.loads((folder / "folds.json").read_text())["k"]
-    for fold in range(k):
+    for fold in finished(folder, variant):
         stem = folder / f"fold{fold}-{variant}"
         with np.load(f"{stem}.npz", allow_pickle=False) as data:
             bounds = np.concatenate([[0], np.cumsum(data["n_tokens"])])
@@ -152,7 +159,8 @@ def load(folder: str | Path, variant: str, examples: list[Example]) -> list[OutO
 
 
 def fold_heads(folder: str | Path, variant: str) -> dict[int, Heads]:
-    """The heads of each fold model of ``variant``."""
+    """The heads of each finished fold model of ``variant``."""
     folder = Path(folder)
-    k = json.loads((folder / "folds.json").read_text())["k"]
-    return {f: Heads.load(folder / f"fold{f}-{variant}.heads.npz") for f in range(k)}
+    return {
+        f: Heads.load(folder / f"fold{f}-{variant}.heads.npz") for f in finished(folder, variant)
+    }

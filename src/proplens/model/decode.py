@@ -57,6 +57,7 @@ class Decoding:
     min_chars: int = 2
     extend_threshold: float | None = None  # grow runs into tokens at least this likely
     trim_dangling: bool = True  # drop trailing DANGLING words
+    content_only: bool = True  # drop spans without a content word (0.1.0 kept them)
 
 
 def decode(
@@ -82,7 +83,9 @@ def decode(
         start, end = trim(text, *whole_words(text, int(offsets[first, 0]), int(offsets[last, 1])))
         if settings.trim_dangling:
             end = trim_dangling(text, start, end)
-        if end - start >= settings.min_chars and has_content(text[start:end]):
+        if end - start < settings.min_chars:
+            continue
+        if not settings.content_only or has_content(text[start:end]):
             confidence = float(np.round(inside[first : last + 1].mean(), 6))
             spans.append((start, end, confidence))
     return spans

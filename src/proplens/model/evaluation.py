@@ -26,7 +26,9 @@ def predictions(model, examples: list[Example]) -> tuple[list, list[LabelRow]]:
         spans = [(s, end) for s, end, _ in e.spans]
         if spans:
             named = model.classify(e.text, spans)
-            classified += [LabelRow(e.id, s, end, t) for (s, end), (t, _) in zip(spans, named, strict=True)]
+            classified += [
+                LabelRow(e.id, s, end, t) for (s, end), (t, _) in zip(spans, named, strict=True)
+            ]
     return detected, classified
 
 
@@ -59,7 +61,9 @@ def measure(model, examples: list[Example], resamples: int = 2000) -> dict:
         "default_threshold": model.default_threshold,
         "si": next(r for r in by_threshold if r["threshold"] == model.default_threshold),
         "si_by_threshold": by_threshold,
-        "tc_micro_f1": bootstrap(tc_article_stats(gold_tc, classified, ids), tc_f1, resamples).to_dict(),
+        "tc_micro_f1": bootstrap(
+            tc_article_stats(gold_tc, classified, ids), tc_f1, resamples
+        ).to_dict(),
         "tc_per_technique": {
             name: {
                 "precision": round(t.precision, 4),

@@ -83,8 +83,8 @@ def export(
     log=print,
 ) -> dict:
     """Write the shipped model folder from a ``proplens train`` checkpoint."""
-    from proplens.model.train import window_plan
     from proplens.model.config import TrainConfig
+    from proplens.model.train import window_plan
 
     checkpoint, out = Path(checkpoint), Path(out)
     for needed in ("encoder", "heads.npz", "tokenizer.json", "card.json"):
@@ -126,7 +126,7 @@ def export(
 
 def _choose(card: dict, cv: Path, data: list[Path] | None, log):
     """Choose the cheap parts on the cross-validation run made with this checkpoint's recipe."""
-    from proplens.model import selection
+    from proplens.model import crossval, selection
     from proplens.model.corpus import load_training_data
 
     folds_file = cv / "folds.json"
@@ -134,13 +134,18 @@ def _choose(card: dict, cv: Path, data: list[Path] | None, log):
         raise InputError(f"{cv}: not a cross-validation folder (no folds.json)")
     cv_config = json.loads(folds_file.read_text())["config"]
     ignored = {"device", "max_steps"}
-    differ = sorted(k for k in cv_config if k not in ignored and cv_config[k] != card["config"].get(k))
+    differ = sorted(
+        k for k in cv_config if k not in ignored and cv_config[k] != card["config"].get(k)
+    )
     if differ:
         raise InputError(f"{cv}: cross-validated with other settings ({', '.join(differ)})")
     if not data:
         raise InputError("choosing on a cross-validation run needs --data (the training articles)")
     train, _ = load_training_data(data)
     variant = "avg" if card["config"]["average_last"] > 1 else f"e{card['config']['epochs']}"
+    k = json.loads(folds_file.read_text())["k"]
+    if len(crossval.finished(cv, variant)) < k:
+        raise InputError(f"{cv}: the cross-validation run is not finished (rerun it to resume)")
     return selection.choose(cv, variant, train, log=log)
 
 
