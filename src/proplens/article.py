@@ -81,12 +81,17 @@ class Article:
         """Read ``article<ID>.txt`` (PTC layout: title, blank line, paragraphs)."""
         path = Path(path)
         text = read_text_file(path, max_bytes=max_bytes)
+        if not text.strip():
+            raise InputError(f"{path}: the file is empty (no text besides whitespace)")
         return cls.from_text(text, id=article_id(path))
 
     @classmethod
     def from_stdin(cls, id: str = "stdin", max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         data = sys.stdin.buffer.read(max_bytes + 1)
-        return cls.from_text(decode_text(data, "<stdin>", max_bytes), id=id)
+        text = decode_text(data, "<stdin>", max_bytes)
+        if not text.strip():
+            raise InputError("<stdin>: the input is empty (no text besides whitespace)")
+        return cls.from_text(text, id=id)
 
     # -- derived views --------------------------------------------------------
     def with_spans(self, spans: list[Span]) -> Article:

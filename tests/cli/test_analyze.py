@@ -148,16 +148,3 @@ def test_classify_reports_a_missing_article_with_its_line(capsys, tmp_path):
     template.write_text("9\t?\t0\t5\n")
     code, _, err = run(capsys, "classify", str(tmp_path), "--spans", str(template))
     assert code == 2 and "template.labels:1" in err and "article9.txt" in err
-
-
-def test_missing_extra_is_named_in_one_line(capsys, monkeypatch, tmp_path):
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
-    )
-    code, _, err = run(capsys, "batch", str(EXAMPLE), "--output", str(tmp_path / "o.parquet"))
-    assert code == 2 and "pip install 'proplens[batch]'" in err and "pyarrow" in err
-    code, _, err = run(capsys, "report", str(tmp_path / "o.parquet"), "--html", "r.html")
-    assert code == 2 and "needs the batch extra" in err

@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.max_bytes < 1:
+        raise InputError(f"--max-bytes must be a positive number of bytes, got {args.max_bytes}")
     articles = read_articles(args.paths, args.max_bytes)  # bad input fails before the model loads
     if args.format == "html" and len(articles) > 1:
         raise InputError("--format html writes one page: give one article per command")
