@@ -167,6 +167,7 @@ def test_body_without_content_length_is_also_limited(fake):
         "/v1/analyze", content=chunks(), headers={"content-type": "application/json"}
     )
     assert answer.status_code == 413
+    assert answer.json()["message"].startswith("request body is over the limit of 1,000 bytes")
     assert fake.calls == 0
 
 

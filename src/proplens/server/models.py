@@ -69,6 +69,7 @@ class HealthOut(BaseModel):
     threshold: float = Field(description="The model's default threshold.")
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")
+    auth: bool = Field(False, description="Whether analysing and reading analyses need an API key.")
 
 
 class AnalysisSummary(BaseModel):
