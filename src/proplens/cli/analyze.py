@@ -6,6 +6,7 @@ import argparse
 
 from proplens.article import DEFAULT_MAX_BYTES, Article, iter_article_paths
 from proplens.cli._common import add_model_options, load_analyzer, output_stream
+from proplens.cli._progress import progress_for
 from proplens.errors import InputError
 from proplens.formats import jsonio, semeval
 from proplens.formats.text import render_text
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "html" and len(articles) > 1:
         raise InputError("--format html writes one page: give one article per command")
     analyzer = load_analyzer(args)
-    results = [analyzer.analyze(article) for article in articles]
+    results = [analyzer.analyze(a, progress=progress_for(a)) for a in articles]
     with output_stream(args.output) as out:
         out.write(render(results, args.format, analyzer.card))
     return 0
