@@ -1,15 +1,19 @@
 """Search the 14 technique colours: far apart for every reader, dark text readable on each.
 
-    python bench/palette.py [--step 24] [--passes 4]
+    python bench/palette.py [--step 24] [--passes 4] [--contrast 4.5]
 
 Candidates are sRGB colours on a grid that keep the page's text colour
-(#111111) at a WCAG 2.1 contrast of at least 7 (AAA) and stay visibly away from
-white. A greedy farthest-point pick, then swaps, maximise the smallest CIEDE2000
+(#111111) at a WCAG 2.1 contrast of at least ``--contrast`` (4.5 is AA for
+normal text) and stay visibly away from white. A greedy farthest-point pick, then swaps, maximise the smallest CIEDE2000
 difference between any two colours, taken as the worst over normal vision and
 simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009, full
 severity, as coloraide implements them). Prints the palette and its figures;
 tests/test_techniques.py checks the shipped colours against the thresholds.
-Takes a few minutes; not a test.
+Takes a few minutes; not a test. The defaults give the shipped palette (then
+matched to the techniques by closeness to their earlier colours): smallest
+difference 11.11 (normal 13.89, protan 11.11, deutan 11.19, tritan 11.82),
+lowest contrast 4.57. With ``--contrast 7`` the best found is 7.03, with 6
+it is 8.37 (``--step 32``): more contrast leaves less room between colours.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from coloraide import Color
 
 TEXT = "#111111"
 VISIONS = (None, "protan", "deutan", "tritan")
-MIN_CONTRAST = 7.0
+MIN_CONTRAST = 4.5
 MIN_FROM_WHITE = 12.0
 
 
