@@ -4,9 +4,10 @@
 
 Candidates are sRGB colours on a grid that keep the page's text colour
 (#111111) at a WCAG 2.1 contrast of at least ``--contrast`` (4.5 is AA for
-normal text) and stay visibly away from white. A greedy farthest-point pick, then swaps, maximise the smallest CIEDE2000
-difference between any two colours, taken as the worst over normal vision and
-simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009, full
+normal text) and stay visibly away from white. A greedy farthest-point pick,
+then swaps, maximise the smallest CIEDE2000 difference between any two
+colours, taken as the worst over normal vision and simulated protanopia,
+deuteranopia and tritanopia (Machado et al. 2009, full
 severity, as coloraide implements them). Prints the palette and its figures;
 tests/test_techniques.py checks the shipped colours against the thresholds.
 Takes a few minutes; not a test. The defaults give the shipped palette (then
