@@ -59,6 +59,15 @@ def test_a_broken_optional_dependency_is_one_line_and_leaves_no_parts(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
 
 
+def test_serve_without_its_extra_is_one_line(tmp_path):
+    done = run_python(HIDE_AND_RUN, "fastapi_offline", "serve", "--port", "0", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == (
+        "proplens: error: 'proplens serve' needs the serve extra (fastapi_offline is missing): "
+        "pip install 'proplens[serve]'\n"
+    )
+
+
 def test_a_missing_optional_dependency_is_named(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "pyarrow", None)
     code, _, err = run(capsys, "batch", str(EXAMPLE), "--output", str(tmp_path / "o.parquet"))

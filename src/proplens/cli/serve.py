@@ -15,6 +15,7 @@ import os
 import socket
 
 from proplens.article import DEFAULT_MAX_BYTES
+from proplens.cli._common import missing_extra_message
 from proplens.errors import InputError, ProplensError
 
 API_KEY_ENV = "PROPLENS_API_KEY"
@@ -80,10 +81,8 @@ def run(args: argparse.Namespace) -> int:
 
         from proplens.server import create_app
     except ImportError as err:
-        raise ProplensError(
-            f"'proplens serve' needs the serve extra ({err.name} is missing): "
-            "pip install 'proplens[serve]'"
-        ) from None
+        module = err.name or "fastapi"
+        raise ProplensError(missing_extra_message("serve", "serve", module, err)) from None
     if not 0 <= args.port < 65536:
         raise ProplensError(f"--port {args.port} is not a valid port number")
     if args.max_bytes < 1 or (args.workers is not None and args.workers < 1):
