@@ -16,7 +16,6 @@ from fastapi import Depends, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 
-ENV_VAR = "PROPLENS_API_KEY"
 _bearer = HTTPBearer(auto_error=False, description="The key given to `proplens serve --api-key`.")
 
 
