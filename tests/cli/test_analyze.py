@@ -161,3 +161,19 @@ def test_missing_extra_is_named_in_one_line(capsys, monkeypatch, tmp_path):
     assert code == 2 and "pip install 'proplens[batch]'" in err and "pyarrow" in err
     code, _, err = run(capsys, "report", str(tmp_path / "o.parquet"), "--html", "r.html")
     assert code == 2 and "needs the batch extra" in err
+
+
+def test_analyze_a_url_keeps_it_in_the_json(capsys):
+    pytest.importorskip("httpx", reason="fetching needs the 'url' extra")
+    from tests.fetch.pages import serving_pages
+
+    with serving_pages() as site:
+        url = f"{site}/article.html"
+        code, out, err = run(capsys, "analyze", url, "--format", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["url"] == url and data["id"] == "article"
+        assert data["title"] == "Harbour deal passes" and "town hall" in data["text"]
+        code, out, err = run(capsys, "analyze", f"{site}/missing")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "the server answered 404" in err

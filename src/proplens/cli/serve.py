@@ -51,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="analyses run at the same time (default: CPU count, at most 4)",
     )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let the page and {\"url\": ...} requests fetch from loopback, private and "
+        "link-local addresses (refused by default: the server fetches on its users' behalf)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         model_dir=args.model,
         threshold=args.threshold,
         workers=args.workers,
+        allow_private_urls=args.allow_private_urls,
     )
     print(f"proplens: serving on http://{_url_host(args.host)}:{args.port}/ (Ctrl-C to stop)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

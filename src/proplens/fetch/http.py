@@ -131,8 +131,9 @@ def _read_body(
                     "timeout", f"{url}: the page took over {limits.total_timeout:g} s to arrive"
                 )
     except httpx.TimeoutException:
-        raise FetchError("timeout", f"{url}: the page stopped arriving for "
-                         f"{limits.timeout:g} s") from None
+        raise FetchError(
+            "timeout", f"{url}: the page stopped arriving for {limits.timeout:g} s"
+        ) from None
     except httpx.HTTPError as err:
         raise FetchError("connect", f"{url}: the download failed ({_reason(err)})") from None
     return bytes(body)

@@ -64,6 +64,7 @@ function setStatus(message, isError = false) {
 function setBusy(busy) {
   $("analyze").disabled = busy;
   $("file").disabled = busy;
+  if ($("analyze-url")) $("analyze-url").disabled = busy;
 }
 
 async function analyzeText(text) {
@@ -100,7 +101,7 @@ async function runAnalysis(request, file = null) {
   setStatus("Analysing…");
   try {
     const doc = await request();
-    if (file) $("text").value = doc.text;
+    if (file || doc.url) $("text").value = doc.text;
     show(doc);
     setStatus(`Done: ${doc.spans.length} fragment(s) found at confidence ≥ ${requestFloor().toFixed(2)}.`);
     if (doc.analysis_id) {
@@ -179,6 +180,7 @@ function show(doc) {
     share.hidden = true;
   }
   render();
+  document.dispatchEvent(new CustomEvent("proplens:shown", { detail: doc })); // hook: url.js
 }
 
 function render() {
