@@ -18,7 +18,7 @@ TO_NAME = "text"
 
 TAXONOMIES: dict[str, tuple[str, ...]] = {"14": NAMES, "18": PTC_18, "23": SEMEVAL_2023}
 _UNMAPPED_COLOR = "#bdbdbd"  # techniques with no equivalent among the 14
-# Digits, then letters that Label Studio's own shortcuts leave free.
+# Digits, then letters; "u" (unselect a region) and a few others Label Studio keeps for itself.
 _HOTKEYS = "1234567890qwyiopsdfgjklxvbnm"
 
 
