@@ -9,7 +9,8 @@ class FetchError(InputError):
     """A URL could not be turned into an article; ``kind`` says why (the API's error kind).
 
     Kinds: ``bad_url``, ``refused_address``, ``dns``, ``connect``, ``timeout``,
-    ``http_status``, ``redirects``, ``too_large``, ``not_html``, ``no_text``.
+    ``http_status``, ``redirects``, ``too_large``, ``not_html``, ``no_text``, and
+    ``unavailable`` (the ``url`` extra is missing).
     """
 
     def __init__(self, kind: str, message: str) -> None:

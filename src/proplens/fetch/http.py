@@ -54,6 +54,8 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> Page:
     timeout = httpx.Timeout(limits.timeout)
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _ in range(limits.max_redirects + 1):
+            if time.monotonic() > deadline:
+                raise FetchError("timeout", f"{url}: no page within {limits.total_timeout:g} s")
             response = _send(client, current, limits)
             try:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
