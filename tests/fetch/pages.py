@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -49,8 +50,11 @@ class _Pages(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/html")
             self.send_header("Connection", "close")
             self.end_headers()
-            for _ in range(50):
-                self.wfile.write(b"<p>" + b"word " * 1000 + b"</p>\n")
+            try:
+                for _ in range(50):
+                    self.wfile.write(b"<p>" + b"word " * 1000 + b"</p>\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading at its size limit: expected
         elif path == "/plain.txt":
             self._answer(200, "text/plain", b"Just text.")
         elif path == "/empty.html":
@@ -82,14 +86,20 @@ class _Pages(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving_pages() -> Iterator[str]:
-    """Run the site on 127.0.0.1 (a free port) for the block; yield its base URL."""
+def serving_pages(tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Run the site on 127.0.0.1 (a free port) for the block; yield its base URL.
+
+    With ``tls`` (a server context holding a certificate) it speaks HTTPS.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

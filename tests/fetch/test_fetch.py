@@ -8,7 +8,10 @@ nothing leaves this machine.
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 
 import pytest
 
@@ -156,12 +159,14 @@ def public_test_host(monkeypatch):
     real_resolve, real_check = fetch_http.resolve, fetch_http.check_public
 
     def resolve(host, port):
-        if host in ("public.test", "rebind.test"):
-            return [ipaddress.ip_address("127.0.0.1" if host == "public.test" else "10.0.0.9")]
+        if host in ("public.test", "alias.test"):
+            return [ipaddress.ip_address("127.0.0.1")]
+        if host == "rebind.test":
+            return [ipaddress.ip_address("10.0.0.9")]
         return real_resolve(host, port)
 
     def check_public(host, addresses):
-        if host != "public.test":
+        if host not in ("public.test", "alias.test"):
             real_check(host, addresses)
 
     monkeypatch.setattr(fetch_http, "resolve", resolve)
@@ -191,3 +196,36 @@ def test_url_ids_are_readable():
     assert url_id("https://news.example/2026/11/harbour-deal.html?x=1#top") == "harbour-deal"
     assert url_id("https://news.example/") == "news-example"
     assert url_id("http://[::1]:8000/") == "1-8000"
+
+
+@pytest.fixture(scope="module")
+def https_site(tmp_path_factory):
+    """The site over HTTPS with a self-signed certificate for ``public.test`` only."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is missing: cannot make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=public.test",
+         "-addext", "subjectAltName=DNS:public.test"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with serving_pages(tls=context) as url:
+        yield url, str(cert)
+
+
+def test_https_connects_to_the_checked_address_and_verifies_the_host_name(
+    https_site, public_test_host
+):
+    url, cert = https_site
+    port = url.rsplit(":", 1)[1]
+    limits = FetchLimits(ca_file=cert)
+    article = article_from_url(f"https://public.test:{port}/article.html", limits)
+    assert "disastrous plan" in article.text  # the certificate names public.test, not 127.0.0.1
+    # the same address under another name: the certificate does not match, so no page
+    assert kind_of(f"https://alias.test:{port}/article.html", limits) == "connect"
+    assert kind_of(f"https://public.test:{port}/article.html", FetchLimits()) == "connect"

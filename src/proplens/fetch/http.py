@@ -11,6 +11,7 @@ hop is checked the same way.
 from __future__ import annotations
 
 import ipaddress
+import ssl
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ class FetchLimits:
     max_redirects: int = 5
     allow_private: bool = False
     """Allow loopback, private and link-local addresses (a local tool, or tests)."""
+    ca_file: str | None = None
+    """PEM certificates to trust instead of the system's (a private CA, or tests)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> Page:
     deadline = time.monotonic() + limits.total_timeout
     current = _parse(url)
     timeout = httpx.Timeout(limits.timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    verify = ssl.create_default_context(cafile=limits.ca_file) if limits.ca_file else True
+    with httpx.Client(
+        timeout=timeout, verify=verify, follow_redirects=False, trust_env=False
+    ) as client:
         for _ in range(limits.max_redirects + 1):
             if time.monotonic() > deadline:
                 raise FetchError("timeout", f"{url}: no page within {limits.total_timeout:g} s")
