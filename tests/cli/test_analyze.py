@@ -148,3 +148,19 @@ def test_classify_reports_a_missing_article_with_its_line(capsys, tmp_path):
     template.write_text("9\t?\t0\t5\n")
     code, _, err = run(capsys, "classify", str(tmp_path), "--spans", str(template))
     assert code == 2 and "template.labels:1" in err and "article9.txt" in err
+
+
+def test_analyze_a_url_keeps_it_in_the_json(capsys):
+    pytest.importorskip("httpx", reason="fetching needs the 'url' extra")
+    from tests.fetch.pages import serving_pages
+
+    with serving_pages() as site:
+        url = f"{site}/article.html"
+        code, out, err = run(capsys, "analyze", url, "--format", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["url"] == url and data["id"] == "article"
+        assert data["title"] == "Harbour deal passes" and "town hall" in data["text"]
+        code, out, err = run(capsys, "analyze", f"{site}/missing")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "the server answered 404" in err

@@ -119,7 +119,7 @@ def test_empty_upload_is_422_with_a_message(client):
 @pytest.mark.parametrize(
     ("body", "needle"),
     [
-        ({"title": "no text"}, "text: Field required"),
+        ({"title": "no text"}, "give either 'text' or 'url'"),
         ({"text": "a", "threshold": 1.5}, "threshold"),
         ({"text": 5}, "text"),
     ],

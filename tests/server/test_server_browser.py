@@ -348,3 +348,48 @@ def test_choosing_a_txt_file_uploads_and_shows_it(browser, site, article_text):
         ],
     )
     sync_api.expect(page.locator("#status")).to_have_text(re.compile("not valid UTF-8"))
+
+
+def test_the_url_field_fetches_a_page_and_shows_where_it_came_from(browser, fake, serve, tmp_path):
+    from tests.fetch.pages import serving_pages
+
+    app = create_app(analyzer=fake, store_path=tmp_path / "store.db", allow_private_urls=True)
+    with serving_pages() as pages, serve(app) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        address = f"{pages}/article.html"
+        page.fill("#url", address)
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+        doc = stored(url, page.evaluate("location.pathname").removeprefix("/a/"))
+        assert doc["url"] == address and "town hall" in doc["text"]
+        assert page.input_value("#text") == doc["text"]
+        assert page.get_attribute("#source-link", "href") == address
+        assert page.is_visible("#source")
+        assert sorted(shown(page).values()) == ["disastrous", "never again", "so-called experts"]
+        page.screenshot(path=str(ARTIFACTS / "page-url.png"), full_page=True)
+
+        page.fill("#url", f"{pages}/plain.txt")
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile("not an HTML page"))
+        page.fill("#url", "javascript:alert(1)")
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile("http:// or https://"))
+
+        analyze_on_page(page, "Pasted\n\nThe so-called experts again.\n")  # no address now
+        assert page.is_hidden("#source")
+
+
+def test_the_url_field_reports_a_refused_address(browser, fake, serve):
+    from tests.fetch.pages import serving_pages
+
+    with serving_pages() as pages, serve(create_app(analyzer=fake)) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        page.fill("#url", f"{pages}/article.html")
+        page.click("#analyze-url")
+        status = page.locator("#status")
+        sync_api.expect(status).to_have_text(re.compile("non-public address"))
+        assert "error" in status.get_attribute("class") and fake.calls == 0

@@ -72,6 +72,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="allow --store on a non-loopback --host without an API key",
     )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help="let the page and {\"url\": ...} requests fetch from loopback, private and "
+        "link-local addresses (refused by default: the server fetches on its users' behalf)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -98,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             threshold=args.threshold,
             workers=args.workers,
             api_key=api_key or None,
+            allow_private_urls=args.allow_private_urls,
         )
         port = sock.getsockname()[1]
         print(

@@ -28,8 +28,10 @@ from starlette.exceptions import HTTPException
 from proplens import __version__
 from proplens.article import DEFAULT_MAX_BYTES, Article
 from proplens.errors import InputError, ModelError, ProplensError
+from proplens.fetch.errors import FetchError
 from proplens.formats.jsonio import article_to_dict
 from proplens.server.auth import key_guard
+from proplens.server.fetching import url_article
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -63,12 +65,15 @@ def create_app(
     threshold: float | None = None,
     workers: int | None = None,
     api_key: str | None = None,
+    allow_private_urls: bool = False,
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
     ``store_path`` turns on the SQLite store of analyses; ``max_bytes`` caps
     every request body; ``workers`` bounds how many analyses run at once;
     ``api_key`` makes the analysis routes demand ``Authorization: Bearer KEY``.
+    ``allow_private_urls`` lets ``{"url": ...}`` fetch from loopback and private
+    addresses (refused by default: the server fetches on a user's behalf).
     """
     if analyzer is None:
         import proplens
@@ -97,6 +102,7 @@ def create_app(
     app.state.analyzer = analyzer
     app.state.store = store
     _add_error_handlers(app)
+    app.state.allow_private_urls = allow_private_urls
     _add_api_routes(app, analyzer, store, pool, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
@@ -147,7 +153,12 @@ def _add_api_routes(
     async def analyze(request: Request) -> dict:
         """Find the propaganda spans in one article (JSON body or a ``.txt`` upload)."""
         job = await read_analyze_request(request, max_bytes)
-        article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
+        if job.url is not None:
+            article = await run_in_threadpool(
+                url_article, job.url, job.title, app.state.allow_private_urls
+            )
+        else:
+            article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
         doc = article_to_dict(result, model=model)
@@ -223,6 +234,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def proplens_error(request: Request, err: ProplensError) -> JSONResponse:
         if isinstance(err, ModelError):
             return _error(503, "model_error", str(err))
+        if isinstance(err, FetchError):
+            return _error(422, f"url_{err.kind}", str(err))
         kind = "invalid_input" if isinstance(err, InputError) else "invalid_format"
         return _error(422, kind, str(err))
 

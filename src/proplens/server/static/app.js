@@ -66,6 +66,7 @@ function setStatus(message, isError = false) {
 function setBusy(busy) {
   $("analyze").disabled = busy;
   $("file").disabled = busy;
+  if ($("analyze-url")) $("analyze-url").disabled = busy;
 }
 
 async function analyzeText(text) {
@@ -102,7 +103,7 @@ async function runAnalysis(request, file = null) {
   setStatus("Analysing…");
   try {
     const doc = await request();
-    if (file) $("text").value = doc.text;
+    if (file || doc.url) $("text").value = doc.text;
     show(doc);
     state.done = true;
     setStatus(doneMessage());
@@ -189,6 +190,7 @@ function show(doc) {
     share.hidden = true;
   }
   render();
+  document.dispatchEvent(new CustomEvent("proplens:shown", { detail: doc })); // hook: url.js
 }
 
 function render() {
