@@ -32,20 +32,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from proplens.compare.result import FLAG_TYPES
 from proplens.compare.sentences import split_sentences
 from proplens.errors import FormatError
 
 KINDS = {"=": "same", "~": "reworded", ">": "moved"}
-FLAG_TYPES = (
-    "balance_dropped",
-    "attribution_changed",
-    "hedge_dropped",
-    "hedge_added",
-    "loaded_terms_added",
-    "loaded_terms_removed",
-    "number_changed",
-    "unsourced_claim_added",
-)
 _REF = re.compile(r"^([AB])(\d+)$")
 
 
@@ -104,8 +95,15 @@ def load_pair(path: str | Path, split: str = "") -> StoryPair:
     _check_cover(items, where, n_a, n_b)
     flags = tuple(_flags(data.get("flags", ""), where, n_a, n_b))
     return StoryPair(
-        path.stem, split, data["title"], data["topic"], data["kind"],
-        data["a"], data["b"], items, flags,
+        path.stem,
+        split,
+        data["title"],
+        data["topic"],
+        data["kind"],
+        data["a"],
+        data["b"],
+        items,
+        flags,
     )
 
 
