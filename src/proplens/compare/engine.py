@@ -48,12 +48,16 @@ class Comparer:
     def card(self) -> dict:
         return self.analyzer.card
 
-    def compare(self, a: Article | str, b: Article | str) -> Comparison:
-        """How ``b`` differs from ``a``; both are analysed with the detector first."""
-        a = _article(a, "a")
-        b = _article(b, "b")
-        a = self.analyzer.analyze(a)
-        b = self.analyzer.analyze(b)
+    def compare(
+        self, a: Article | str, b: Article | str, threshold: float | None = None
+    ) -> Comparison:
+        """How ``b`` differs from ``a``; both are analysed with the detector first.
+
+        ``threshold`` is the detector's (its default if None): the technique
+        fragments shown, and the loaded-terms flags, are the spans scoring at least this.
+        """
+        a = self.analyzer.analyze(_article(a, "a"), threshold)
+        b = self.analyzer.analyze(_article(b, "b"), threshold)
         a_sources = b_sources = None
         if self.finder is not None:
             a_sources = sources_adapter.find(self.finder, a.text)

@@ -21,12 +21,12 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _VAGUE = {
-    "dozens": (24, 99), "scores": (40, 199), "hundreds": (200, 999),
+    "dozens": (24, 99), "hundreds": (200, 999),
     "thousands": (2_000, 999_999), "millions": (2e6, 999e6), "billions": (2e9, 999e9),
 }  # fmt: skip
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s*(?P<dscale>hundred|thousand|million|billion|trillion|bn|m)\b)?"
+    r"(?:\s*(?P<dscale>hundred|thousand|million|billion|trillion|bn)\b)?"
     r"|\b(?:an?\s+)?(?P<word>" + "|".join(_UNITS) + r")\b"
     r"(?:[\s-]+(?P<wscale>hundred|thousand|million|billion))?"
     r"|\b(?P<vague>" + "|".join(_VAGUE) + r")\b",
@@ -76,7 +76,7 @@ def _value(m: re.Match[str]) -> tuple[float, float]:
     if m.group("digits"):
         value = float(m.group("digits").replace(",", ""))
         scale = (m.group("dscale") or "").lower()
-        value *= {"bn": 1e9, "m": 1e6}.get(scale, _SCALES.get(scale, 1.0))
+        value *= 1e9 if scale == "bn" else _SCALES.get(scale, 1.0)
         return value, value
     value = float(_UNITS[m.group("word").lower()])
     value *= _SCALES.get((m.group("wscale") or "").lower(), 1.0)

@@ -10,7 +10,7 @@ from proplens.techniques import BY_NAME
 
 _CUE_WORDS = {
     "denial": ("denial", "denials"),
-    "response": ("note that a party did not respond", "notes that a party did not respond"),
+    "response": ("no-comment line", "no-comment lines"),
     "counter": ("counter-claim", "counter-claims"),
     "caveat": ("caveat", "caveats"),
 }

@@ -26,6 +26,7 @@ from proplens import __version__
 from proplens.article import DEFAULT_MAX_BYTES, Article
 from proplens.errors import InputError, ModelError, ProplensError
 from proplens.formats.jsonio import article_to_dict
+from proplens.server.compare_api import add_compare_routes
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -88,6 +89,7 @@ def create_app(
     app.state.store = store
     _add_error_handlers(app)
     _add_api_routes(app, analyzer, store, pool, max_bytes)
+    add_compare_routes(app, analyzer, pool, max_bytes)
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
