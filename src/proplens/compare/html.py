@@ -41,6 +41,7 @@ h1 { font-size: 1.4rem; margin: 0.5rem 0; }
   background: #fff7e0; border-left: 3px solid #d08a00; font-size: 0.9rem; }
 del.chg { background: #fde2e1; text-decoration: line-through; color: #8a1c1c; }
 ins.chg { background: #dcf5e3; text-decoration: underline; color: #11522a; }
+mark del.chg, mark ins.chg { background: transparent; color: inherit; }
 mark { color: #111; border-radius: 3px; cursor: help; background-color: var(--c); }
 mark:focus { outline: 2px solid #1a4fd6; outline-offset: 1px; }
 mark:hover::after, mark:focus::after {

@@ -69,7 +69,7 @@ def _alignment_sentence(comparison: Comparison, kinds: Counter) -> str:
     n_a = len(comparison.a_sentences)
     parts = []
     for kind, verb in (
-        ("same", "keeps {} as it was"),
+        ("same", "keeps {} unchanged"),
         ("reworded", "rewords {}"),
         ("moved", "moves {}"),
         ("dropped", "drops {}"),

@@ -1,6 +1,6 @@
 """Word-level changes between the two sides of a reworded item, as exact offsets.
 
-Both sides are cut into tokens (words and punctuation marks) with their
+Both sides are cut into tokens (words, numbers such as "3,000", punctuation marks) with their
 offsets; Python's :class:`difflib.SequenceMatcher` finds the longest common
 runs, and every run that differs becomes a :class:`Change`: ``delete`` (words
 only in A), ``insert`` (only in B) or ``replace`` (A's words became B's).
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
