@@ -209,3 +209,34 @@ def test_without_sources_those_checks_are_skipped_and_said_so(analyzer):
     assert types(result) == []
     assert result.skipped == "no parser installed"
     assert result.summary["text"][-1].endswith("did not run: no parser installed.")
+
+
+def test_a_modal_hedge_that_vanishes_is_dropped(analyzer):
+    a = "T\n\nThe union said it might ballot members on strike action next month.\n"
+    b = "T\n\nThe union said it will ballot members on strike action next month.\n"
+    comparer = scripted(analyzer, {})  # sources lists no modal verbs: compare adds them
+    assert flags(comparer.compare(a, b)) == [
+        ("hedge_dropped", "might", "The union said it will ballot members on strike action "
+         "next month."),
+    ]  # fmt: skip
+    assert types(comparer.compare(b, a)) == ["hedge_added"]
+
+
+def test_a_verb_of_a_stance_the_sentence_already_used_is_not_a_reframing(analyzer):
+    a = "T\n\nObservers said the vote was calm and noted that some polls opened late.\n"
+    b = "T\n\nObservers described a calm vote, although they noted that some polls opened late.\n"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([
+                attribution(a, "Observers", "vague", "said", "neutral", "the vote was calm"),
+                attribution(a, "noted", "vague", "noted", "endorsing",
+                            "some polls opened late"),
+            ]),
+            b: Sources([  # a parse that gave "noted" the main clause's content
+                attribution(b, "they", "vague", "noted", "endorsing",
+                            "Observers described a calm vote"),
+            ]),
+        },
+    )  # fmt: skip
+    assert types(comparer.compare(a, b)) == []

@@ -27,14 +27,18 @@ from typing import Any
 
 from proplens.article import Article, Span
 from proplens.compare import balance, numbers
+from proplens.compare.modals import modal_hedges
 from proplens.compare.result import Flag, Item
 from proplens.compare.sentences import Sentence
 from proplens.compare.similarity import containment, words
 
-CLAIM_MIN_CHECK_WORTHY = 0.5
-"""Least check-worthiness of an added unattributed claim that is flagged."""
+CLAIM_MIN_CHECK_WORTHY = 0.55
+"""Least check-worthiness of an added unattributed claim that is flagged (sources gives 0.5
+to a sentence with nothing checkable in it; chosen on the dev pairs)."""
 SUPPORTED = 0.5
 """Share of a claim's words found in one A sentence above which A supports it."""
+PARTNER_CONTENT = 0.3
+"""Least share of an A attribution's content words in a B attribution's content to pair them."""
 
 _SOURCE_RANK = {"named": 3, "role": 2, "anonymous": 1, "vague": 1}
 
@@ -158,14 +162,16 @@ def attribution_changed(item: Item, ctx: Context) -> list[Flag]:
         return []
     a_attr = _within(ctx.a_sources.attributions, item.a)
     b_attr = _within(ctx.b_sources.attributions, item.b)
+    partners = _pair_attributions(a_attr, ctx.a.text, b_attr, ctx.b.text)
+    a_stances = {attr.verb.stance for attr in a_attr}
     flags = []
     for attr in a_attr:
-        partner = _partner(attr, ctx.a.text, b_attr, ctx.b.text)
+        partner = partners.get(attr)
         if partner is None:
             if not b_attr and _statement_kept(attr, ctx, item):
                 flags.append(_attribution_flag(attr, None, ["removed"], item))
             continue
-        changes = _attribution_changes(attr, partner)
+        changes = _attribution_changes(attr, partner, a_stances)
         if changes:
             flags.append(_attribution_flag(attr, partner, changes, item))
     return flags
@@ -176,17 +182,36 @@ def _within(found, where) -> list:
     return [x for x in found if x.start < end and x.end > start]
 
 
-def _partner(attr, a_text: str, candidates, b_text: str):
-    """The B attribution reporting the same content, if any."""
-    if len(candidates) == 1:
-        return candidates[0]
-    content = words(a_text[attr.content_start : attr.content_end])
-    best, best_score = None, 0.3
-    for cand in candidates:
-        score = containment(content, words(b_text[cand.content_start : cand.content_end]))
-        if score >= best_score:
-            best, best_score = cand, score
-    return best
+def _pair_attributions(a_attr, a_text: str, b_attr, b_text: str) -> dict:
+    """Each A attribution with the B attribution reporting the same content, one to one.
+
+    Content words decide (at least ``PARTNER_CONTENT`` of A's content in B's);
+    the same reporting verb or source breaks ties, so "noted" pairs with "noted".
+    """
+    scored = []
+    for a in a_attr:
+        content = words(a_text[a.content_start : a.content_end])
+        for b in b_attr:
+            overlap = containment(content, words(b_text[b.content_start : b.content_end]))
+            if overlap < PARTNER_CONTENT:
+                continue
+            same_verb = (
+                a_text[a.verb.start : a.verb.end].lower()
+                == b_text[b.verb.start : b.verb.end].lower()
+            )
+            same_source = (
+                a_text[a.source.start : a.source.end].lower()
+                == b_text[b.source.start : b.source.end].lower()
+            )
+            scored.append((overlap + 0.5 * same_verb + 0.25 * same_source, id(a), id(b), a, b))
+    scored.sort(key=lambda entry: entry[:3], reverse=True)
+    pairs: dict = {}
+    used: set[int] = set()
+    for _, _, b_id, a, b in scored:
+        if a not in pairs and b_id not in used:
+            pairs[a] = b
+            used.add(b_id)
+    return pairs
 
 
 def _statement_kept(attr, ctx: Context, item: Item) -> bool:
@@ -194,11 +219,17 @@ def _statement_kept(attr, ctx: Context, item: Item) -> bool:
     return containment(content, words(ctx.b.text[item.b[0] : item.b[1]])) >= SUPPORTED
 
 
-def _attribution_changes(a, b) -> list[str]:
+def _attribution_changes(a, b, a_stances: set[str]) -> list[str]:
+    """What changed from ``a`` to its partner ``b``.
+
+    A stance counts as changed only when A's sentence used no verb of B's stance
+    at all: a sentence with "said ... and noted" whose B keeps only "noted" has
+    not been reframed, even if the pairing of the two verbs is uncertain.
+    """
     changes = []
     if _SOURCE_RANK.get(b.source.kind, 0) < _SOURCE_RANK.get(a.source.kind, 0):
         changes.append("source")
-    if a.verb.stance != b.verb.stance:
+    if a.verb.stance != b.verb.stance and b.verb.stance not in a_stances:
         changes.append("stance")
     if a.quote and not b.quote:
         changes.append("quote")
@@ -237,8 +268,8 @@ def _source_and_verb(attr) -> tuple[int, int]:
 def hedges_changed(item: Item, ctx: Context, so_far: list[Flag]) -> list[Flag]:
     if item.a is None or item.b is None or item.kind == "same":
         return []
-    a_hedges = _within(ctx.a_sources.hedges, item.a)
-    b_hedges = _within(ctx.b_sources.hedges, item.b)
+    a_hedges = _hedges(ctx.a_sources.hedges, ctx.a.text, item.a)
+    b_hedges = _hedges(ctx.b_sources.hedges, ctx.b.text, item.b)
     balance_evidence = [f.a for f in so_far if f.type == "balance_dropped" and f.a]
     unmatched_b = list(b_hedges)
     flags = []
@@ -253,6 +284,17 @@ def hedges_changed(item: Item, ctx: Context, so_far: list[Flag]) -> list[Flag]:
     for hedge in unmatched_b:
         flags.append(Flag("hedge_added", item.a, (hedge.start, hedge.end), {"kind": hedge.kind}))
     return flags
+
+
+def _hedges(found, text: str, where) -> list:
+    """Sources' hedges in ``where`` plus the modal hedges it does not already cover."""
+    listed = _within(found, where)
+    modals = [
+        m
+        for m in modal_hedges(text, *where)
+        if not any(h.start < m.end and m.start < h.end for h in listed)
+    ]
+    return sorted([*listed, *modals], key=lambda h: h.start)
 
 
 def _twin_hedge(hedge, a_text: str, candidates, b_text: str):
