@@ -2,6 +2,7 @@
 
     python bench/compare_eval.py [--split dev|held|all] [--misses] [--no-sources]
     python bench/compare_eval.py --show bench/compare-pairs/dev/border-troops.toml
+    python bench/compare_eval.py --methods   # lexical similarity against encoder embeddings
 
 The pairs (bench/compare-pairs/, format in its README) are invented stories in
 two versions with the alignment and flags a careful reader expects. ``dev``
@@ -32,9 +33,15 @@ def main() -> int:
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--no-sources", action="store_true", help="skip the sources checks")
     parser.add_argument("--show", metavar="FILE", help="print one pair's numbered sentences")
+    parser.add_argument(
+        "--methods", action="store_true", help="how well each similarity separates links (dev)"
+    )
     args = parser.parse_args()
     if args.show:
         show(Path(args.show))
+        return 0
+    if args.methods:
+        compare_methods([p for p in load_pairs(args.pairs) if p.split == "dev"])
         return 0
     pairs = load_pairs(args.pairs)
     comparer = Comparer.load(sources=not args.no_sources)
@@ -72,6 +79,46 @@ def report(split: str, pairs, score: Score, seconds: float, misses: bool) -> Non
 
 def _f(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
+
+
+def compare_methods(pairs) -> None:
+    """Lexical similarity against mean-pooled states of the shipped encoder, on the dev pairs.
+
+    Every sentence pair of every story pair is a true link (1:1 in the annotation) or
+    not; for each measure, the best single threshold is found and its errors counted.
+    """
+    import numpy as np
+
+    from proplens.compare.similarity import similarity, words
+    from proplens.model.runtime import Model
+
+    model = Model.load()
+
+    def embed(text: str):
+        states = model.states(text).states.mean(axis=0)
+        return states / np.linalg.norm(states)
+
+    scores = []  # (is_link, lexical, embedding)
+    for pair in pairs:
+        a, b = split_sentences(pair.a), split_sentences(pair.b)
+        ea, eb = [embed(s.text) for s in a], [embed(s.text) for s in b]
+        links = {(i.a[0], i.b[0]) for i in pair.alignment if len(i.a) == len(i.b) == 1}
+        for x in a:
+            for y in b:
+                lexical = similarity(words(x.text), words(y.text))
+                scores.append(
+                    ((x.index, y.index) in links, lexical, float(ea[x.index] @ eb[y.index]))
+                )
+    for column, name in (
+        (1, "lexical (rapidfuzz Indel on stemmed words)"),
+        (2, "shipped encoder, mean-pooled, cosine"),
+    ):
+        best = min(
+            (sum((s[column] >= t) != s[0] for s in scores), t) for t in {s[column] for s in scores}
+        )
+        print(
+            f"{name}: {best[0]} errors of {len(scores)} sentence pairs at threshold {best[1]:.2f}"
+        )
 
 
 def show(path: Path) -> None:
