@@ -240,3 +240,14 @@ def test_a_verb_of_a_stance_the_sentence_already_used_is_not_a_reframing(analyze
         },
     )  # fmt: skip
     assert types(comparer.compare(a, b)) == []
+
+
+def test_a_correction_note_is_not_an_unsourced_claim(analyzer):
+    a = "T\n\nAbout 200 passengers were affected, the operator said.\n"
+    b = (
+        "T\n\nAbout 250 passengers were affected, the operator said.\n"
+        "This story was updated on 14 June with the operator's figures.\n"
+    )
+    note = "This story was updated on 14 June with the operator's figures"
+    comparer = scripted(analyzer, {b: Sources(claims=[claim(b, note)])})
+    assert types(comparer.compare(a, b)) == ["number_changed"]

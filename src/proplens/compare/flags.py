@@ -17,11 +17,13 @@ and/or B. Checks that need attributions, claims and hedges
 - ``hedge_dropped`` / ``hedge_added``: a hedge or certainty marker on one side
   of a reworded statement only;
 - ``unsourced_claim_added``: a claim of an added B sentence with no attribution
-  whose words A does not have.
+  whose words A does not have (lines about the article itself, such as a
+  correction note, are not claims of the story).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +41,16 @@ SUPPORTED = 0.5
 """Share of a claim's words found in one A sentence above which A supports it."""
 PARTNER_CONTENT = 0.3
 """Least share of an A attribution's content words in a B attribution's content to pair them."""
+
+_EDITORIAL = re.compile(
+    r"^(?:correction|clarification|editor'?s note|update)\b"
+    r"|\b(?:this|the) (?:article|story|report|piece)\b[^.]*\b(?:was|has been|is being)\s+"
+    r"(?:corrected|updated|amended|changed)\b"
+    r"|\ban earlier version of this\b"
+    r"|^(?:additional )?reporting by\b|^(?:written|edited) by\b",
+    re.IGNORECASE,
+)
+"""Lines about the article itself (corrections, updates, credits): not claims of the story."""
 
 _SOURCE_RANK = {"named": 3, "role": 2, "anonymous": 1, "vague": 1}
 
@@ -316,6 +328,8 @@ def unsourced_claim_added(item: Item, ctx: Context) -> list[Flag]:
     flags = []
     for claim in _within(ctx.b_sources.claims, item.b):
         if claim.attribution is not None or claim.check_worthy < CLAIM_MIN_CHECK_WORTHY:
+            continue
+        if _EDITORIAL.search(ctx.b.text[claim.start : claim.end]):
             continue
         claim_words = words(ctx.b.text[claim.start : claim.end])
         if any(containment(claim_words, sentence) >= SUPPORTED for sentence in a_sentences):
