@@ -89,6 +89,7 @@ def _findings_sentence(comparison: Comparison) -> str:
     groups: dict[str, list[str]] = {
         "drops": [],
         "turns": [],
+        "makes": [],
         "changes": [],
         "adds": [],
         "removes": [],
@@ -157,9 +158,14 @@ def _attribution_phrases(flags, groups) -> None:
     if other_stance:
         groups["changes"].append(_count(other_stance, "reporting verb", "reporting verbs"))
     if vaguer:
-        groups["changes"].append(
-            f"{_count(vaguer, 'source', 'sources')} into a vaguer one (a named person → “reports”)"
+        moves = sorted(
+            {
+                f"{f.detail.get('a_source_kind')} → {f.detail.get('b_source_kind')}"
+                for f in changed
+                if "source" in f.detail.get("changes", [])
+            }
         )
+        groups["makes"].append(f"{_count(vaguer, 'source', 'sources')} vaguer ({', '.join(moves)})")
     if quotes:
         groups["turns"].append(f"{_count(quotes, 'direct quote', 'direct quotes')} into paraphrase")
     if removed:
