@@ -79,3 +79,20 @@ def test_missing_file_and_double_stdin(capsys, tmp_path):
     assert code == 2 and "no such file" in err
     code, _, err = run(capsys, "compare", "-", "-")
     assert code == 2 and "not both" in err
+
+
+def test_with_sources_the_demonstration_pair_shows_every_kind_of_change(capsys):
+    from proplens.compare import sources_adapter
+
+    finder, why = sources_adapter.load_finder()
+    if finder is None:
+        pytest.skip(f"sources are not installed here: {why}")
+    code, out, err = run(capsys, "compare", str(A), str(B), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and err == ""
+    assert doc["a"]["attributions"] and doc["b"]["claims"] is not None
+    counts = doc["summary"]["flags"]
+    for flag in ("balance_dropped", "attribution_changed", "hedge_dropped", "number_changed",
+                 "unsourced_claim_added"):  # fmt: skip
+        assert counts[flag] >= 1, flag
+    assert "into endorsements" in doc["summary"]["text"][1]

@@ -12,7 +12,7 @@ from proplens.server import create_app
 pytest.importorskip("rapidfuzz", reason="compare needs the 'compare' extra (rapidfuzz)")
 
 from proplens.cli.compare import render  # noqa: E402
-from proplens.compare import Comparer  # noqa: E402
+from proplens.compare import Comparer, sources_adapter  # noqa: E402
 
 A = (
     "Council plan\n\nThe experts backed the plan on Monday by 7 votes to 2.\n"
@@ -22,7 +22,9 @@ B = "Council plan\n\nThe so-called experts backed a disastrous plan on Monday by
 
 
 @pytest.fixture
-def client(fake) -> TestClient:
+def client(fake, monkeypatch) -> TestClient:
+    """A server whose comparisons skip the sources checks (one test below runs them)."""
+    monkeypatch.setattr(sources_adapter, "load_finder", lambda: (None, "off in this test"))
     return TestClient(create_app(analyzer=fake))
 
 
@@ -30,9 +32,8 @@ def test_compare_json_is_what_the_cli_prints(client, fake):
     answer = client.post("/v1/compare", json={"a": A, "b": B})
     assert answer.status_code == 200
     doc = answer.json()
-    skipped = doc["summary"]["skipped"]
-    cli = json.loads(render(Comparer(fake, None, skipped).compare(A, B), "json", fake.card))
-    assert doc == cli
+    cli = Comparer(fake, None, "off in this test").compare(A, B)
+    assert doc == json.loads(render(cli, "json", fake.card))
     assert doc["a"]["text"] == A and doc["b"]["model"] == {"name": "fake", "version": "0"}
     assert [item["kind"] for item in doc["alignment"]] == ["same", "reworded", "dropped"]
     flagged = {(f["type"], f["b_text"]) for item in doc["alignment"] for f in item["flags"]}
@@ -91,3 +92,18 @@ def test_body_over_the_limit_is_413(fake):
     answer = client.post("/v1/compare", json={"a": A * 10, "b": B * 10})
     assert answer.status_code == 413 and answer.json()["error"] == "too_large"
     assert fake.calls == 0
+
+
+def test_the_server_runs_the_sources_checks_when_they_are_installed(fake):
+    finder, why = sources_adapter.load_finder()
+    if finder is None:
+        pytest.skip(f"sources are not installed here: {why}")
+    a = "Plan\n\nThe mayor said the plan would cost 2 million pounds.\n"
+    b = "Plan\n\nThe mayor admitted the plan would cost 2 million pounds.\n"
+    doc = TestClient(create_app(analyzer=fake)).post("/v1/compare", json={"a": a, "b": b}).json()
+    assert doc["summary"]["skipped"] is None
+    assert [a["verb"]["text"] for a in doc["a"]["attributions"]] == ["said"]
+    flags = [f for item in doc["alignment"] for f in item["flags"]]
+    assert [(f["type"], f["a_stance"], f["b_stance"]) for f in flags] == [
+        ("attribution_changed", "neutral", "endorsing")
+    ]
