@@ -106,8 +106,9 @@ def test_attribution_to_a_vaguer_source_with_an_endorsing_verb(analyzer):
     detail = result.flags[0].detail
     assert detail["changes"] == ["source", "stance"]
     assert (detail["a_stance"], detail["b_stance"]) == ("neutral", "endorsing")
+    assert (detail["a_verb"], detail["b_verb"]) == ("said", "confirmed")
     said = " ".join(result.summary["text"])
-    assert "turns 1 attribution into an endorsement" in said
+    assert "turns 1 attribution into an endorsement (said → confirmed)" in said
     assert "makes 1 source vaguer (role → vague)" in said
 
 

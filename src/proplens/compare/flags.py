@@ -185,7 +185,10 @@ def attribution_changed(item: Item, ctx: Context) -> list[Flag]:
             continue
         changes = _attribution_changes(attr, partner, a_stances)
         if changes:
-            flags.append(_attribution_flag(attr, partner, changes, item))
+            flag = _attribution_flag(attr, partner, changes, item)
+            flag.detail["a_verb"] = ctx.a.text[attr.verb.start : attr.verb.end]
+            flag.detail["b_verb"] = ctx.b.text[partner.verb.start : partner.verb.end]
+            flags.append(flag)
     return flags
 
 

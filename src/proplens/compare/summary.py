@@ -149,11 +149,13 @@ def _attribution_phrases(flags, groups) -> None:
     if endorse:
         groups["turns"].append(
             f"{_count(endorse, 'attribution', 'attributions')} into "
-            f"{'an endorsement' if endorse == 1 else 'endorsements'} (said → confirmed)"
+            f"{'an endorsement' if endorse == 1 else 'endorsements'} "
+            f"({_verbs(changed, 'endorsing')})"
         )
     if distance:
         groups["turns"].append(
-            f"{_count(distance, 'attribution', 'attributions')} into distancing (said → claimed)"
+            f"{_count(distance, 'attribution', 'attributions')} into distancing "
+            f"({_verbs(changed, 'distancing')})"
         )
     if other_stance:
         groups["changes"].append(_count(other_stance, "reporting verb", "reporting verbs"))
@@ -172,6 +174,17 @@ def _attribution_phrases(flags, groups) -> None:
         groups["drops"].append(
             _count(removed, "source of a statement it keeps", "sources of statements it keeps")
         )
+
+
+def _verbs(flags, stance: str) -> str:
+    """The verb changes into ``stance``, e.g. "said → confirmed, told → revealed"."""
+    seen = []
+    for f in flags:
+        if f.detail.get("b_stance") == stance and "b_verb" in f.detail:
+            change = f"{f.detail['a_verb']} → {f.detail['b_verb']}"
+            if change not in seen:
+                seen.append(change)
+    return ", ".join(seen[:3])
 
 
 def _techniques_sentence(comparison: Comparison) -> str:
