@@ -6,6 +6,7 @@ finder), loaded once and reused for any number of comparisons.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from proplens.article import Article
@@ -58,11 +59,10 @@ class Comparer:
         """
         a = self.analyzer.analyze(_article(a, "a"), threshold)
         b = self.analyzer.analyze(_article(b, "b"), threshold)
-        a_sources = b_sources = None
         if self.finder is not None:
-            a_sources = sources_adapter.find(self.finder, a.text)
-            b_sources = sources_adapter.find(self.finder, b.text)
-        return build(a, b, a_sources, b_sources, self.skipped)
+            a = replace(a, sources=sources_adapter.find(self.finder, a.text))
+            b = replace(b, sources=sources_adapter.find(self.finder, b.text))
+        return build(a, b, a.sources, b.sources, self.skipped)
 
 
 def build(

@@ -1,8 +1,9 @@
 """The JSON of a comparison (``proplens compare --format json``, ``POST /v1/compare``).
 
 See docs/formats.md ("Comparison JSON"). ``a`` and ``b`` are each exactly what
-``proplens analyze --format json`` gives for that text (plus the sources keys
-when those checks ran); every other offset points into ``a.text`` or ``b.text``
+``proplens analyze --format json`` gives for that text (with ``--sources``
+when those checks ran: the schema-1.1 ``attributions``, ``claims`` and
+``hedges``); every other offset points into ``a.text`` or ``b.text``
 and every ``text`` next to offsets repeats that slice.
 """
 
@@ -12,7 +13,6 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from proplens.compare import sources_adapter
 from proplens.compare.result import Comparison, Flag, Item
 from proplens.formats.jsonio import article_to_dict
 
@@ -26,8 +26,8 @@ def comparison_to_dict(
     return {
         "schema_version": SCHEMA_VERSION,
         "type": "comparison",
-        "a": _analysis(comparison.a, comparison.a_sources, model),
-        "b": _analysis(comparison.b, comparison.b_sources, model),
+        "a": article_to_dict(comparison.a, model),
+        "b": article_to_dict(comparison.b, model),
         "alignment": [_item(item, a_text, b_text) for item in comparison.items],
         "summary": comparison.summary,
     }
@@ -35,13 +35,6 @@ def comparison_to_dict(
 
 def dumps(comparison: Comparison, model: Mapping[str, Any] | None = None, indent=2) -> str:
     return json.dumps(comparison_to_dict(comparison, model), ensure_ascii=False, indent=indent)
-
-
-def _analysis(article, found, model) -> dict[str, Any]:
-    doc = article_to_dict(article, model)
-    if found is not None:
-        doc.update(sources_adapter.to_dict(found, article.text))
-    return doc
 
 
 def _item(item: Item, a_text: str, b_text: str) -> dict[str, Any]:

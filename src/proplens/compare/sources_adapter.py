@@ -30,10 +30,3 @@ def load_finder() -> tuple[Any, str | None]:
 def find(finder: Any, text: str) -> Any:
     """``Sources(attributions, claims, hedges)`` of ``text``; offsets into it."""
     return finder.find(text)
-
-
-def to_dict(found: Any, text: str) -> dict[str, Any]:
-    """The ``attributions``/``claims``/``hedges`` keys of the analysis JSON."""
-    from proplens.sources import sources_to_dict
-
-    return sources_to_dict(found, text)

@@ -28,7 +28,8 @@ from proplens.sources.results import Attribution, SourceRef, VerbRef
 Token = Any  # spacy.tokens.Token: spaCy is imported only when sources are asked for
 Span = Any
 
-_EDGE_PUNCT = " \t\n,.;:—–-\"“”'"
+_EDGE_PUNCT = " \t\n,.;:—–-"
+_QUOTE_MARKS = '"“”«»'
 _CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj")
 
 
@@ -301,9 +302,11 @@ def _named(head: Token) -> bool:
 
 
 def _proper(token: Token) -> bool:
+    """A name: tagged as one, or a capitalised noun inside a sentence ("…," Ilves said)."""
     lower = token.lower_
+    capitalised_noun = token.tag_.startswith("NN") and token.is_title and not token.is_sent_start
     return (
-        token.tag_ in ("NNP", "NNPS")
+        (token.tag_ in ("NNP", "NNPS") or capitalised_noun)
         and lower not in lexicon.VAGUE_HEADS
         and lower not in lexicon.COLLECTIVE_ROLES
         and lower not in lexicon.ANONYMOUS_HEADS
@@ -348,9 +351,15 @@ def _char_span(first: int, last: int, doc: Any) -> tuple[int, int]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without edge punctuation, a leading "that", or an unpaired quotation mark at an edge."""
     while start < end and text[start] in _EDGE_PUNCT:
         start += 1
     while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    marks = sum(text[start:end].count(mark) for mark in _QUOTE_MARKS)
+    if marks == 1 and start < end and text[start] in _QUOTE_MARKS:
+        start += 1
+    elif marks == 1 and start < end and text[end - 1] in _QUOTE_MARKS:
         end -= 1
     if text[start:end].lower().startswith("that "):
         start += 5

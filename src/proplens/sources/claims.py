@@ -27,17 +27,23 @@ from proplens.sources.results import Claim
 CLAIM_THRESHOLD = 0.5
 _MODALS = frozenset("will would could should may might can must shall 'll".split())
 _FIRST_PERSON = frozenset("i we me us my our".split())
+_OBLIGATION = ("should", "must", "has to", "have to", "deserve", "deserves", "ought")
+_UNCERTAIN = ("unclear", "not clear", "whether", "not known")
+_DIRECTIVES = frozenset("urge urged urges urging appeal appealed appeals".split())
 _WEIGHTS = {
-    "bias": -1.4,
-    "number": 1.6,
-    "date": 0.8,
-    "name": 0.7,
-    "past_event": 1.0,
-    "comparison": 0.5,
-    "causal": 0.4,
-    "modal": -0.9,
-    "first_person": -0.5,
-    "question": -3.0,
+    "bias": 0.6,  # a declarative sentence usually states something
+    "number": 1.2,
+    "date": 0.6,
+    "name": 0.4,
+    "past_event": 0.5,
+    "comparison": 0.3,
+    "causal": 0.2,
+    "modal": -1.0,
+    "first_person": -0.3,
+    "opinion": -1.5,
+    "uncertain": -1.5,
+    "directive": -1.5,
+    "question": -4.0,
     "short": -1.5,
 }
 
@@ -122,9 +128,12 @@ def check_worthiness(tokens: Sequence[Any], sentence: Sentence) -> float:
 def _cues(tokens: Sequence[Any], sentence: Sentence) -> dict[str, bool]:
     words = [t for t in tokens if not t.is_punct and not t.is_space]
     lowers = {t.lower_ for t in words}
+    phrase = " ".join(t.lower_ for t in words)
     first = sentence.tokens[0] if sentence.tokens else None
+    last = sentence.tokens[-1].text if sentence.tokens else ""
     return {
-        "number": any(_is_number(t) for t in words) or bool(lowers & lexicon.CURRENCY_SIGNS),
+        "number": any(_is_number(t) for t in words)
+        or bool(lowers & (lexicon.CURRENCY_SIGNS | lexicon.FRACTIONS)),
         "date": bool(lowers & lexicon.MONTHS_AND_DAYS) or any(_is_year(t) for t in words),
         "name": any(t.tag_ in ("NNP", "NNPS") and t is not first for t in words),
         "past_event": any(
@@ -135,9 +144,28 @@ def _cues(tokens: Sequence[Any], sentence: Sentence) -> dict[str, bool]:
         "causal": bool(lowers & lexicon.CAUSAL_WORDS),
         "modal": any(t.tag_ == "MD" and t.lower_ in _MODALS for t in words),
         "first_person": bool(lowers & _FIRST_PERSON),
-        "question": sentence.tokens[-1].text.endswith("?") if sentence.tokens else False,
+        "opinion": any(f" {cue} " in f" {phrase} " for cue in _OBLIGATION)
+        or _starts_with_certainty(words),
+        "uncertain": any(f" {cue} " in f" {phrase} " for cue in _UNCERTAIN),
+        "directive": bool(lowers & _DIRECTIVES) or _imperative(sentence),
+        "question": last.endswith("?"),
         "short": len(words) < 5,
     }
+
+
+def _imperative(sentence: Sentence) -> bool:
+    """ "Don't be the last one…", "Sign the petition": a base-form root with no subject."""
+    for token in sentence.tokens:
+        if token.dep_ == "ROOT":
+            subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in token.children)
+            modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children)
+            return token.tag_ == "VB" and not subject and not modal
+    return False
+
+
+def _starts_with_certainty(words: Sequence[Any]) -> bool:
+    opening = " ".join(t.lower_ for t in words[:4])
+    return any(opening.startswith(marker) for marker in lexicon.CERTAINTY_MARKERS)
 
 
 def _is_number(token: Any) -> bool:

@@ -1,17 +1,20 @@
 """SourceFinder: text in, :class:`~proplens.sources.results.Sources` out.
 
-Long texts are parsed in chunks of whole lines (at most :data:`CHUNK_CHARS`
-characters) so memory stays flat; a line break always ends a sentence (PTC
-articles put one paragraph per line, and titles carry no full stop).
+Each line is parsed as a document of its own: PTC articles put one paragraph
+per line and titles carry no full stop, so a line break always ends a
+sentence, and memory stays flat however long the article. A line over
+:data:`CHUNK_CHARS` characters is cut at a space.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from proplens.article import Article
 from proplens.sources.attributions import Found, find_in_sentence
 from proplens.sources.claims import Sentence, find_claims
 from proplens.sources.hedges import find_hedges
@@ -20,6 +23,7 @@ from proplens.sources.quotes import Quotes
 from proplens.sources.results import Attribution, SourceRef, Sources
 
 CHUNK_CHARS = 20_000
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
 BATCH_SIZE = 16
 
 
@@ -54,6 +58,20 @@ class SourceFinder:
         if pending:
             yield from self._batch(pending)
 
+    def annotate(self, articles: Iterable[Article]) -> Iterator[Article]:
+        """Copies of ``articles`` carrying their :class:`Sources` (``article.sources``)."""
+        pending: list[Article] = []
+        for article in articles:
+            pending.append(article)
+            if len(pending) >= BATCH_SIZE:
+                yield from self._annotate(pending)
+                pending = []
+        yield from self._annotate(pending)
+
+    def _annotate(self, articles: list[Article]) -> list[Article]:
+        found = self._batch([article.text for article in articles]) if articles else []
+        return [replace(a, sources=s) for a, s in zip(articles, found, strict=True)]
+
     def _batch(self, texts: list[str]) -> list[Sources]:
         jobs = [
             (chunk, (number, base))
@@ -62,7 +80,7 @@ class SourceFinder:
         ]
         parsed: list[list[tuple[Any, int]]] = [[] for _ in texts]
         with self._lock:
-            docs = (self._presegment(self.nlp.make_doc(chunk)) for chunk, _ in jobs)
+            docs = (self.nlp.make_doc(chunk) for chunk, _ in jobs)
             for (_, (number, base)), doc in zip(jobs, self._run(docs), strict=True):
                 parsed[number].append((doc, base))
         return [_sources(text, docs) for text, docs in zip(texts, parsed, strict=True)]
@@ -72,29 +90,16 @@ class SourceFinder:
             docs = component.pipe(docs, batch_size=BATCH_SIZE)
         yield from docs
 
-    @staticmethod
-    def _presegment(doc: Any) -> Any:
-        for token in doc[1:]:
-            if "\n" in doc[token.i - 1].text:
-                token.is_sent_start = True
-        return doc
-
 
 def chunks(text: str) -> Iterator[tuple[str, int]]:
-    """(chunk, offset) pieces of whole lines, each at most CHUNK_CHARS unless one line is longer."""
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + CHUNK_CHARS)
-        if end < len(text):
-            cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else _space_before(text, start, end)
-        yield text[start:end], start
-        start = end
-
-
-def _space_before(text: str, start: int, end: int) -> int:
-    cut = text.rfind(" ", start, end)
-    return cut + 1 if cut > start else end
+    """(piece, offset) for each non-blank line; a line over CHUNK_CHARS is cut at spaces."""
+    for match in _LINE.finditer(text):
+        start, line = match.start(), match.group()
+        while len(line) > CHUNK_CHARS:
+            cut = line.rfind(" ", 0, CHUNK_CHARS) + 1 or CHUNK_CHARS
+            yield line[:cut], start
+            start, line = start + cut, line[cut:]
+        yield line, start
 
 
 def _sources(text: str, docs: list[tuple[Any, int]]) -> Sources:

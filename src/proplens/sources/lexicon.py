@@ -198,8 +198,10 @@ CERTAINTY_MARKERS = (
 
 MONTHS_AND_DAYS = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday yesterday today".split()
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight "
+    "spring summer autumn winter".split()
 )
+FRACTIONS = frozenset("half third thirds quarter quarters fifth tenth twice double".split())
 QUANTITY_WORDS = frozenset(
     "percent per cent % million billion trillion thousand hundred dozen dozens".split()
 )
