@@ -51,6 +51,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="analyses run at the same time (default: CPU count, at most 4)",
     )
+    parser.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="do not find sources and claims (saves memory; by default they are found when "
+        "the sources extra is installed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -68,13 +74,19 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(f"--port {args.port} is not a valid port number")
     if args.max_bytes < 1 or (args.workers is not None and args.workers < 1):
         raise ProplensError("--max-bytes and --workers must be positive")
+    from proplens.server.sources import SourcesService
+
+    sources = SourcesService(enabled=not args.no_sources)  # create_app loads it, like the model
     app = create_app(
         store_path=args.store,
         max_bytes=args.max_bytes,
         model_dir=args.model,
         threshold=args.threshold,
         workers=args.workers,
+        sources=sources,
     )
+    if sources.note:
+        print(f"proplens: {sources.note}")
     print(f"proplens: serving on http://{_url_host(args.host)}:{args.port}/ (Ctrl-C to stop)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -12,6 +12,7 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,15 @@ from proplens.server.models import (
     AnalyzeRequest,
     ErrorOut,
     HealthOut,
+    SourcesOut,
     TechniqueOut,
     TechniquesOut,
     validation_message,
 )
+from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
+from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -56,11 +60,14 @@ def create_app(
     model_dir: str | Path | None = None,
     threshold: float | None = None,
     workers: int | None = None,
+    sources: SourcesService | None = None,
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
     ``store_path`` turns on the SQLite store of analyses; ``max_bytes`` caps
-    every request body; ``workers`` bounds how many analyses run at once.
+    every request body; ``workers`` bounds how many analyses run at once;
+    ``sources`` finds sources and claims (by default: when the extra is
+    installed; the spaCy pipeline loads once per process).
     """
     if analyzer is None:
         import proplens
@@ -84,10 +91,14 @@ def create_app(
         description="Find and explain propaganda techniques in news articles.",
         lifespan=lifespan,
     )
+    sources = sources if sources is not None else SourcesService()
+    sources.warm()  # once per process: the pipeline is shared (see server/sources.py)
     app.state.analyzer = analyzer
     app.state.store = store
+    app.state.sources = sources
     _add_error_handlers(app)
     _add_api_routes(app, analyzer, store, pool, max_bytes)
+    _add_sources_routes(app, sources, pool, max_bytes)
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
@@ -113,6 +124,8 @@ def _add_api_routes(
             "threshold": float(analyzer.threshold),
             "store": store is not None,
             "max_bytes": max_bytes,
+            "sources": app.state.sources.available,
+            "sources_note": app.state.sources.note,
         }
 
     @app.get("/v1/techniques", response_model=TechniquesOut, tags=["api"])
@@ -136,8 +149,12 @@ def _add_api_routes(
         job = await read_analyze_request(request, max_bytes)
         article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
-        doc = article_to_dict(result, model=model)
+        detecting = loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
+        finding = _find_sources(app.state.sources, pool, article.text, job.sources)
+        result, found = await asyncio.gather(detecting, finding)
+        doc = article_to_dict(replace(result, sources=found), model=model)
+        if job.sources and found is None:
+            doc["sources_note"] = app.state.sources.note
         if store is not None:
             doc = await run_in_threadpool(store.add, doc)
         return doc
@@ -170,6 +187,35 @@ def _add_api_routes(
         if doc is None:
             raise HTTPException(404, f"no analysis with id {analysis_id!r} in this store")
         return doc
+
+
+async def _find_sources(
+    sources: SourcesService, pool: ThreadPoolExecutor, text: str, wanted: bool
+) -> Sources | None:
+    if not wanted or not sources.available:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(pool, sources.find, text)
+
+
+def _add_sources_routes(
+    app: FastAPI, sources: SourcesService, pool: ThreadPoolExecutor, max_bytes: int
+) -> None:
+    @app.post(
+        "/v1/sources",
+        response_model=SourcesOut,
+        response_model_exclude_unset=True,
+        responses=_ERRORS,
+        tags=["api"],
+        openapi_extra=_ANALYZE_BODY,
+    )
+    async def find_sources(request: Request) -> dict:
+        """Sources, claims and hedges of one article, without the technique detector."""
+        job = await read_analyze_request(request, max_bytes)
+        article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
+        found = await _find_sources(sources, pool, article.text, True)
+        if found is None:
+            raise HTTPException(503, sources.note or "sources are not available")
+        return article_to_dict(replace(article, sources=found), spans=False)
 
 
 def _need(store: AnalysisStore | None) -> AnalysisStore:
@@ -213,6 +259,7 @@ def _add_error_handlers(app: FastAPI) -> None:
             405: "method_not_allowed",
             413: "too_large",
             415: "unsupported_media_type",
+            503: "unavailable",
         }.get(err.status_code, "http_error")
         return _error(err.status_code, kind, str(err.detail), err.headers)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,11 @@ class AnalyzeRequest(BaseModel):
         le=1.0,
         description="Keep spans scoring at least this (model default if unset).",
     )
+    sources: bool = Field(
+        True,
+        description="Also find sources, claims and hedges (when the server has the sources "
+        "extra; otherwise the answer says so in 'sources_note').",
+    )
 
 
 class SpanOut(BaseModel):
@@ -28,14 +33,62 @@ class SpanOut(BaseModel):
     text: str = Field(description="Exactly text[start:end].")
 
 
+class PieceOut(BaseModel):
+    start: int = Field(description="Start offset (Python str index).")
+    end: int = Field(description="End offset, exclusive.")
+    text: str = Field(description="Exactly text[start:end].")
+
+
+class SourceOut(PieceOut):
+    kind: Literal["named", "role", "vague", "anonymous"]
+
+
+class VerbOut(PieceOut):
+    stance: Literal["neutral", "endorsing", "distancing"]
+
+
+class AttributionOut(PieceOut):
+    """A reported statement: who (source), how (verb) and what (content)."""
+
+    source: SourceOut
+    verb: VerbOut
+    content: PieceOut
+    quote: bool = Field(description="Whether the content is a direct quote.")
+
+
+class ClaimOut(PieceOut):
+    """A sentence asserting something checkable."""
+
+    attribution: int | None = Field(
+        description="Index into 'attributions' of the attribution covering it; null: unattributed."
+    )
+    check_worthy: float = Field(description="How checkable it is, in [0, 1].")
+    quantities: list[PieceOut] = Field(description="Numbers and amounts inside it.")
+
+
+class HedgeOut(PieceOut):
+    kind: Literal["hedge", "certainty"]
+
+
+class SourcesFields(BaseModel):
+    """The keys that schema 1.1 adds (present when sources were found)."""
+
+    attributions: list[AttributionOut] | None = None
+    claims: list[ClaimOut] | None = None
+    hedges: list[HedgeOut] | None = None
+    sources_note: str | None = Field(
+        None, description="Why there are no sources in this answer (e.g. the extra is missing)."
+    )
+
+
 class ModelOut(BaseModel):
     name: str
     version: str
 
 
-class AnalysisOut(BaseModel):
-    """Same schema as ``proplens analyze --format json``, plus ``analysis_id`` with a store
-    (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
+class AnalysisOut(SourcesFields):
+    """Same schema as ``proplens analyze --sources --format json``, plus ``analysis_id`` with a
+    store (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -48,6 +101,17 @@ class AnalysisOut(BaseModel):
     model: ModelOut | None = Field(None, description="The model that found the spans.")
     text: str
     spans: list[SpanOut]
+
+
+class SourcesOut(SourcesFields):
+    """Same schema as ``proplens sources --format json``: the article and its sources, no spans."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: str
+    id: str
+    title: str
+    text: str
 
 
 class TechniqueOut(BaseModel):
@@ -69,6 +133,8 @@ class HealthOut(BaseModel):
     threshold: float = Field(description="The model's default threshold.")
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")
+    sources: bool = Field(False, description="Whether answers carry sources, claims and hedges.")
+    sources_note: str | None = Field(None, description="Why not, when they do not.")
 
 
 class AnalysisSummary(BaseModel):

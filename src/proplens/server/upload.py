@@ -23,6 +23,7 @@ class AnalyzeJob:
     title: str | None
     threshold: float | None
     article_id: str = "article"
+    sources: bool = True
 
 
 async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -53,7 +54,7 @@ def _from_json(body: bytes) -> AnalyzeJob:
         parsed = AnalyzeRequest.model_validate_json(body)
     except ValidationError as err:
         raise InputError(validation_message(err.errors())) from None
-    return AnalyzeJob(parsed.text, parsed.title, parsed.threshold)
+    return AnalyzeJob(parsed.text, parsed.title, parsed.threshold, sources=parsed.sources)
 
 
 async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -68,7 +69,13 @@ async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
     if part_type not in _TEXT_TYPES:
         raise HTTPException(415, f"{name}: content type {part_type!r} is not plain text")
     text = decode_text(await upload.read(), name, max_bytes)
-    return AnalyzeJob(text, _field(form, "title"), _threshold(form), article_id(PurePath(name)))
+    return AnalyzeJob(
+        text,
+        _field(form, "title"),
+        _threshold(form),
+        article_id(PurePath(name)),
+        sources=_field(form, "sources") not in ("false", "0", "no"),
+    )
 
 
 def _field(form, key: str) -> str | None:

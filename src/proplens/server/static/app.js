@@ -179,6 +179,7 @@ function show(doc) {
     share.hidden = true;
   }
   render();
+  if (window.proplensSources) window.proplensSources.show(doc, state.units); // sources.js
 }
 
 function render() {
