@@ -70,15 +70,7 @@ class HedgeOut(PieceOut):
     kind: Literal["hedge", "certainty"]
 
 
-class SourcesFields(BaseModel):
-    """The keys that schema 1.1 adds (present when sources were found)."""
-
-    attributions: list[AttributionOut] | None = None
-    claims: list[ClaimOut] | None = None
-    hedges: list[HedgeOut] | None = None
-    sources_note: str | None = Field(
-        None, description="Why there are no sources in this answer (e.g. the extra is missing)."
-    )
+_NOTE = "Why there are no sources in this answer (e.g. the sources extra is missing)."
 
 
 class ModelOut(BaseModel):
@@ -86,7 +78,7 @@ class ModelOut(BaseModel):
     version: str
 
 
-class AnalysisOut(SourcesFields):
+class AnalysisOut(BaseModel):
     """Same schema as ``proplens analyze --sources --format json``, plus ``analysis_id`` with a
     store (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
 
@@ -101,9 +93,13 @@ class AnalysisOut(SourcesFields):
     model: ModelOut | None = Field(None, description="The model that found the spans.")
     text: str
     spans: list[SpanOut]
+    attributions: list[AttributionOut] | None = Field(None, description="Schema 1.1: sources.")
+    claims: list[ClaimOut] | None = None
+    hedges: list[HedgeOut] | None = None
+    sources_note: str | None = Field(None, description=_NOTE)
 
 
-class SourcesOut(SourcesFields):
+class SourcesOut(BaseModel):
     """Same schema as ``proplens sources --format json``: the article and its sources, no spans."""
 
     model_config = ConfigDict(extra="allow")
@@ -112,6 +108,9 @@ class SourcesOut(SourcesFields):
     id: str
     title: str
     text: str
+    attributions: list[AttributionOut]
+    claims: list[ClaimOut]
+    hedges: list[HedgeOut]
 
 
 class TechniqueOut(BaseModel):

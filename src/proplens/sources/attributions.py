@@ -147,7 +147,7 @@ def _content(
         if near is not None:
             return near[0], near[1], True
     if span is None and lemma in lexicon.OBJECT_CONTENT_LEMMAS:
-        span = _object_content(token)
+        span = _object_content(token, subject, lemma)
     if span is None:
         return None
     start, end = _trim(token.doc.text, *span)
@@ -182,9 +182,14 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     return _char_span(head.left_edge.i, end, token.doc)
 
 
-def _object_content(token: Token) -> tuple[int, int] | None:
-    objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp", "oprd", "attr")]
-    if not objects:
+def _object_content(token: Token, subject: Token, lemma: str) -> tuple[int, int] | None:
+    """A noun phrase object ("denied it"), with its infinitive ("expect X to fall")."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp")]
+    if not any(c.dep_ == "dobj" for c in objects):
+        return None
+    if lemma in lexicon.EVIDENCE_LEMMAS and (
+        subject.tag_ in ("PRP", "PRP$") or any(c.tag_ == "PRP" for c in objects)
+    ):
         return None
     return _char_span(
         min(c.left_edge.i for c in objects), max(c.right_edge.i for c in objects), token.doc
