@@ -393,3 +393,61 @@ def test_the_url_field_reports_a_refused_address(browser, fake, serve):
         status = page.locator("#status")
         sync_api.expect(status).to_have_text(re.compile("non-public address"))
         assert "error" in status.get_attribute("class") and fake.calls == 0
+
+
+SOURCED = (
+    "Pier sale approved\n"
+    "\n"
+    "The council voted 5-2 on Tuesday to sell the pier for 2 million euros.\n"
+    "Critics claimed the pier was worth twice as much, according to sources close to the "
+    'council. "We had no choice," Mayor Ana Ruiz said. The figures could not be verified.\n'
+)
+
+
+def test_sources_view_lists_sources_and_marks_unattributed_claims(browser, site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, SOURCED)
+    doc = stored(site, page.evaluate("location.pathname").removeprefix("/a/"))
+    sync_api.expect(page.locator("#sources")).to_be_visible()
+    items = page.locator("#sources-list li")
+    assert items.count() == len(doc["attributions"]) == 3
+    listed = [
+        (item.get_attribute("data-kind"), item.get_attribute("data-stance"), item.inner_text())
+        for item in items.all()
+    ]
+    assert listed[0][:2] == ("vague", "distancing") and "Critics" in listed[0][2]
+    assert listed[1][:2] == ("anonymous", "neutral") and "sources close to" in listed[1][2]
+    assert listed[2][:2] == ("named", "neutral") and "quote" in listed[2][2]
+    unattributed = page.locator("#sources-text .unattributed").all_inner_texts()
+    expected = [c["text"] for c in doc["claims"] if c["attribution"] is None]
+    assert "".join(unattributed) == "".join(expected) and expected[0].startswith("The council")
+    assert page.locator("#sources-text .hedge").inner_text() == "could not be verified"
+    assert page.evaluate("document.getElementById('sources-text').textContent") == SOURCED
+    assert page.inner_text("#sources-summary").startswith("3 source(s)")
+    page.screenshot(path=str(ARTIFACTS / "page-sources.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"sources view scrolls sideways at phone width ({width}px)"
+
+
+def test_sources_view_says_when_the_extra_is_missing(browser, fake, serve, monkeypatch):
+    import importlib.util
+
+    from proplens.server.sources import SourcesService
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "spacy" else real(name, *a)
+    )
+    with serve(create_app(analyzer=fake, sources=SourcesService())) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        analyze_on_page(page, SOURCED)
+        note = page.locator("#sources-note")
+        sync_api.expect(note).to_be_visible()
+        assert "pip install 'proplens[sources]'" in note.inner_text()
+        assert page.locator("#sources-list li").count() == 0

@@ -153,3 +153,25 @@ def test_importing_the_package_does_not_import_spacy():
     code = "import proplens.sources, sys; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_according_to_a_quote_is_a_quote(finder):
+    text = (
+        '"The plan will cost 3 million euros," according to the mayor. '
+        "According to police, 12 were hurt."
+    )
+    found = finder.find(text)
+    assert [(a.quote, text[a.content_start : a.content_end]) for a in found.attributions] == [
+        (True, "The plan will cost 3 million euros"),
+        (False, "12 were hurt"),
+    ]
+
+
+def test_reporting_verbs_inside_quotes_negated_or_first_person_are_skipped(finder):
+    text = (
+        '"Officials said it was safe," she said. The minister did not confirm the deal. '
+        "I believe the vote was rigged. They found the house empty."
+    )
+    found = finder.find(text)
+    assert [text[a.verb.start : a.verb.end] for a in found.attributions] == ["said"]
+    assert text[found.attributions[0].source.start : found.attributions[0].source.end] == "she"

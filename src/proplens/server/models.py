@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -25,6 +25,11 @@ class AnalyzeRequest(BaseModel):
         le=1.0,
         description="Keep spans scoring at least this (model default if unset).",
     )
+    sources: bool = Field(
+        True,
+        description="Also find sources, claims and hedges (when the server has the sources "
+        "extra; otherwise the answer says so in 'sources_note').",
+    )
 
     @model_validator(mode="after")
     def _text_or_url(self) -> AnalyzeRequest:
@@ -41,14 +46,54 @@ class SpanOut(BaseModel):
     text: str = Field(description="Exactly text[start:end].")
 
 
+class PieceOut(BaseModel):
+    start: int = Field(description="Start offset (Python str index).")
+    end: int = Field(description="End offset, exclusive.")
+    text: str = Field(description="Exactly text[start:end].")
+
+
+class SourceOut(PieceOut):
+    kind: Literal["named", "role", "vague", "anonymous"]
+
+
+class VerbOut(PieceOut):
+    stance: Literal["neutral", "endorsing", "distancing"]
+
+
+class AttributionOut(PieceOut):
+    """A reported statement: who (source), how (verb) and what (content)."""
+
+    source: SourceOut
+    verb: VerbOut
+    content: PieceOut
+    quote: bool = Field(description="Whether the content is a direct quote.")
+
+
+class ClaimOut(PieceOut):
+    """A sentence asserting something checkable."""
+
+    attribution: int | None = Field(
+        description="Index into 'attributions' of the attribution covering it; null: unattributed."
+    )
+    check_worthy: float = Field(description="How checkable it is, in [0, 1].")
+    quantities: list[PieceOut] = Field(description="Numbers and amounts inside it.")
+
+
+class HedgeOut(PieceOut):
+    kind: Literal["hedge", "certainty"]
+
+
+_NOTE = "Why there are no sources in this answer (e.g. the sources extra is missing)."
+
+
 class ModelOut(BaseModel):
     name: str
     version: str
 
 
 class AnalysisOut(BaseModel):
-    """Same schema as ``proplens analyze --format json``, plus ``analysis_id`` with a store
-    (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
+    """Same schema as ``proplens analyze --sources --format json``, plus ``analysis_id`` with a
+    store (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -61,6 +106,24 @@ class AnalysisOut(BaseModel):
     model: ModelOut | None = Field(None, description="The model that found the spans.")
     text: str
     spans: list[SpanOut]
+    attributions: list[AttributionOut] | None = Field(None, description="Schema 1.1: sources.")
+    claims: list[ClaimOut] | None = None
+    hedges: list[HedgeOut] | None = None
+    sources_note: str | None = Field(None, description=_NOTE)
+
+
+class SourcesOut(BaseModel):
+    """Same schema as ``proplens sources --format json``: the article and its sources, no spans."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: str
+    id: str
+    title: str
+    text: str
+    attributions: list[AttributionOut]
+    claims: list[ClaimOut]
+    hedges: list[HedgeOut]
 
 
 class TechniqueOut(BaseModel):
@@ -83,6 +146,8 @@ class HealthOut(BaseModel):
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")
     auth: bool = Field(False, description="Whether analysing and reading analyses need an API key.")
+    sources: bool = Field(False, description="Whether answers carry sources, claims and hedges.")
+    sources_note: str | None = Field(None, description="Why not, when they do not.")
 
 
 class AnalysisSummary(BaseModel):

@@ -25,6 +25,7 @@ class AnalyzeJob:
     article_id: str = "article"
     url: str | None = None
     """Set instead of ``text`` when the page is to be fetched (``text`` is then empty)."""
+    sources: bool = True
 
 
 async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -55,7 +56,9 @@ def _from_json(body: bytes) -> AnalyzeJob:
         parsed = AnalyzeRequest.model_validate_json(body)
     except ValidationError as err:
         raise InputError(validation_message(err.errors())) from None
-    return AnalyzeJob(parsed.text or "", parsed.title, parsed.threshold, url=parsed.url)
+    return AnalyzeJob(
+        parsed.text or "", parsed.title, parsed.threshold, url=parsed.url, sources=parsed.sources
+    )
 
 
 async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -70,7 +73,13 @@ async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
     if part_type not in _TEXT_TYPES:
         raise HTTPException(415, f"{name}: content type {part_type!r} is not plain text")
     text = decode_text(await upload.read(), name, max_bytes)
-    return AnalyzeJob(text, _field(form, "title"), _threshold(form), article_id(PurePath(name)))
+    return AnalyzeJob(
+        text,
+        _field(form, "title"),
+        _threshold(form),
+        article_id(PurePath(name)),
+        sources=_field(form, "sources") not in ("false", "0", "no"),
+    )
 
 
 def _field(form, key: str) -> str | None:

@@ -54,7 +54,7 @@ def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
     for token in sent:
         found = None
         if token.lower_ == "according" and _next_lower(token) == "to":
-            found = _according_to(token, sent, base)
+            found = _according_to(token, sent, base, quotes)
         elif token.tag_.startswith("VB"):
             found = _reporting_verb(token, sent, base, quotes)
         if found is not None:
@@ -147,7 +147,7 @@ def _content(
         if near is not None:
             return near[0], near[1], True
     if span is None and lemma in lexicon.OBJECT_CONTENT_LEMMAS:
-        span = _object_content(token)
+        span = _object_content(token, subject, lemma)
     if span is None:
         return None
     start, end = _trim(token.doc.text, *span)
@@ -160,8 +160,14 @@ def _content(
 
 
 def _clausal_content(token: Token, subject: Token) -> tuple[int, int] | None:
-    clauses = [child for child in token.children if child.dep_ in ("ccomp", "csubj")]
-    clauses = [child for child in clauses if child is not subject]
+    # A clause has a verb: "found the house empty" is a small clause, no report.
+    clauses = [
+        child
+        for child in token.children
+        if child.dep_ in ("ccomp", "csubj")
+        and child is not subject
+        and child.tag_[:2] in ("VB", "MD")
+    ]
     if not clauses:
         return None
     return _char_span(
@@ -182,9 +188,14 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     return _char_span(head.left_edge.i, end, token.doc)
 
 
-def _object_content(token: Token) -> tuple[int, int] | None:
-    objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp", "oprd", "attr")]
-    if not objects:
+def _object_content(token: Token, subject: Token, lemma: str) -> tuple[int, int] | None:
+    """A noun phrase object ("denied it"), with its infinitive ("expect X to fall")."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp")]
+    if not any(c.dep_ == "dobj" for c in objects):
+        return None
+    if lemma in lexicon.EVIDENCE_LEMMAS and (
+        subject.tag_ in ("PRP", "PRP$") or any(c.tag_ == "PRP" for c in objects)
+    ):
         return None
     return _char_span(
         min(c.left_edge.i for c in objects), max(c.right_edge.i for c in objects), token.doc
@@ -207,7 +218,7 @@ def _clause_end(token: Token) -> int:
 # -- "according to X, Y" ---------------------------------------------------------------
 
 
-def _according_to(token: Token, sent: Span, base: int) -> Found | None:
+def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found | None:
     to = token.doc[token.i + 1]
     objects = [child for child in to.children if child.dep_ == "pobj"]
     if not objects:
@@ -223,10 +234,12 @@ def _according_to(token: Token, sent: Span, base: int) -> Found | None:
     source_start, source_end = _source_span(source, impersonal=False)
     head = token.head
     governs = head == sent.root or token.dep_ == "ROOT" or head.head == sent.root
+    start, end = base + content[0], base + content[1]
+    covering = quotes.covering(start, end)
     return _found(
         (base + source_start, base + source_end, _kind(source, token)),
         (base + token.idx, base + to.idx + len(to), "neutral"),
-        (base + content[0], base + content[1], False),
+        (*covering, True) if covering else (start, end, False),
         anchor=base + token.idx,
         governs=governs,
     )
@@ -276,16 +289,13 @@ def _source_context(head: Token, verb: Token) -> str:
 
 
 def _refers_back(head: Token) -> bool:
-    # "one of them", "the latter"
-    if head.lower_ in ("one", "latter", "former"):
-        return (
-            any(
-                child.dep_ == "prep" and any(g.tag_ == "PRP" for g in child.children)
-                for child in head.children
-            )
-            or head.lower_ != "one"
-        )
-    return False
+    """ "One of them", "the latter": a pronoun in disguise."""
+    if head.lower_ in ("latter", "former"):
+        return True
+    return head.lower_ == "one" and any(
+        child.dep_ == "prep" and any(grand.tag_ == "PRP" for grand in child.children)
+        for child in head.children
+    )
 
 
 def _named(head: Token) -> bool:

@@ -25,6 +25,10 @@ from proplens.sources.results import Attribution, SourceRef, Sources
 CHUNK_CHARS = 20_000
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 BATCH_SIZE = 16
+"""Articles parsed together by :meth:`SourceFinder.find_many`."""
+PIPE_BATCH = 32
+"""Lines per minibatch inside each spaCy component: 32 costs 5% more CPU than 64 and
+about 40 MB less peak memory, 16 about 12% more CPU."""
 
 
 class SourceFinder:
@@ -73,21 +77,29 @@ class SourceFinder:
         return [replace(a, sources=s) for a, s in zip(articles, found, strict=True)]
 
     def _batch(self, texts: list[str]) -> list[Sources]:
+        """Parse the lines of ``texts`` in one stream; each text's sources as soon as it is done."""
         jobs = [
-            (chunk, (number, base))
+            (chunk, number, base)
             for number, text in enumerate(texts)
             for chunk, base in chunks(text)
         ]
-        parsed: list[list[tuple[Any, int]]] = [[] for _ in texts]
+        found: list[Sources] = []
+        parsed: list[tuple[Any, int]] = []
         with self._lock:
-            docs = (self.nlp.make_doc(chunk) for chunk, _ in jobs)
-            for (_, (number, base)), doc in zip(jobs, self._run(docs), strict=True):
-                parsed[number].append((doc, base))
-        return [_sources(text, docs) for text, docs in zip(texts, parsed, strict=True)]
+            docs = self._run(self.nlp.make_doc(chunk) for chunk, _, _ in jobs)
+            for (_, number, base), doc in zip(jobs, docs, strict=True):
+                while len(found) < number:  # every line of the texts before is parsed
+                    found.append(_sources(texts[len(found)], parsed))
+                    parsed = []
+                parsed.append((doc, base))
+            while len(found) < len(texts):
+                found.append(_sources(texts[len(found)], parsed))
+                parsed = []
+        return found
 
     def _run(self, docs: Iterable[Any]) -> Iterator[Any]:
         for _, component in self.nlp.pipeline:
-            docs = component.pipe(docs, batch_size=BATCH_SIZE)
+            docs = component.pipe(docs, batch_size=PIPE_BATCH)
         yield from docs
 
 

@@ -106,9 +106,13 @@ PHRASAL_FORMS = _forms("point points pointed pointing")
 
 OBJECT_CONTENT_LEMMAS = frozenset(
     "deny confirm expect estimate forecast predict find show reveal admit acknowledge "
-    "disclose prove report announce".split()
+    "disclose prove announce".split()
 )
 """Verbs whose content can be a noun phrase ("denied it", "tests found an impurity")."""
+EVIDENCE_LEMMAS = frozenset("find show reveal prove discover establish demonstrate".split())
+"""Verbs that report only with evidence for a subject: "tests found an impurity" reports,
+"they found the house" does not; with a noun phrase for content they need a subject that
+is no pronoun, and an object that is no pronoun."""
 
 PERSONAL_PRONOUNS = frozenset("i we you me us".split())
 """Subjects that are the writer or the reader, not a reported source."""

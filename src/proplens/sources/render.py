@@ -68,12 +68,16 @@ def summary_line(sources: Sources) -> str:
     kinds = Counter(a.source.kind for a in sources.attributions)
     by_kind = ", ".join(f"{kind} {kinds[kind]}" for kind in SOURCE_KINDS if kinds[kind])
     hedges = Counter(h.kind for h in sources.hedges)
-    n = len(sources.attributions)
     return (
-        f"{n} attribution{'s' * (n != 1)}{f' ({by_kind})' if by_kind else ''}; "
-        f"{len(sources.claims)} claims, {len(sources.unattributed())} unattributed; "
-        f"{hedges['hedge']} hedges, {hedges['certainty']} certainty markers"
+        f"{_count(len(sources.attributions), 'attribution')}"
+        f"{f' ({by_kind})' if by_kind else ''}; "
+        f"{_count(len(sources.claims), 'claim')}, {len(sources.unattributed())} unattributed; "
+        f"{_count(hedges['hedge'], 'hedge')}, {_count(hedges['certainty'], 'certainty marker')}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _cut(words: str, width: int) -> str:

@@ -191,6 +191,7 @@ function show(doc) {
   }
   render();
   document.dispatchEvent(new CustomEvent("proplens:shown", { detail: doc })); // hook: url.js
+  if (window.proplensSources) window.proplensSources.show(doc, state.units); // sources.js
 }
 
 function render() {
