@@ -67,9 +67,16 @@ def encode_windows_per_call(analyzer, windows: int) -> None:
     """The probe: ``predict.encode_article(..., max_windows=windows)`` for this model only."""
     model = analyzer.model
 
-    def states(text: str) -> predict.ArticleStates:
+    def states(text: str, progress=None) -> predict.ArticleStates:
         return predict.encode_article(
-            model.encode, model.pieces, model.heads, text, model.window, model.stride, windows
+            model.encode,
+            model.pieces,
+            model.heads,
+            text,
+            model.window,
+            model.stride,
+            max_windows=windows,
+            progress=progress,
         )
 
     model.states = states

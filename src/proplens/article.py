@@ -22,6 +22,7 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 
 _ARTICLE_ID = re.compile(r"^article(\d+)$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -63,6 +64,13 @@ class Article:
     spans: list[Span] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        surrogate = _LONE_SURROGATE.search(self.text)
+        if surrogate:  # no UTF-8 file holds one; only a program or a JSON escape can
+            raise InputError(
+                f"article {self.id!r}: the text holds a lone surrogate "
+                f"(U+{ord(surrogate.group()):04X} at offset {surrogate.start()}), "
+                "which is not valid Unicode text"
+            )
         if not self.title:
             self.title = title_of(self.text)
         for span in self.spans:
@@ -81,12 +89,17 @@ class Article:
         """Read ``article<ID>.txt`` (PTC layout: title, blank line, paragraphs)."""
         path = Path(path)
         text = read_text_file(path, max_bytes=max_bytes)
+        if not text.strip():
+            raise InputError(f"{path}: the file is empty (no text besides whitespace)")
         return cls.from_text(text, id=article_id(path))
 
     @classmethod
     def from_stdin(cls, id: str = "stdin", max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         data = sys.stdin.buffer.read(max_bytes + 1)
-        return cls.from_text(decode_text(data, "<stdin>", max_bytes), id=id)
+        text = decode_text(data, "<stdin>", max_bytes)
+        if not text.strip():
+            raise InputError("<stdin>: the input is empty (no text besides whitespace)")
+        return cls.from_text(text, id=id)
 
     # -- derived views --------------------------------------------------------
     def with_spans(self, spans: list[Span]) -> Article:

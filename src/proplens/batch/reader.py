@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from proplens.batch.output import output_format
+from proplens.batch.output import FORMATS
 from proplens.batch.rows import COLUMNS
 from proplens.errors import FormatError, InputError
 
@@ -20,8 +20,13 @@ def iter_rows(path: Path, columns: Sequence[str] | None = None) -> Iterator[dict
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{path}: expected the output table of 'proplens batch', a .parquet or .jsonl file"
+        )
     wanted = list(columns or COLUMNS)
-    if output_format(path) == "parquet":
+    if fmt == "parquet":
         yield from _parquet_rows(path, wanted)
     else:
         yield from _jsonl_rows(path, wanted)

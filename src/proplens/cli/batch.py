@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from contextlib import contextmanager
@@ -100,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         raise
+    if stats.rows == 0:
+        print(f"proplens batch: {_nothing_analysed(stats)}", file=sys.stderr)
+        return 2
     rate = stats.analysed / stats.elapsed_s if stats.elapsed_s else 0.0
     print(
         f"proplens batch: done: {stats.rows} articles written to {stats.output}, "
@@ -109,6 +113,27 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _nothing_analysed(stats) -> str:
+    """The summary of a run that wrote no row: why, from the first line of the errors file."""
+    if stats.errors == 0:
+        return f"failed: the inputs hold no articles (0 rows written to {stats.output})"
+    first = _first_error(stats.errors_path)
+    return (
+        f"failed: none of the {stats.errors} records could be analysed; the first: {first} "
+        f"(all of them in {stats.errors_path})"
+    )
+
+
+def _first_error(errors_path: Path) -> str:
+    try:
+        with errors_path.open(encoding="utf-8") as handle:
+            error = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return "(unreadable errors file)"
+    where = error["file"] if error.get("line") is None else f"{error['file']}:{error['line']}"
+    return f"{where}: {error['reason']}"
 
 
 @contextmanager

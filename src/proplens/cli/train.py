@@ -16,7 +16,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "split (56 whole articles, seed 2020) is held out and used to choose the epoch, the "
         "decoding settings and the score calibration. Then run 'proplens export'.",
     )
-    parser.add_argument("--data", required=True, help="folder with articles/ and labels-tc/")
+    parser.add_argument(
+        "--data",
+        required=True,
+        nargs="+",
+        action="extend",
+        metavar="DIR",
+        help="PTC-layout folder(s) with articles/ and labels-tc/: the corpus first, then "
+        "e.g. corrections from 'proplens labelstudio import' (validation comes from the "
+        "first; a later folder's article replaces one with the same id)",
+    )
     parser.add_argument("--output", required=True, help="checkpoint folder to write")
     parser.add_argument("--config", help="JSON file of TrainConfig settings")
     parser.add_argument("--epochs", type=int, help="override the config's epochs")

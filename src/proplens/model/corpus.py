@@ -34,6 +34,25 @@ def load_examples(data_dir: str | Path) -> list[Example]:
     ]
 
 
+def load_folders(data_dirs: list[str | Path]) -> tuple[list[Example], set[str]]:
+    """Examples of one or more PTC folders, and the validation ids.
+
+    The validation split is drawn from the first folder alone, so adding
+    folders of corrections leaves it (and the figures measured on it) as it
+    was; later folders only add training articles. An article id seen again in
+    a later folder replaces the earlier article: a corrected corpus article
+    wins over its original.
+    """
+    by_id: dict[str, Example] = {}
+    val_ids: set[str] = set()
+    for number, folder in enumerate(data_dirs):
+        examples = load_examples(folder)
+        if number == 0:
+            val_ids = validation_ids([e.id for e in examples])
+        by_id.update((e.id, e) for e in examples)
+    return list(by_id.values()), val_ids
+
+
 def validation_ids(
     all_ids: list[str], size: int = VALIDATION_SIZE, seed: int = VALIDATION_SEED
 ) -> set[str]:

@@ -47,11 +47,13 @@ def encode_article(
     window: int,
     stride: int,
     max_windows: int = 8,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ArticleStates:
     """Tokenize once, run the encoder over overlapping windows, merge back per token.
 
     Windows go to the encoder ``max_windows`` at a time: 8 keeps peak memory near
     350 MB and is faster on 2 cores than larger batches (bench/speed.py).
+    ``progress(done, total)`` is called with window counts after each batch.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
@@ -64,6 +66,8 @@ def encode_article(
     for i in range(0, len(starts), max_windows):
         batch = make_batch(pieces, tokens, starts[i : i + max_windows], size)
         add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
+        if progress is not None:
+            progress(min(i + max_windows, len(starts)), len(starts))
     states /= np.maximum(seen, 1)[:, None]
     return ArticleStates(text, tokens, states, heads.bio_probs(states))
 

@@ -104,14 +104,15 @@ class Model:
         )
         return hidden
 
-    def states(self, text: str) -> predict.ArticleStates:
+    def states(self, text: str, progress=None) -> predict.ArticleStates:
+        """Encoder states of ``text``; ``progress(done, total)`` hears of each window batch."""
         return predict.encode_article(
-            self.encode, self.pieces, self.heads, text, self.window, self.stride
+            self.encode, self.pieces, self.heads, text, self.window, self.stride, progress=progress
         )
 
-    def detect(self, text: str) -> list[tuple[int, int, str, float]]:
+    def detect(self, text: str, progress=None) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
-        found = predict.candidates(self.states(text), self.heads, self.decoding)
+        found = predict.candidates(self.states(text, progress), self.heads, self.decoding)
         return predict.scored_spans(found, self.calibration, NAMES)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:

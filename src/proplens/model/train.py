@@ -37,7 +37,7 @@ from proplens.model.batches import (
     technique_weights,
 )
 from proplens.model.config import TrainConfig
-from proplens.model.corpus import Example, load_examples, validation_ids
+from proplens.model.corpus import Example, load_folders
 from proplens.model.decode import Decoding
 from proplens.model.features import N_EXTRAS
 from proplens.model.heads import heads_from_torch
@@ -237,11 +237,16 @@ def data_hash(examples: list[Example]) -> str:
     return digest.hexdigest()
 
 
-def train(config: TrainConfig, data_dir: str | Path, output_dir: str | Path, log) -> dict:
-    """The whole run; writes a checkpoint folder and returns its card (without export fields)."""
+def train(
+    config: TrainConfig, data_dirs: str | Path | list[str | Path], output_dir: str | Path, log
+) -> dict:
+    """The whole run; writes a checkpoint folder and returns its card (without export fields).
+
+    ``data_dirs``: one PTC folder or several (validation comes from the first).
+    """
     device = pick_device(config.device)
-    examples = load_examples(data_dir)
-    val_ids = validation_ids([e.id for e in examples])
+    folders = data_dirs if isinstance(data_dirs, list) else [data_dirs]
+    examples, val_ids = load_folders(folders)
     train_ex = [e for e in examples if e.id not in val_ids]
     val_ex = [e for e in examples if e.id in val_ids]
     path = encoder_path(config.encoder)

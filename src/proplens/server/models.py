@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class AnalyzeRequest(BaseModel):
     """An article to analyse, as JSON (a ``.txt`` upload goes as multipart instead)."""
 
-    text: str = Field(description="The article text; offsets in the answer index into it.")
+    text: str | None = Field(
+        None, description="The article text; offsets in the answer index into it."
+    )
+    url: str | None = Field(
+        None,
+        description="Instead of text: an http(s) URL; the server fetches the page and "
+        "analyses its main text (the answer's text), keeping the URL as 'url'.",
+    )
     title: str | None = Field(None, description="Defaults to the first non-empty line.")
     threshold: float | None = Field(
         None,
@@ -18,6 +25,12 @@ class AnalyzeRequest(BaseModel):
         le=1.0,
         description="Keep spans scoring at least this (model default if unset).",
     )
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> AnalyzeRequest:
+        if (self.text is None) == (self.url is None):
+            raise ValueError("give either 'text' or 'url' (exactly one of them)")
+        return self
 
 
 class SpanOut(BaseModel):
@@ -69,6 +82,7 @@ class HealthOut(BaseModel):
     threshold: float = Field(description="The model's default threshold.")
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")
+    auth: bool = Field(False, description="Whether analysing and reading analyses need an API key.")
 
 
 class AnalysisSummary(BaseModel):

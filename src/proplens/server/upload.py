@@ -23,6 +23,8 @@ class AnalyzeJob:
     title: str | None
     threshold: float | None
     article_id: str = "article"
+    url: str | None = None
+    """Set instead of ``text`` when the page is to be fetched (``text`` is then empty)."""
 
 
 async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -34,7 +36,7 @@ async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
         job = await _from_upload(request, max_bytes)
     else:
         raise _unsupported(content_type)
-    if not job.text.strip():
+    if job.url is None and not job.text.strip():
         what = "the uploaded file" if content_type == "multipart/form-data" else "'text'"
         raise InputError(f"{what} is empty (nothing besides whitespace): nothing to analyse")
     return job
@@ -53,7 +55,7 @@ def _from_json(body: bytes) -> AnalyzeJob:
         parsed = AnalyzeRequest.model_validate_json(body)
     except ValidationError as err:
         raise InputError(validation_message(err.errors())) from None
-    return AnalyzeJob(parsed.text, parsed.title, parsed.threshold)
+    return AnalyzeJob(parsed.text or "", parsed.title, parsed.threshold, url=parsed.url)
 
 
 async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
