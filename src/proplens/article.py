@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from proplens.errors import InputError
+from proplens.sources.results import Sources
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 """Largest article file read by default (2 MB); larger ones are refused, not cut."""
@@ -53,7 +54,11 @@ class Span:
 
 @dataclass
 class Article:
-    """One article: its exact text, a title, and the spans found in it."""
+    """One article: its exact text, a title, and the spans found in it.
+
+    ``sources`` holds its attributions, claims and hedges when they were asked
+    for (``analyze --sources``, :mod:`proplens.sources`), else None.
+    """
 
     id: str
     text: str
@@ -62,6 +67,7 @@ class Article:
     url: str | None = None
     date: str | None = None
     spans: list[Span] = field(default_factory=list)
+    sources: Sources | None = None
 
     def __post_init__(self) -> None:
         surrogate = _LONE_SURROGATE.search(self.text)

@@ -31,7 +31,7 @@ def test_json_output_round_trips_and_span_text_matches(capsys):
     code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "json")
     article = loads(out)  # validates that every span's text equals text[start:end]
     data = json.loads(out)
-    assert code == 0 and data["schema_version"] == "1.0" and data["id"] == "harbour-deal"
+    assert code == 0 and data["schema_version"] == "1.1" and data["id"] == "harbour-deal"
     assert data["model"]["name"] and article.spans
 
 

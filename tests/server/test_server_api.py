@@ -26,7 +26,7 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
     assert answer.status_code == 200
     doc = answer.json()
     assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     assert doc["model"] == {"name": "fake", "version": "0"}
     assert doc["text"] == article_text
     assert doc["title"] == "Council plan draws fire"

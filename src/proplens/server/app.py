@@ -32,6 +32,7 @@ from proplens.fetch.errors import FetchError
 from proplens.formats.jsonio import article_to_dict
 from proplens.server.auth import key_guard
 from proplens.server.fetching import url_article
+from proplens.server.compare_api import add_compare_routes
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -104,6 +105,7 @@ def create_app(
     _add_error_handlers(app)
     app.state.allow_private_urls = allow_private_urls
     _add_api_routes(app, analyzer, store, pool, max_bytes, key_guard(api_key))
+    add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
