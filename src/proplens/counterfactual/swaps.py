@@ -182,12 +182,17 @@ def swap_spans(spans: Iterable[SpanLike], offsets: OffsetMap) -> list[SpanLike]:
 
 
 def swap_article(article: Article, table: SwapTable) -> tuple[Article, Swapped]:
-    """A copy of ``article`` with its words swapped and its spans carried along."""
+    """A copy of ``article`` with its words swapped and its spans carried along.
+
+    Its ``sources`` (attributions, claims) are dropped: their offsets belong to
+    the original text; run the source finder on the copy if they are needed.
+    """
     swapped = swap(article.text, table)
     copy = replace(
         article,
         text=swapped.text,
         title=swap(article.title, table).text,
         spans=swap_spans(article.spans, swapped.offsets),
+        sources=None,
     )
     return copy, swapped
