@@ -1,0 +1,206 @@
+"""Neutrality: how often the techniques found in a sentence change when only names change.
+
+    python bench/neutrality.py [--corpus validation|news ...] [--model DIR] [--limit N]
+                               [--threshold T ...] [--windows-per-call N] [--json]
+
+Each article is analysed as it is, with the sides it names swapped
+(Iran<->America, Democrats<->Republicans, Trump<->Obama...; the ``sides`` of
+src/proplens/counterfactual/pairs.json) and with neutral words swapped
+(Monday<->Tuesday, said<->stated, city<->town...; its ``controls``). For every
+sentence of the original, carried onto each copy by character offsets, the
+*set* of techniques of the spans overlapping it is compared. Printed per corpus:
+the share of sentences whose set changes among the sentences naming a side
+(side swap), among those containing a control word and among the others
+(control swap), with 95% bootstrap intervals over articles, and how many of
+those sentences carry a technique in the original.
+
+Corpora: ``validation`` (the 56 validation articles of ../shared/data/ptc-train,
+``proplens.model.corpus.validation_ids``) and ``news`` (the 400 articles of
+../shared/data/news-unlabeled). ``--windows-per-call 1`` is a probe: it encodes
+each 256-token window in its own onnxruntime call instead of the runtime's
+batches, so that the int8 activation scales of one window no longer depend on
+the others. Not a test: it prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import proplens
+from proplens.article import Article, article_id
+from proplens.counterfactual import control_pairs, side_pairs
+from proplens.counterfactual.neutrality import bootstrap_share, measure_article
+from proplens.model import predict
+from proplens.model.corpus import validation_ids
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SWAPS = {"side": side_pairs, "control": control_pairs}
+LABELS = {
+    ("side", True): "side swap, sentences naming a side",
+    ("side", False): "side swap, other sentences",
+    ("control", True): "control swap, sentences with a control word",
+    ("control", False): "control swap, other sentences",
+}
+
+
+def load_corpus(name: str, ptc: Path, news: Path, limit: int | None) -> list[Article]:
+    if name == "validation":
+        paths = sorted((ptc / "articles").glob("*.txt"))
+        keep = validation_ids([article_id(p) for p in paths])
+        paths = [p for p in paths if article_id(p) in keep]
+    else:
+        paths = sorted(news.glob("*.txt"))
+    if not paths:
+        where = ptc / "articles" if name == "validation" else news
+        sys.exit(f"no articles for corpus {name!r} in {where}")
+    return [Article.from_file(p) for p in paths[:limit]]
+
+
+def encode_windows_per_call(analyzer, windows: int) -> None:
+    """The probe: ``predict.encode_article(..., max_windows=windows)`` for this model only."""
+    model = analyzer.model
+
+    def states(text: str, progress=None) -> predict.ArticleStates:
+        return predict.encode_article(
+            model.encode,
+            model.pieces,
+            model.heads,
+            text,
+            model.window,
+            model.stride,
+            max_windows=windows,
+            progress=progress,
+        )
+
+    model.states = states
+
+
+def runtime_windows_per_call() -> int:
+    return inspect.signature(predict.encode_article).parameters["max_windows"].default
+
+
+def run_corpus(analyzer, articles: list[Article], thresholds: list[float]) -> dict:
+    """Per swap, threshold and touched/other: (changed, total, flagged) counts per article."""
+    tables = {name: make() for name, make in SWAPS.items()}
+    counts = {
+        (swap, cut, touched): np.zeros((len(articles), 3), dtype=np.int64)
+        for swap in tables
+        for cut in thresholds
+        for touched in (True, False)
+    }
+    started = time.perf_counter()
+    for i, article in enumerate(articles):
+        for swap, by_cut in measure_article(analyzer, article, tables, thresholds).items():
+            for cut, outcomes in by_cut.items():
+                for outcome in outcomes:
+                    row = (int(outcome.changed), 1, int(outcome.flagged))
+                    counts[swap, cut, outcome.touched][i] += row
+        if (i + 1) % 25 == 0 or i + 1 == len(articles):
+            rate = (i + 1) / (time.perf_counter() - started)
+            print(f"  {i + 1}/{len(articles)} articles, {rate:.1f}/s", file=sys.stderr)
+    return counts
+
+
+def summarise(name: str, articles: list[Article], counts: dict, cut: float, rounds: int) -> dict:
+    result = {"corpus": name, "articles": len(articles), "threshold": cut}
+    for swap in SWAPS:
+        result[swap] = {}
+        for touched in (True, False):
+            per_article = counts[swap, cut, touched]
+            share = bootstrap_share(per_article[:, 0], per_article[:, 1], rounds=rounds).as_dict()
+            flagged, total = per_article[:, 2].sum(), per_article[:, 1].sum()
+            share["with_technique"] = round(float(flagged / total), 4) if total else None
+            result[swap]["touched" if touched else "other"] = share
+        result[swap]["articles_touched"] = int((counts[swap, cut, True][:, 1] > 0).sum())
+    result["sentences"] = (
+        result["side"]["touched"]["sentences"] + result["side"]["other"]["sentences"]
+    )
+    return result
+
+
+def print_table(report: dict) -> None:
+    default = report["runtime_windows_per_call"]
+    setting = report["windows_per_call"] or f"runtime default ({default})"
+    print(f"model {report['model']}, windows per encoder call: {setting}")
+    for result in report["results"]:
+        print(
+            f"\n{result['corpus']}: {result['articles']} articles, {result['sentences']} sentences,"
+            f" threshold {result['threshold']}"
+        )
+        for swap in SWAPS:
+            for touched in (True, False):
+                share = result[swap]["touched" if touched else "other"]
+                print(f"  {LABELS[swap, touched]:<45} {_format(share)}")
+    print(f"\n{report['analyses']} analyses in {report['seconds']} s", file=sys.stderr)
+
+
+def _format(share: dict) -> str:
+    if share["share"] is None:
+        return "no sentences"
+    low, high = share["ci95"]
+    return (
+        f"{share['share']:6.1%}  [{low:.1%}, {high:.1%}]  "
+        f"{share['changed']:>5} of {share['sentences']:>5}  "
+        f"({share['with_technique']:.0%} with a technique)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", choices=["validation", "news"])
+    parser.add_argument("--ptc", type=Path, default=SHARED / "ptc-train")
+    parser.add_argument("--news", type=Path, default=SHARED / "news-unlabeled")
+    parser.add_argument("--model", default=None, help="model folder (default: the shipped one)")
+    parser.add_argument("--limit", type=int, default=None, help="first N articles per corpus")
+    parser.add_argument(
+        "--threshold", type=float, action="append", help="score cut (default: the model's)"
+    )
+    parser.add_argument(
+        "--windows-per-call", type=int, default=None, help="probe: windows per encoder call"
+    )
+    parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+
+    analyzer = proplens.load(args.model)
+    if args.windows_per_call is not None:
+        encode_windows_per_call(analyzer, args.windows_per_call)
+    thresholds = args.threshold or [analyzer.threshold]
+    card = analyzer.card
+    report = {
+        "model": f"{card.get('name', '?')} {card.get('version', card.get('created', ''))}".strip(),
+        "windows_per_call": args.windows_per_call,
+        "runtime_windows_per_call": runtime_windows_per_call(),
+        "pairs": {name: len(make()) for name, make in SWAPS.items()},
+        "bootstrap_rounds": args.rounds,
+        "command": " ".join(["python", *sys.argv]),
+        "results": [],
+    }
+    started, analyses = time.perf_counter(), 0
+    for name in args.corpus or ["validation", "news"]:
+        articles = load_corpus(name, args.ptc, args.news, args.limit)
+        print(f"{name}: {len(articles)} articles", file=sys.stderr)
+        counts = run_corpus(analyzer, articles, thresholds)
+        analyses += len(articles) + sum(
+            int(counts[swap, thresholds[0], True][:, 1].astype(bool).sum()) for swap in SWAPS
+        )
+        report["results"] += [
+            summarise(name, articles, counts, cut, args.rounds) for cut in thresholds
+        ]
+    report["analyses"] = analyses
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_table(report)
+
+
+if __name__ == "__main__":
+    main()

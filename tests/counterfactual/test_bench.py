@@ -1,0 +1,61 @@
+"""bench/neutrality.py end to end with the shipped model, on two articles written for this test."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from proplens.article import Article
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "neutrality.py"
+ARTICLES = {
+    "article1.txt": (
+        "Iran's corrupt regime lies again\n\n"
+        "On Monday the regime in Tehran said the so-called experts in America were traitors.\n"
+        "The city council met in the morning. Nobody believes these shameless liars anymore!\n"
+    ),
+    "article2.txt": (
+        "A quiet week\n\n"
+        "Nothing happened in the town. The weather was mild and the roads were empty.\n"
+        "Democrats and Republicans agreed on a budget on Friday, a reporter noted.\n"
+    ),
+}
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def run_bench(corpus: Path, *options: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--corpus", "news", "--news", str(corpus), "--json", *options],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("options", [(), ("--windows-per-call", "1", "--threshold", "0.3")])
+def test_bench_counts_every_sentence_once_per_swap(corpus, options):
+    report = run_bench(corpus, *options)
+    [result] = report["results"]
+    sentences = sum(len(Article.from_text(text).sentences()) for text in ARTICLES.values())
+    assert result["articles"] == 2 and result["sentences"] == sentences
+    for swap in ("side", "control"):
+        touched, other = result[swap]["touched"], result[swap]["other"]
+        assert touched["sentences"] + other["sentences"] == sentences
+        assert touched["sentences"] > 0  # both articles name sides and use control words
+        for share in (touched, other):
+            low, high = share["ci95"]
+            assert 0 <= low <= share["share"] <= high <= 1
+            assert 0 <= share["with_technique"] <= 1
+    if options:
+        assert report["windows_per_call"] == 1 and result["threshold"] == 0.3
