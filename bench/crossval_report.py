@@ -27,8 +27,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from proplens.intervals import bootstrap, paired_difference, si_f1, tc_f1
 from proplens.model import crossval, selection
 from proplens.model.classifier import stack_features
@@ -37,9 +35,15 @@ from proplens.model.corpus import load_training_data
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc-train"
 
 FAMILIES = {
-    "0.1.0 rule": lambda d: not d.content_only and not d.trim_dangling and d.extend_threshold is None,
-    "+ content words": lambda d: d.content_only and not d.trim_dangling and d.extend_threshold is None,
-    "+ dangling trimmed": lambda d: d.content_only and d.trim_dangling and d.extend_threshold is None,
+    "0.1.0 rule": lambda d: (
+        not d.content_only and not d.trim_dangling and d.extend_threshold is None
+    ),
+    "+ content words": lambda d: (
+        d.content_only and not d.trim_dangling and d.extend_threshold is None
+    ),
+    "+ dangling trimmed": lambda d: (
+        d.content_only and d.trim_dangling and d.extend_threshold is None
+    ),
     "+ hysteresis": lambda d: d.content_only and d.trim_dangling,
 }
 
@@ -100,7 +104,9 @@ def main() -> None:
             line = f"  SI {name:20s} {interval}"
             row = {"f1": interval.to_dict(), "setting_on_all_folds": setting.__dict__}
             if run != first:
-                diff = paired_difference(results[first]["si"][name][0], stats, si_f1, args.resamples)
+                diff = paired_difference(
+                    results[first]["si"][name][0], stats, si_f1, args.resamples
+                )
                 line += f"   vs {first}: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
                 row["difference"] = diff.to_dict()
             print(line)
@@ -108,7 +114,9 @@ def main() -> None:
         base = result["si"]["0.1.0 rule"][0]
         for name in list(FAMILIES)[1:]:
             diff = paired_difference(base, result["si"][name][0], si_f1, args.resamples)
-            print(f"  SI {name:20s} vs 0.1.0 rule: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]")
+            print(
+                f"  SI {name:20s} vs 0.1.0 rule: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
+            )
         for name, stats in result["tc"].items():
             interval = bootstrap(stats, tc_f1, args.resamples)
             line = f"  TC {name:20s} {interval}"
@@ -119,7 +127,9 @@ def main() -> None:
                 row["difference"] = diff.to_dict()
             print(line)
             out[run]["tc"][name] = row
-        diff = paired_difference(result["tc"]["head only"], result["tc"]["stacked"], tc_f1, args.resamples)
+        diff = paired_difference(
+            result["tc"]["head only"], result["tc"]["stacked"], tc_f1, args.resamples
+        )
         print(f"  TC stacked vs head only: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]")
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=float) + "\n")

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+try:  # property tests: no per-example deadline (CI and shared machines are often busy)
+    from hypothesis import settings
+
+    settings.register_profile("proplens", deadline=None)
+    settings.load_profile("proplens")
+except ImportError:  # hypothesis comes with the test extra
+    pass
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PTC_TRAIN = SHARED_DATA / "ptc-train"
 

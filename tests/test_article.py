@@ -46,8 +46,9 @@ def test_missing_path_in_a_list(tmp_path):
 def test_empty_or_whitespace_only_text(tmp_path, content):
     path = tmp_path / "article5.txt"
     path.write_bytes(content)
-    with pytest.raises(InputError, match=r"article '5' is empty \(no text besides whitespace\)"):
+    with pytest.raises(InputError) as caught:
         Article.from_file(path)
+    assert str(caught.value) == f"{path}: the file is empty (no text besides whitespace)"
 
 
 def test_invalid_utf8_names_the_byte_offset(tmp_path):

@@ -96,3 +96,54 @@ def test_unknown_names_are_refused_clearly():
     with pytest.raises(KeyError, match="unknown technique 'Straw_Men'; known: Loaded_Language"):
         get("Straw_Men")
     assert get("Doubt").label == "Doubt"
+
+
+# -- colours: distinct for every reader, text readable on each ---------------------------
+
+MIN_DIFFERENCE = 10.0
+"""Smallest CIEDE2000 difference between two technique colours, in every vision below."""
+MIN_CONTRAST = 4.5
+"""WCAG 2.1 AA contrast for normal text: the page's dark text on each highlight."""
+TEXT_ON_HIGHLIGHTS = "#111111"
+VISIONS = (None, "protan", "deutan", "tritan")  # Machado et al. (2009), full severity
+
+
+def as_seen(color: str, vision: str | None):
+    from coloraide import Color
+
+    return Color(color) if vision is None else Color(color).filter(vision, method="machado")
+
+
+@pytest.mark.parametrize("vision", VISIONS, ids=lambda v: v or "normal")
+def test_any_two_technique_colours_are_far_apart(vision):
+    pytest.importorskip("coloraide", reason="the colour check needs the test extra")
+    import itertools
+
+    seen = {t.name: as_seen(t.color, vision) for t in TECHNIQUES}
+    closest = min(
+        (seen[a].delta_e(seen[b], method="2000"), a, b) for a, b in itertools.combinations(seen, 2)
+    )
+    assert closest[0] >= MIN_DIFFERENCE, f"{closest[1]} and {closest[2]}: {closest[0]:.1f}"
+
+
+def test_dark_text_is_readable_on_every_technique_colour():
+    pytest.importorskip("coloraide", reason="the colour check needs the test extra")
+    from coloraide import Color
+
+    for technique in TECHNIQUES:
+        contrast = Color(TEXT_ON_HIGHLIGHTS).contrast(technique.color, method="wcag21")
+        assert contrast >= MIN_CONTRAST, f"{technique.name}: {contrast:.2f}"
+
+
+def test_the_colour_difference_is_the_standard_one():
+    """coloraide's CIEDE2000 against Sharma, Wu and Dalal (2005), test pairs 1, 7 and 17."""
+    from coloraide import Color
+
+    pairs = [
+        ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+        ((50, 0, 0), (50, -1, 2), 2.3669),
+        ((50, 2.5, 0), (73, 25, -18), 27.1492),
+    ]
+    for lab1, lab2, expected in pairs:
+        found = Color("lab-d65", lab1).delta_e(Color("lab-d65", lab2), method="2000")
+        assert found == pytest.approx(expected, abs=1e-4)

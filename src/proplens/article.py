@@ -16,12 +16,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from proplens.errors import InputError
+from proplens.sources.results import Sources
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 """Largest article file read by default (2 MB); larger ones are refused, not cut."""
 
 _ARTICLE_ID = re.compile(r"^article(\d+)$")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -52,7 +54,11 @@ class Span:
 
 @dataclass
 class Article:
-    """One article: its exact text, a title, and the spans found in it."""
+    """One article: its exact text, a title, and the spans found in it.
+
+    ``sources`` holds its attributions, claims and hedges when they were asked
+    for (``analyze --sources``, :mod:`proplens.sources`), else None.
+    """
 
     id: str
     text: str
@@ -61,8 +67,16 @@ class Article:
     url: str | None = None
     date: str | None = None
     spans: list[Span] = field(default_factory=list)
+    sources: Sources | None = None
 
     def __post_init__(self) -> None:
+        surrogate = _LONE_SURROGATE.search(self.text)
+        if surrogate:  # no UTF-8 file holds one; only a program or a JSON escape can
+            raise InputError(
+                f"article {self.id!r}: the text holds a lone surrogate "
+                f"(U+{ord(surrogate.group()):04X} at offset {surrogate.start()}), "
+                "which is not valid Unicode text"
+            )
         if not self.title:
             self.title = title_of(self.text)
         for span in self.spans:
@@ -81,12 +95,17 @@ class Article:
         """Read ``article<ID>.txt`` (PTC layout: title, blank line, paragraphs)."""
         path = Path(path)
         text = read_text_file(path, max_bytes=max_bytes)
+        if not text.strip():
+            raise InputError(f"{path}: the file is empty (no text besides whitespace)")
         return cls.from_text(text, id=article_id(path))
 
     @classmethod
     def from_stdin(cls, id: str = "stdin", max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         data = sys.stdin.buffer.read(max_bytes + 1)
-        return cls.from_text(decode_text(data, "<stdin>", max_bytes), id=id)
+        text = decode_text(data, "<stdin>", max_bytes)
+        if not text.strip():
+            raise InputError("<stdin>: the input is empty (no text besides whitespace)")
+        return cls.from_text(text, id=id)
 
     # -- derived views --------------------------------------------------------
     def with_spans(self, spans: list[Span]) -> Article:

@@ -2,7 +2,11 @@
 
 Each :class:`Technique` carries its exact corpus name (the string in the label
 files), a readable name, a definition and an example written for proplens, and
-a display colour. ``PTC_18`` and ``SEMEVAL_2023`` list the names of the finer
+a display colour. The 14 colours stay apart for every reader: any two differ by
+at least 10 (CIEDE2000) in normal vision and under simulated protanopia,
+deuteranopia and tritanopia, and dark text (#111) on each keeps a WCAG contrast
+of at least 4.5 (tests/test_techniques.py checks both; bench/palette.py chose
+them). ``PTC_18`` and ``SEMEVAL_2023`` list the names of the finer
 taxonomies; :func:`map_to_14` turns any of them into a corpus name, or ``None``
 where the 14-technique scheme has no equivalent.
 """
@@ -28,7 +32,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Words chosen for their emotional charge rather than their meaning, to make the reader "
         "feel something about a subject before thinking about it.",
         "The council's reckless, disastrous plan will gut our schools.",
-        "#f6c85f",
+        "#ffa800",
     ),
     Technique(
         "Name_Calling,Labeling",
@@ -36,7 +40,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Attaching a label to a person or group that the audience already fears, hates or "
         "admires, so that the label does the arguing.",
         "The so-called experts at the ministry have spoken again.",
-        "#ef8a8a",
+        "#00ffc0",
     ),
     Technique(
         "Repetition",
@@ -44,7 +48,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Saying the same word, phrase or claim again and again so that familiarity stands in "
         "for evidence.",
         "They lied about the budget. They lied about the roads. They lied to you.",
-        "#9fd3c7",
+        "#78a878",
     ),
     Technique(
         "Doubt",
@@ -52,7 +56,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Questioning the credibility of a person, group or claim without offering evidence "
         "against it.",
         "Can we really trust a mayor who won't show us her emails?",
-        "#b5a8e0",
+        "#c0a8ff",
     ),
     Technique(
         "Exaggeration,Minimisation",
@@ -60,7 +64,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Making something look far bigger, better or worse than it is, or brushing off "
         "something serious as trivial.",
         "This is the greatest betrayal in the history of our town.",
-        "#f4a261",
+        "#009048",
     ),
     Technique(
         "Appeal_to_fear-prejudice",
@@ -68,7 +72,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Building support for an idea by making people afraid of the alternative, or by "
         "playing on prejudices they already hold.",
         "If this bill passes, no family in the valley will be safe at night.",
-        "#e76f51",
+        "#f03030",
     ),
     Technique(
         "Flag-Waving",
@@ -76,7 +80,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Justifying an idea by appeal to patriotism or to the interests of a group, as if "
         "belonging to it settled the question.",
         "Every true islander knows the harbour deal is right for us.",
-        "#8ab6f9",
+        "#0078ff",
     ),
     Technique(
         "Causal_Oversimplification",
@@ -84,7 +88,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Giving one cause for an outcome that has many, or blaming a single person or group "
         "for a complex problem.",
         "Prices went up the day the new governor took office, so she caused the inflation.",
-        "#c9e4a6",
+        "#78d878",
     ),
     Technique(
         "Appeal_to_Authority",
@@ -92,7 +96,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Claiming something is true because an authority or expert says so, without other "
         "support, or citing someone who is not an authority on the matter.",
         "A famous actor says the vaccine is unsafe, so it must be.",
-        "#d8b4a0",
+        "#c0a8a8",
     ),
     Technique(
         "Slogans",
@@ -100,7 +104,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A brief, striking phrase that packs a judgement into a few words and invites "
         "repeating rather than thinking.",
         "Clean streets, safe streets!",
-        "#f9a8d4",
+        "#c078a8",
     ),
     Technique(
         "Black-and-White_Fallacy",
@@ -108,7 +112,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Presenting two options as the only ones possible when others exist, or one option as "
         "the only choice.",
         "Either you back the new stadium or you want this city to die.",
-        "#a3a3a3",
+        "#907878",
     ),
     Technique(
         "Whataboutism,Straw_Men,Red_Herring",
@@ -116,7 +120,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Dodging an argument: answering a charge with a counter-charge, attacking a distorted "
         "version of the opponent's view, or changing the subject.",
         "Why talk about our deficit when the last government left a bigger one?",
-        "#7fc8f8",
+        "#c0d8f0",
     ),
     Technique(
         "Thought-terminating_Cliches",
@@ -124,7 +128,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "A short, generic phrase that ends discussion and discourages critical thought about "
         "the matter at hand.",
         "It is what it is. Rules are rules.",
-        "#e9c46a",
+        "#ffff60",
     ),
     Technique(
         "Bandwagon,Reductio_ad_hitlerum",
@@ -132,7 +136,7 @@ TECHNIQUES: tuple[Technique, ...] = (
         "Urging people to join in because everyone else does, or rejecting an idea because a "
         "hated group is said to support it.",
         "Everyone in town has already signed the petition; don't be left behind.",
-        "#cdb4db",
+        "#d830c0",
     ),
 )
 

@@ -31,7 +31,7 @@ def test_json_output_round_trips_and_span_text_matches(capsys):
     code, out, _ = run(capsys, "analyze", str(EXAMPLE), "--format", "json")
     article = loads(out)  # validates that every span's text equals text[start:end]
     data = json.loads(out)
-    assert code == 0 and data["schema_version"] == "1.0" and data["id"] == "harbour-deal"
+    assert code == 0 and data["schema_version"] == "1.1" and data["id"] == "harbour-deal"
     assert data["model"]["name"] and article.spans
 
 
@@ -150,14 +150,17 @@ def test_classify_reports_a_missing_article_with_its_line(capsys, tmp_path):
     assert code == 2 and "template.labels:1" in err and "article9.txt" in err
 
 
-def test_missing_extra_is_named_in_one_line(capsys, monkeypatch, tmp_path):
-    import importlib.util
+def test_analyze_a_url_keeps_it_in_the_json(capsys):
+    pytest.importorskip("httpx", reason="fetching needs the 'url' extra")
+    from tests.fetch.pages import serving_pages
 
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a)
-    )
-    code, _, err = run(capsys, "batch", str(EXAMPLE), "--output", str(tmp_path / "o.parquet"))
-    assert code == 2 and "pip install 'proplens[batch]'" in err and "pyarrow" in err
-    code, _, err = run(capsys, "report", str(tmp_path / "o.parquet"), "--html", "r.html")
-    assert code == 2 and "needs the batch extra" in err
+    with serving_pages() as site:
+        url = f"{site}/article.html"
+        code, out, err = run(capsys, "analyze", url, "--format", "json")
+        assert code == 0 and err == ""
+        data = json.loads(out)
+        assert data["url"] == url and data["id"] == "article"
+        assert data["title"] == "Harbour deal passes" and "town hall" in data["text"]
+        code, out, err = run(capsys, "analyze", f"{site}/missing")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "the server answered 404" in err

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from proplens.article import Article, Span
 from proplens.counterfactual.pairs import SwapTable, control_pairs, side_pairs
 from proplens.counterfactual.swaps import indefinite_article, swap, swap_article, swap_spans
+from proplens.sources.results import Sources
 
 SIDES = side_pairs()
 CONTROLS = control_pairs()
@@ -110,8 +111,10 @@ def test_swap_spans_carries_gold_spans_exactly():
 
 def test_swap_article_swaps_title_text_and_spans():
     text = "Trump slams Iran\n\nThe Iranian regime lies."
-    article = Article("1", text, spans=[Span(text.index("regime"), text.index(" lies"), "X")])
+    spans = [Span(text.index("regime"), text.index(" lies"), "X")]
+    article = Article("1", text, spans=spans, sources=Sources())
     copy, swapped = swap_article(article, SIDES)
+    assert copy.sources is None  # its offsets belong to the original text
     assert copy.title == "Obama slams America"
     assert copy.text == swapped.text
     assert copy.span_text(copy.spans[0]) == "regime"

@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 from proplens.article import Article, Span
 from proplens.formats.html import render_html, segments
+from proplens.techniques import BY_NAME
 
 HOSTILE = (
     "<script>alert(1)</script> headline\n"
@@ -98,8 +99,11 @@ def test_overlaps_take_the_innermost_colour_and_stripe_the_others():
     page = parse(render_html(hostile_article()))
     by_text = {text: attrs for attrs, text in page.marks}
     assert by_text["disastrous"]["class"] == "multi"
-    assert by_text["disastrous"]["style"].startswith("--c:#f6c85f")  # Loaded_Language
-    assert "#f4a261" in by_text["disastrous"]["style"]  # Exaggeration as a stripe
+    loaded, exaggeration = (
+        BY_NAME[n].color for n in ("Loaded_Language", "Exaggeration,Minimisation")
+    )
+    assert by_text["disastrous"]["style"].startswith(f"--c:{loaded}")
+    assert exaggeration in by_text["disastrous"]["style"]  # as a stripe
     assert by_text[" & shameful"]["class"] == "one"
 
 

@@ -38,7 +38,7 @@ def _article(**meta) -> Article:
 def test_dict_has_the_schema_keys_and_span_text():
     data = article_to_dict(_article())
     assert list(data) == ["schema_version", "id", "title", "text", "spans"]
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert (data["id"], data["title"], data["text"]) == ("42", "Harbour deal", TEXT)
     assert data["spans"][0] == {
         "start": TEXT.index("a fool"),
@@ -149,3 +149,75 @@ def test_read_jsonl_invalid_utf8(tmp_path):
     path.write_bytes(b'{"id": "\xff"}\n')
     with pytest.raises(FormatError, match="not valid UTF-8"):
         read_jsonl(path)
+
+
+# -- schema 1.1: sources ----------------------------------------------------------------
+
+SOURCED_TEXT = "Pier sold\n\nCritics claimed the pier cost 3 million euros."
+
+
+def _sourced_article() -> Article:
+    from proplens.sources import Attribution, Claim, Hedge, SourceRef, Sources, VerbRef
+
+    start = SOURCED_TEXT.index("Critics")
+    sources = Sources(
+        attributions=(
+            Attribution(
+                start,
+                start + 45,
+                SourceRef(start, start + 7, "vague"),
+                VerbRef(start + 8, start + 15, "distancing"),
+                start + 16,
+                start + 45,
+                False,
+            ),
+        ),
+        claims=(Claim(start, start + 46, 0, 0.9, ((start + 30, start + 45),)),),
+        hedges=(Hedge(0, 4, "hedge"),),
+    )
+    return Article(id="p", text=SOURCED_TEXT, spans=[Span(0, 4, "Doubt", 0.2)], sources=sources)
+
+
+def test_sources_keys_follow_spans_and_read_back():
+    article = _sourced_article()
+    data = article_to_dict(article)
+    assert list(data)[-4:] == ["spans", "attributions", "claims", "hedges"]
+    assert data["attributions"][0]["source"]["text"] == "Critics"
+    assert data["claims"][0]["attribution"] == 0
+    back = article_from_dict(json.loads(json.dumps(data)))
+    assert back.sources == article.sources and back.spans == article.spans
+
+
+def test_a_1_0_reader_still_reads_a_1_1_document():
+    # What a schema-1.0 reader does: check the major version, read id/text/spans, ignore the rest.
+    data = article_to_dict(_sourced_article())
+    assert data["schema_version"].split(".")[0] == "1"
+    spans = [(s["start"], s["end"], s["technique"]) for s in data["spans"]]
+    assert spans == [(0, 4, "Doubt")]
+
+
+def test_without_sources_no_sources_keys_and_sources_is_none():
+    data = article_to_dict(_article())
+    assert not {"attributions", "claims", "hedges"} & set(data)
+    assert article_from_dict(data).sources is None
+
+
+def test_sources_only_document_has_no_spans_key_and_reads_back():
+    data = article_to_dict(_sourced_article(), spans=False)
+    assert "spans" not in data
+    article = article_from_dict(data)
+    assert article.spans == [] and len(article.sources.attributions) == 1
+
+
+def test_bad_sources_are_refused_naming_the_place():
+    data = article_to_dict(_sourced_article())
+    data["claims"][0]["attribution"] = 5
+    with pytest.raises(FormatError, match=r"doc.json: claims\[0\]: 'attribution' 5"):
+        article_from_dict(data, "doc.json")
+
+
+def test_missing_spans_without_sources_is_still_refused():
+    data = article_to_dict(_article())
+    del data["spans"]
+    with pytest.raises(FormatError, match="missing key 'spans'"):
+        article_from_dict(data, "doc.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,6 +14,7 @@ from proplens.server import create_app
 from proplens.techniques import NAMES
 
 SCHEMA_KEYS = {"schema_version", "id", "title", "model", "text", "spans"}
+SOURCES_KEYS = {"attributions", "claims", "hedges"}
 SPAN_KEYS = {"start", "end", "technique", "score", "text"}
 
 
@@ -25,8 +27,8 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
     answer = client.post("/v1/analyze", json={"text": article_text})
     assert answer.status_code == 200
     doc = answer.json()
-    assert set(doc) == SCHEMA_KEYS
-    assert doc["schema_version"] == "1.0"
+    assert set(doc) == SCHEMA_KEYS | SOURCES_KEYS
+    assert doc["schema_version"] == "1.1"
     assert doc["model"] == {"name": "fake", "version": "0"}
     assert doc["text"] == article_text
     assert doc["title"] == "Council plan draws fire"
@@ -44,8 +46,12 @@ def test_analyze_json_returns_the_cli_schema_with_exact_offsets(client, article_
 
 def test_analyze_json_equals_what_the_cli_prints(client, fake, article_text):
     doc = client.post("/v1/analyze", json={"text": article_text}).json()
-    cli = render([fake.analyze(Article.from_text(article_text, id="article"))], "json", fake.card)
+    article = fake.analyze(Article.from_text(article_text, id="article"))
+    found = client.app.state.sources.find(article_text)
+    cli = render([replace(article, sources=found)], "json", fake.card)  # analyze --sources
     assert doc == json.loads(cli)
+    without = client.post("/v1/analyze", json={"text": article_text, "sources": False}).json()
+    assert without == json.loads(render([article], "json", fake.card))  # plain analyze
 
 
 def test_analyze_threshold_and_title_are_honoured(client, article_text):
@@ -119,7 +125,7 @@ def test_empty_upload_is_422_with_a_message(client):
 @pytest.mark.parametrize(
     ("body", "needle"),
     [
-        ({"title": "no text"}, "text: Field required"),
+        ({"title": "no text"}, "give either 'text' or 'url'"),
         ({"text": "a", "threshold": 1.5}, "threshold"),
         ({"text": 5}, "text"),
     ],
@@ -167,6 +173,7 @@ def test_body_without_content_length_is_also_limited(fake):
         "/v1/analyze", content=chunks(), headers={"content-type": "application/json"}
     )
     assert answer.status_code == 413
+    assert answer.json()["message"].startswith("request body is over the limit of 1,000 bytes")
     assert fake.calls == 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -152,8 +153,101 @@ def test_semeval_download_keeps_the_article_id(browser, site, article_text):
     with page.expect_download() as download:
         page.click("#download-semeval")
     lines = Path(download.value.path()).read_text().splitlines()
-    assert download.value.suggested_filename == "articlearticle.labels"
+    assert download.value.suggested_filename == "article.labels"  # pasted text: id "article"
     assert len(lines) == 3 and {line.split("\t")[0] for line in lines} == {"article"}
+
+    page.set_input_files(
+        "#file",
+        files=[{"name": "article123.txt", "mimeType": "text/plain", "buffer": b"T\n\ndisastrous"}],
+    )
+    sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+    with page.expect_download() as download:
+        page.click("#download-semeval")
+    assert download.value.suggested_filename == "article123.labels"  # as PTC names them
+    assert Path(download.value.path()).read_text().startswith("123\tLoaded_Language\t")
+
+
+def test_status_line_counts_what_the_slider_shows(browser, site, article_text):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, article_text)
+    assert page.input_value("#threshold") == "0.5"
+    assert page.inner_text("#status") == "Done: 3 fragment(s) at confidence ≥ 0.50."
+    set_slider(page, 0.8)
+    assert page.inner_text("#status") == "Done: 1 fragment(s) at confidence ≥ 0.80."
+    assert page.inner_text("#threshold-value") == "0.80"
+
+
+def test_page_loads_without_a_failed_request_or_console_error(browser, site):
+    page = browser.new_page()
+    failures, errors = [], []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    page.wait_for_timeout(500)  # the favicon request comes after the load
+    assert failures == [] and errors == []
+    favicon = urllib.request.urlopen(f"{site}/favicon.ico")
+    assert favicon.status == 200 and favicon.headers["content-type"] == "image/svg+xml"
+
+
+def block_the_network(page) -> list[str]:
+    """Abort every request that leaves this machine (as without internet); return their URLs."""
+    blocked: list[str] = []
+
+    def route(r):
+        host = urllib.parse.urlsplit(r.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost", "::1") or r.request.url.startswith(
+            ("data:", "blob:")
+        ):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return blocked
+
+
+def test_api_docs_render_without_internet(browser, site):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    blocked = block_the_network(page)
+    page.goto(f"{site}/docs")
+    sync_api.expect(page.locator(".swagger-ui .info .title")).to_contain_text("proplens")
+    sync_api.expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible()
+    assert page.locator(".swagger-ui .opblock").count() >= 5
+    page.goto(f"{site}/redoc")
+    sync_api.expect(page.locator("redoc h1, .api-info h1").first).to_contain_text("proplens")
+    sync_api.expect(page.get_by_text("/v1/analyze").first).to_be_attached()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "redoc-offline.png"))
+    assert blocked == []
+
+
+def test_page_asks_for_the_api_key_when_the_server_needs_one(browser, fake, serve, article_text):
+    with serve(create_app(analyzer=fake, api_key="k3y")) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        assert page.is_visible("#api-key")
+        page.fill("#text", article_text)
+        page.click("#analyze")
+        sync_api.expect(page.locator("#status")).to_contain_text("needs an API key")
+        page.fill("#api-key", "k3y")
+        page.dispatch_event("#api-key", "change")
+        analyze_on_page(page, article_text)
+        assert page.inner_text("#status").startswith("Done: 3 fragment(s)")
+        page.reload()  # the key is kept for this tab
+        page.wait_for_selector("body[data-ready='true']")
+        assert page.input_value("#api-key") == "k3y"
+
+
+def test_the_key_field_stays_hidden_on_an_open_server(browser, site):
+    page = browser.new_page()
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    assert not page.is_visible("#api-key")
 
 
 def test_real_model_on_the_example_article(browser, serve, real_analyzer, tmp_path):
@@ -254,3 +348,106 @@ def test_choosing_a_txt_file_uploads_and_shows_it(browser, site, article_text):
         ],
     )
     sync_api.expect(page.locator("#status")).to_have_text(re.compile("not valid UTF-8"))
+
+
+def test_the_url_field_fetches_a_page_and_shows_where_it_came_from(browser, fake, serve, tmp_path):
+    from tests.fetch.pages import serving_pages
+
+    app = create_app(analyzer=fake, store_path=tmp_path / "store.db", allow_private_urls=True)
+    with serving_pages() as pages, serve(app) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        address = f"{pages}/article.html"
+        page.fill("#url", address)
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile(r"^Done"))
+        doc = stored(url, page.evaluate("location.pathname").removeprefix("/a/"))
+        assert doc["url"] == address and "town hall" in doc["text"]
+        assert page.input_value("#text") == doc["text"]
+        assert page.get_attribute("#source-link", "href") == address
+        assert page.is_visible("#source")
+        assert sorted(shown(page).values()) == ["disastrous", "never again", "so-called experts"]
+        page.screenshot(path=str(ARTIFACTS / "page-url.png"), full_page=True)
+
+        page.fill("#url", f"{pages}/plain.txt")
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile("not an HTML page"))
+        page.fill("#url", "javascript:alert(1)")
+        page.click("#analyze-url")
+        sync_api.expect(page.locator("#status")).to_have_text(re.compile("http:// or https://"))
+
+        analyze_on_page(page, "Pasted\n\nThe so-called experts again.\n")  # no address now
+        assert page.is_hidden("#source")
+
+
+def test_the_url_field_reports_a_refused_address(browser, fake, serve):
+    from tests.fetch.pages import serving_pages
+
+    with serving_pages() as pages, serve(create_app(analyzer=fake)) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        page.fill("#url", f"{pages}/article.html")
+        page.click("#analyze-url")
+        status = page.locator("#status")
+        sync_api.expect(status).to_have_text(re.compile("non-public address"))
+        assert "error" in status.get_attribute("class") and fake.calls == 0
+
+
+SOURCED = (
+    "Pier sale approved\n"
+    "\n"
+    "The council voted 5-2 on Tuesday to sell the pier for 2 million euros.\n"
+    "Critics claimed the pier was worth twice as much, according to sources close to the "
+    'council. "We had no choice," Mayor Ana Ruiz said. The figures could not be verified.\n'
+)
+
+
+def test_sources_view_lists_sources_and_marks_unattributed_claims(browser, site):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, SOURCED)
+    doc = stored(site, page.evaluate("location.pathname").removeprefix("/a/"))
+    sync_api.expect(page.locator("#sources")).to_be_visible()
+    items = page.locator("#sources-list li")
+    assert items.count() == len(doc["attributions"]) == 3
+    listed = [
+        (item.get_attribute("data-kind"), item.get_attribute("data-stance"), item.inner_text())
+        for item in items.all()
+    ]
+    assert listed[0][:2] == ("vague", "distancing") and "Critics" in listed[0][2]
+    assert listed[1][:2] == ("anonymous", "neutral") and "sources close to" in listed[1][2]
+    assert listed[2][:2] == ("named", "neutral") and "quote" in listed[2][2]
+    unattributed = page.locator("#sources-text .unattributed").all_inner_texts()
+    expected = [c["text"] for c in doc["claims"] if c["attribution"] is None]
+    assert "".join(unattributed) == "".join(expected) and expected[0].startswith("The council")
+    assert page.locator("#sources-text .hedge").inner_text() == "could not be verified"
+    assert page.evaluate("document.getElementById('sources-text').textContent") == SOURCED
+    assert page.inner_text("#sources-summary").startswith("3 source(s)")
+    page.screenshot(path=str(ARTIFACTS / "page-sources.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"sources view scrolls sideways at phone width ({width}px)"
+
+
+def test_sources_view_says_when_the_extra_is_missing(browser, fake, serve, monkeypatch):
+    import importlib.util
+
+    from proplens.server.sources import SourcesService
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "spacy" else real(name, *a)
+    )
+    with serve(create_app(analyzer=fake, sources=SourcesService())) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        analyze_on_page(page, SOURCED)
+        note = page.locator("#sources-note")
+        sync_api.expect(note).to_be_visible()
+        assert "pip install 'proplens[sources]'" in note.inner_text()
+        assert page.locator("#sources-list li").count() == 0

@@ -40,12 +40,19 @@ def test_oversized_body_over_a_real_socket_is_413(fake, serve):
 
 @pytest.fixture
 def captured(monkeypatch, fake):
-    """Run `proplens serve` with the fake model and without actually listening."""
-    import uvicorn
+    """Run `proplens serve` with the fake model, on a free port, without serving requests."""
+    from proplens.cli import serve
 
     calls = {}
+    real_listen = serve.listen_socket
+
+    def listen(host, port):
+        calls.update(host=host, port=port)
+        return real_listen("127.0.0.1", 0)
+
     monkeypatch.setattr(proplens, "load", lambda model_dir=None, threshold=None: fake)
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(app=app, **kw))
+    monkeypatch.setattr(serve, "listen_socket", listen)
+    monkeypatch.setattr(serve, "run_server", lambda uvicorn, app, sock: calls.update(app=app))
     return calls
 
 
@@ -53,12 +60,15 @@ def test_serve_binds_loopback_by_default(captured, capsys):
     assert main(["serve"]) == 0
     assert captured["host"] == "127.0.0.1" and captured["port"] == 8000
     assert captured["app"].state.store is None
-    assert "http://127.0.0.1:8000/" in capsys.readouterr().out
+    assert "proplens: serving on http://127.0.0.1:" in capsys.readouterr().out
 
 
 def test_serve_options_reach_the_app(captured, tmp_path):
     assert (
-        main(["serve", "--host", "0.0.0.0", "--port", "9001", "--store", str(tmp_path / "a.db")])
+        main(
+            ["serve", "--host", "0.0.0.0", "--port", "9001", "--store", str(tmp_path / "a.db")]
+            + ["--api-key", "k"]
+        )
         == 0
     )
     assert captured["host"] == "0.0.0.0" and captured["port"] == 9001

@@ -7,13 +7,17 @@ Each chunk of input records is committed as three files: its rows
 once its manifest exists, and every file is renamed into place whole, so a
 killed run leaves complete parts or nothing. ``run.json`` records the command
 that made the parts; a rerun of a different command is refused rather than
-mixing outputs. At the end the parts are merged into OUT and the directory is
-removed.
+mixing outputs. The directory is created with the first commit, so a run that
+fails before finishing any chunk (an unreachable Dask scheduler, a model that
+does not load) leaves nothing behind. At the end the parts are merged into OUT
+and the directory is removed.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -38,13 +42,11 @@ class PartStore:
         self.dir = parts_dir(output)
 
     def open(self) -> dict[int, dict]:
-        """Create the directory, or check it belongs to this command; the committed manifests."""
-        if self.dir.exists():
-            self._check_signature()
-        else:
-            self.dir.mkdir(parents=True)
-            with atomic_path(self.dir / _SIGNATURE) as tmp:
-                tmp.write_text(json.dumps(self.signature, indent=1), encoding="utf-8")
+        """The manifests committed by an earlier run of this command (checked to be this one)."""
+        if not self.dir.exists():
+            _make_folder(self.dir.parent)  # an unusable OUT fails now, not after the first chunk
+            return {}
+        self._check_signature()
         manifests = {}
         for path in sorted(self.dir.glob("part-*.json")):
             manifest = _read_json(path)
@@ -55,6 +57,7 @@ class PartStore:
         self, index: int, rows: list[dict], errors: list[BadRecord], ids: list[str | None]
     ) -> None:
         """Write one chunk's rows and errors, then its manifest, which marks it done."""
+        self._create()
         write_rows(rows, self._path(index, self.fmt), self.fmt)
         with atomic_path(self._path(index, "errors.jsonl")) as tmp:
             write_jsonl((error.to_json() for error in errors), tmp)
@@ -68,7 +71,15 @@ class PartStore:
         errors_path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(errors_path) as tmp:
             concat_files([self._path(i, "errors.jsonl") for i in range(n_parts)], tmp)
-        shutil.rmtree(self.dir)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _create(self) -> None:
+        """The directory and its ``run.json``, once, before the first part is written."""
+        if (self.dir / _SIGNATURE).exists():
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with atomic_path(self.dir / _SIGNATURE) as tmp:
+            tmp.write_text(json.dumps(self.signature, indent=1), encoding="utf-8")
 
     def _path(self, index: int, suffix: str) -> Path:
         return self.dir / f"part-{index:06d}.{suffix}"
@@ -86,6 +97,12 @@ class PartStore:
                 f"{', '.join(changed)}); rerun that command to finish it, or delete {self.dir} "
                 "to start over"
             )
+
+
+def _make_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{folder}: {os.strerror(errno.ENOTDIR)}")
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _read_json(path: Path) -> dict:

@@ -42,6 +42,8 @@ class BatchConfig:
     threshold: float | None = None
     factory: str = DEFAULT_FACTORY
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    sources: bool = False
+    """Also find sources and claims (the sources columns; needs the sources extra)."""
 
     @property
     def errors_path(self) -> Path:
@@ -75,7 +77,7 @@ def run_batch(config: BatchConfig, progress: Progress | None = None) -> BatchSta
     progress = progress or make_progress()
     stats = BatchStats(output=output, errors_path=config.errors_path)
     progress.start(count_records(sources))
-    spec = WorkerSpec(config.factory, _model_dir(config), config.threshold)
+    spec = WorkerSpec(config.factory, _model_dir(config), config.threshold, config.sources)
     try:
         with make_engine(config.engine, spec, config.workers, config.scheduler) as engine:
             chunks = _chunks(read_records(sources), config.chunk_size)
@@ -175,6 +177,7 @@ def _signature(config: BatchConfig) -> dict:
         "factory": config.factory,
         "model_dir": _model_dir(config),
         "threshold": config.threshold,
+        **({"sources": True} if config.sources else {}),  # runs without it resume as before
     }
 
 

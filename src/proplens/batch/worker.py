@@ -29,6 +29,7 @@ class WorkerSpec:
     factory: str
     model_dir: str | None = None
     threshold: float | None = None
+    sources: bool = False
 
 
 Result = tuple[str, object]
@@ -59,13 +60,45 @@ def _load(spec: WorkerSpec) -> object:
         raise ModelError(f"cannot load the analyzer ({type(err).__name__}: {err})") from None
 
 
+_finder: object | None = None
+
+
+def get_finder() -> object:
+    """This process's source finder (spaCy), loaded on first use; a load error stops the run."""
+    global _finder
+    with _lock:
+        if _finder is None:
+            from proplens import sources
+
+            _finder = sources.load()
+        return _finder
+
+
 def analyze_chunk(spec: WorkerSpec, items: list[Item]) -> list[Result]:
     """Analyse each item; a failing article gives an error result, not an exception."""
     analyzer = get_analyzer(spec)
-    return [_analyze_item(analyzer, item) for item in items]
+    found = _find_sources(get_finder(), items) if spec.sources else [None] * len(items)
+    return [
+        _analyze_item(analyzer, item, sources) for item, sources in zip(items, found, strict=True)
+    ]
 
 
-def _analyze_item(analyzer, item: Item) -> Result:
+def _find_sources(finder, items: list[Item]) -> list:
+    """Sources of each item, parsed as one batch; an article that breaks it gets its error."""
+    try:
+        return list(finder.find_many(item.text for item in items))
+    except Exception:  # find which article it was, and keep the others
+        return [_find_one(finder, item) for item in items]
+
+
+def _find_one(finder, item: Item):
+    try:
+        return finder.find(item.text)
+    except Exception as err:
+        return err
+
+
+def _analyze_item(analyzer, item: Item, sources=None) -> Result:
     article = Article(
         id=item.id,
         text=item.text,
@@ -74,9 +107,11 @@ def _analyze_item(analyzer, item: Item) -> Result:
         url=item.url,
         date=item.date,
     )
+    if isinstance(sources, Exception):
+        return "error", f"finding sources failed ({type(sources).__name__}: {sources})"
     try:
         analysed = analyzer.analyze(article)
-        return "row", make_row(item, analysed.spans)
+        return "row", make_row(item, analysed.spans, sources)
     except ProplensError as err:
         return "error", f"analysis failed: {err}"
     except Exception as err:  # one broken article must not stop a corpus run

@@ -25,6 +25,9 @@ COMMANDS = (
     "serve",
     "batch",
     "report",
+    "labelstudio",
+    "sources",
+    "compare",
 )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,7 +41,7 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         raise InputError(f"{target}: is a directory, expected a file for --output")
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such directory for --output")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = _create_temporary(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -51,13 +51,43 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         raise
 
 
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new hidden file beside ``target`` with the user's normal permissions.
+
+    ``tempfile.mkstemp`` would make it 0600 whatever the umask; the finished
+    output should be like any file the user creates (0644 under umask 022).
+    """
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), str(tmp)
+        except FileExistsError:
+            continue
+
+
 def require_extra(extra: str, command: str, modules: tuple[str, ...]) -> None:
-    """Fail with one line naming the pip extra when an optional dependency is missing."""
-    import importlib.util
+    """Import each optional dependency now; a failure is one line naming the pip extra.
+
+    The modules are really imported, not just looked up: a package that is
+    installed but broken (say, one of its own dependencies was split off into a
+    separate project upstream) must fail here, as one line, and not later as a
+    traceback in the middle of a run.
+    """
+    import importlib
 
     for name in modules:
-        if importlib.util.find_spec(name) is None:
-            raise ProplensError(
-                f"'proplens {command}' needs the {extra} extra ({name} is missing): "
-                f"pip install 'proplens[{extra}]'"
-            )
+        try:
+            importlib.import_module(name)
+        except ImportError as err:
+            raise ProplensError(missing_extra_message(extra, command, name, err)) from None
+
+
+def missing_extra_message(extra: str, command: str, module: str, err: ImportError) -> str:
+    """``'proplens batch' needs the batch extra (trafilatura: ...): pip install ...``, one line."""
+    if err.name == module:
+        reason = f"{module} is missing"
+    else:
+        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        reason = f"{module} cannot be imported: {first_line}"
+    install = f"pip install 'proplens[{extra}]'"
+    return f"'proplens {command}' needs the {extra} extra ({reason}): {install}"

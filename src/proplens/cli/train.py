@@ -22,8 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--data",
         required=True,
         nargs="+",
+        action="extend",
         metavar="DIR",
-        help="folders with articles/ and TC labels: the corpus first, then e.g. corrections",
+        help="PTC-layout folder(s) with articles/ and TC labels: the corpus first, then e.g. "
+        "corrections from 'proplens labelstudio import' (the confirmation split comes from the "
+        "first; a later folder's article replaces one with the same id)",
     )
     parser.add_argument("--output", required=True, help="checkpoint (or cross-validation) folder")
     parser.add_argument("--config", help="JSON file of TrainConfig settings")

@@ -3,8 +3,8 @@
 ``swap("Iran's regime and an Obama aide", side_pairs())`` gives
 ``"America's regime and a Trump aide"``: whole words only, case kept
 (Title, CAPITALS, lower), possessives and plurals kept because only the word
-itself is replaced, and an ``a``/``an`` right before a swapped word follows its
-new first sound. Lengths change, so the result carries an :class:`OffsetMap`
+itself is replaced, and an ``a``/``an`` right before a swapped word flips when
+the new word needs the other one. Lengths change, so the result carries an :class:`OffsetMap`
 between the two texts: spans and sentences found on one text can be read on the
 other (gold spans for counterfactual training copies, sentences for the
 neutrality bench).
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from proplens.article import Article, Span
@@ -47,12 +47,15 @@ class OffsetMap:
     """
 
     edits: tuple[Edit, ...]
+    _starts: list[int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_starts", [e.start for e in self.edits])
 
     def forward(self, offset: int, snap: str = "left") -> int:
         """Where ``offset`` of the original text lies in the new one (monotonic in ``offset``)."""
+        if snap not in ("left", "right"):
+            raise ValueError(f"snap must be 'left' or 'right', got {snap!r}")
         index = bisect_right(self._starts, offset) - 1
         if index < 0:
             return offset
@@ -179,12 +182,17 @@ def swap_spans(spans: Iterable[SpanLike], offsets: OffsetMap) -> list[SpanLike]:
 
 
 def swap_article(article: Article, table: SwapTable) -> tuple[Article, Swapped]:
-    """A copy of ``article`` with its words swapped and its spans carried along."""
+    """A copy of ``article`` with its words swapped and its spans carried along.
+
+    Its ``sources`` (attributions, claims) are dropped: their offsets belong to
+    the original text; run the source finder on the copy if they are needed.
+    """
     swapped = swap(article.text, table)
     copy = replace(
         article,
         text=swapped.text,
         title=swap(article.title, table).text,
         spans=swap_spans(article.spans, swapped.offsets),
+        sources=None,
     )
     return copy, swapped

@@ -58,18 +58,37 @@ def render_html(article: Article) -> str:
         [
             '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-            f"<title>{title} \N{EM DASH} proplens</title>\n<style>{_CSS}</style>\n</head>\n",
+            f"<title>{title} \N{EM DASH} proplens</title>\n<style>{_CSS}{_sources_css(article)}"
+            "</style>\n</head>\n",
             "<body>\n<main>\n",
             f"<h1>{title}</h1>\n",
             f'<p class="meta">{_summary(article, counts)}</p>\n',
             _legend(counts),
             f'<article id="{escape(article.id)}">{_highlighted(article)}</article>\n',
+            _sources_section(article),
             "<footer><p>Hover over or tab to a highlighted fragment for its technique, "
             "confidence and definition. Made by proplens "
             f"{escape(__version__)}; a model's guess is not a verdict.</p></footer>\n",
             "</main>\n</body>\n</html>\n",
         ]
     )
+
+
+def _sources_css(article: Article) -> str:
+    if article.sources is None:
+        return ""
+    from proplens.sources.render import SOURCES_CSS
+
+    return SOURCES_CSS
+
+
+def _sources_section(article: Article) -> str:
+    """Sources and claims below the article, when they were asked for (analyze --sources)."""
+    if article.sources is None:
+        return ""
+    from proplens.sources.render import render_sources_section
+
+    return render_sources_section(article)
 
 
 def _summary(article: Article, counts: Counter) -> str:

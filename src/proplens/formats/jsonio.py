@@ -1,15 +1,20 @@
-"""JSON and JSON Lines output of an analysis (schema version 1.0, see docs/formats.md).
+"""JSON and JSON Lines output of an analysis (schema version 1.1, see docs/formats.md).
 
 One article becomes one object::
 
-    {"schema_version": "1.0", "id": "123", "title": "...",
+    {"schema_version": "1.1", "id": "123", "title": "...",
      "source": ..., "url": ..., "date": ..., "model": {"name": ..., "version": ...},
      "text": "...", "spans": [{"start": 0, "end": 4, "technique": "Doubt",
-                              "score": 0.91, "text": "..."}]}
+                              "score": 0.91, "text": "..."}],
+     "attributions": [...], "claims": [...], "hedges": [...]}
 
-``source``/``url``/``date``/``model`` appear only when known. Each span's
-``text`` repeats ``text[start:end]`` so that a reader needs no offset
-arithmetic; :func:`article_from_dict` checks that it does.
+``source``/``url``/``date``/``model`` appear only when known; ``attributions``,
+``claims`` and ``hedges`` (added in 1.1, see :mod:`proplens.sources.serialize`)
+only when sources were asked for, and ``spans`` is left out when no detector
+ran (``proplens sources``). Each span's ``text`` repeats ``text[start:end]`` so
+that a reader needs no offset arithmetic; :func:`article_from_dict` checks that
+it does. Readers of 1.0 read 1.1 documents (they ignore the new keys), and
+:func:`article_from_dict` reads both.
 """
 
 from __future__ import annotations
@@ -22,14 +27,22 @@ from typing import Any, TextIO
 
 from proplens.article import Article, Span
 from proplens.errors import FormatError
+from proplens.sources.serialize import KEYS as SOURCE_KEYS
+from proplens.sources.serialize import sources_from_dict, sources_to_dict
 from proplens.techniques import BY_NAME
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 _META = ("source", "url", "date")
 
 
-def article_to_dict(article: Article, model: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The schema-1.0 object for ``article``; ``model`` contributes its name and version."""
+def article_to_dict(
+    article: Article, model: Mapping[str, Any] | None = None, *, spans: bool = True
+) -> dict[str, Any]:
+    """The schema-1.1 object for ``article``; ``model`` contributes its name and version.
+
+    ``spans=False`` leaves out the ``spans`` key (no detector ran); the sources
+    keys are there when ``article.sources`` is set.
+    """
     out: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "id": article.id,
@@ -41,7 +54,10 @@ def article_to_dict(article: Article, model: Mapping[str, Any] | None = None) ->
     if model is not None:
         out["model"] = {key: model[key] for key in ("name", "version") if key in model}
     out["text"] = article.text
-    out["spans"] = [_span_to_dict(article, span) for span in article.spans]
+    if spans:
+        out["spans"] = [_span_to_dict(article, span) for span in article.spans]
+    if article.sources is not None:
+        out.update(sources_to_dict(article.sources, article.text))
     return out
 
 
@@ -56,11 +72,13 @@ def _span_to_dict(article: Article, span: Span) -> dict[str, Any]:
 
 
 def article_from_dict(data: Any, where: str = "<json>") -> Article:
-    """Rebuild an :class:`Article` from a schema-1.x object, or raise FormatError.
+    """Rebuild an :class:`Article` from a schema-1.x object (1.0 or 1.1), or raise FormatError.
 
     Checks the schema version, the types, that each span lies inside the text,
     that its technique is one of the 14 (or null) and that its ``text`` (when
-    present) equals ``text[start:end]``. Unknown keys are ignored.
+    present) equals ``text[start:end]``; the same for attributions, claims
+    and hedges when present. ``spans`` may be missing only from a document
+    that carries sources. Unknown keys are ignored.
     """
     if not isinstance(data, dict):
         raise FormatError(f"{where}: expected a JSON object, found {type(data).__name__}")
@@ -70,7 +88,8 @@ def article_from_dict(data: Any, where: str = "<json>") -> Article:
     text = _field(data, "text", str, where)
     if not text.strip():
         raise FormatError(f"{where}: 'text' is empty")
-    spans_data = _field(data, "spans", list, where)
+    has_sources = any(key in data for key in SOURCE_KEYS)
+    spans_data = _field(data, "spans", list, where) if "spans" in data or not has_sources else []
     spans = [
         _span_from_dict(item, text, f"{where}: spans[{i}]") for i, item in enumerate(spans_data)
     ]
@@ -86,6 +105,7 @@ def article_from_dict(data: Any, where: str = "<json>") -> Article:
         url=meta["url"],
         date=meta["date"],
         spans=spans,
+        sources=sources_from_dict(data, text, where) if has_sources else None,
     )
 
 
@@ -139,9 +159,16 @@ def _is_probability(value: Any) -> bool:
 # -- JSON text ------------------------------------------------------------------------
 
 
-def dumps(article: Article, model: Mapping[str, Any] | None = None, indent: int | None = 2) -> str:
+def dumps(
+    article: Article,
+    model: Mapping[str, Any] | None = None,
+    indent: int | None = 2,
+    *,
+    spans: bool = True,
+) -> str:
     """The article as a JSON document (UTF-8 characters kept, not escaped)."""
-    return json.dumps(article_to_dict(article, model), ensure_ascii=False, indent=indent)
+    data = article_to_dict(article, model, spans=spans)
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 def loads(document: str, where: str = "<json>") -> Article:

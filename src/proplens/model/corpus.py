@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from proplens.errors import InputError
-
 CONFIRMATION_SEED = 2020
 CONFIRMATION_SIZE = 56
 FOLD_SEED = 2026
@@ -46,22 +44,22 @@ def load_examples(data_dir: str | Path) -> list[Example]:
 def load_training_data(data_dirs: Sequence[str | Path]) -> tuple[list[Example], list[Example]]:
     """``(training, confirmation)`` articles of one or more PTC-layout folders.
 
-    The confirmation split is drawn from the first folder (the corpus); articles
-    of further folders (for example corrections imported from Label Studio) all
-    train. An article id may appear in one folder only.
+    The confirmation split is drawn from the first folder (the corpus) alone, so
+    adding folders of corrections leaves it (and the figures measured on it) as
+    it was; later folders only add training articles. An article id seen again
+    in a later folder replaces the earlier article: a corrected corpus article
+    wins over its original (and stays out of training if it is a confirmation
+    article).
     """
-    first, *more = [load_examples(d) for d in data_dirs]
-    confirm = confirmation_ids([e.id for e in first])
-    seen = {e.id: str(data_dirs[0]) for e in first}
-    extra = []
-    for folder, examples in zip(data_dirs[1:], more, strict=True):
-        for e in examples:
-            if e.id in seen:
-                raise InputError(f"article {e.id} appears in both {seen[e.id]} and {folder}")
-            seen[e.id] = str(folder)
-            extra.append(e)
-    train = [e for e in first if e.id not in confirm] + extra
-    return train, [e for e in first if e.id in confirm]
+    by_id: dict[str, Example] = {}
+    confirm: set[str] = set()
+    for number, folder in enumerate(data_dirs):
+        examples = load_examples(folder)
+        if number == 0:
+            confirm = confirmation_ids([e.id for e in examples])
+        by_id.update((e.id, e) for e in examples)
+    examples = list(by_id.values())
+    return [e for e in examples if e.id not in confirm], [e for e in examples if e.id in confirm]
 
 
 def confirmation_ids(

@@ -41,12 +41,18 @@ class Candidate:
 
 
 def encode_article(
-    encode: Encode, pieces: WordPieces, heads: Heads, text: str, plan: WindowPlan
+    encode: Encode,
+    pieces: WordPieces,
+    heads: Heads,
+    text: str,
+    plan: WindowPlan,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ArticleStates:
     """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
     Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
-    windows are averaged where they overlap).
+    windows are averaged where they overlap). ``progress(done, total)`` is called
+    with window counts after each call.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
@@ -58,6 +64,8 @@ def encode_article(
     for i in range(0, len(windows), plan.per_call):
         batch = make_batch(pieces, tokens, windows[i : i + plan.per_call])
         add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
+        if progress is not None:
+            progress(min(i + plan.per_call, len(windows)), len(windows))
     states /= np.maximum(seen, 1)[:, None]
     return ArticleStates(text, tokens, states, heads.bio_probs(states))
 

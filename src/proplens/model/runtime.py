@@ -124,12 +124,16 @@ class Model:
         )
         return hidden
 
-    def states(self, text: str) -> predict.ArticleStates:
-        return predict.encode_article(self.encode, self.pieces, self.heads, text, self.plan)
+    def states(self, text: str, progress=None) -> predict.ArticleStates:
+        """Encoder states of ``text``; ``progress(done, total)`` hears of each window call."""
+        return predict.encode_article(
+            self.encode, self.pieces, self.heads, text, self.plan, progress=progress
+        )
 
-    def detect(self, text: str) -> list[tuple[int, int, str, float]]:
+    def detect(self, text: str, progress=None) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
-        found = predict.candidates(self.states(text), self.heads, self.decoding, self.classifier)
+        states = self.states(text, progress)
+        found = predict.candidates(states, self.heads, self.decoding, self.classifier)
         return predict.scored_spans(found, self.calibration, NAMES)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:

@@ -232,10 +232,16 @@ def data_hash(examples: list[Example]) -> str:
     return digest.hexdigest()
 
 
-def train(config: TrainConfig, data_dirs: list[str | Path], output_dir: str | Path, log) -> dict:
-    """The whole run; writes a checkpoint folder and returns its card (without export fields)."""
+def train(
+    config: TrainConfig, data_dirs: str | Path | list[str | Path], output_dir: str | Path, log
+) -> dict:
+    """The whole run; writes a checkpoint folder and returns its card (without export fields).
+
+    ``data_dirs``: one PTC folder or several (the confirmation split comes from the first).
+    """
     device = pick_device(config.device)
-    train_ex, confirm_ex = load_training_data(data_dirs)
+    folders = data_dirs if isinstance(data_dirs, list) else [data_dirs]
+    train_ex, confirm_ex = load_training_data(folders)
     examples = train_ex + confirm_ex
     path = encoder_path(config.encoder)
     pieces = WordPieces(path / "tokenizer.json")

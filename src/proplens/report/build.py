@@ -10,7 +10,7 @@ from proplens.batch.output import atomic_path
 from proplens.batch.reader import iter_rows
 from proplens.report.document import render_document
 from proplens.report.pages import article_from_row, page_name, render_local, renderer
-from proplens.report.stats import ROW_COLUMNS, gather
+from proplens.report.stats import ROW_COLUMNS, SOURCE_COUNTS, gather
 
 PAGE_COLUMNS = ("id", "title", "source", "url", "date", "spans", "text")
 
@@ -28,7 +28,7 @@ def build_report(table: Path, html_path: Path, top: int = 20, phrases: int = 10)
     """Write ``html_path`` and, next to it, ``<stem>_files/`` with the densest articles' pages."""
     table, html_path = Path(table), Path(html_path)
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    stats = gather(iter_rows(table, ROW_COLUMNS), top_size=top)
+    stats = gather(iter_rows(table, ROW_COLUMNS, optional=SOURCE_COUNTS), top_size=top)
     pages_dir = html_path.with_name(f"{html_path.stem}_files")
     wanted = {article.id for article in stats.top()}
     links, render_name = _write_pages(table, wanted, pages_dir, back_link=f"../{html_path.name}")

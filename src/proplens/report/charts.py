@@ -79,6 +79,39 @@ def density_over_time(
     return png_data_uri(figure)
 
 
+SOURCE_KIND_COLORS = {
+    "named": "#4c8ed9",
+    "role": "#8e7cc3",
+    "vague": "#f4a259",
+    "anonymous": "#e05a5a",
+}
+
+
+def sources_per_outlet(outlets: dict[str, Group]) -> str:
+    """Stacked bars: attributions per article of each source kind, for the largest outlets."""
+    names = [n for n in outlets if outlets[n].sourced][:MAX_OUTLETS][::-1]
+    figure, ax = _figure(8, 0.9 + 0.38 * len(names))
+    left = [0.0] * len(names)
+    for kind, color in SOURCE_KIND_COLORS.items():
+        widths = [outlets[n].per_sourced_article(f"n_sources_{kind}") for n in names]
+        ax.barh([_plain(n) for n in names], widths, left=left, color=color, label=kind)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_xlabel("attributions per article, by kind of source")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    return png_data_uri(figure)
+
+
+def unattributed_per_outlet(outlets: dict[str, Group]) -> str:
+    """Bars: share of each outlet's claims that no attribution covers."""
+    names = [n for n in outlets if outlets[n].sourced][:MAX_OUTLETS][::-1]
+    figure, ax = _figure(7, 0.9 + 0.32 * len(names))
+    ax.barh([_plain(n) for n in names], [100 * outlets[n].share_unattributed for n in names],
+            color="#c0392b")  # fmt: skip
+    ax.set_xlabel("claims with no source (% of the outlet's claims)")
+    ax.set_xlim(0, 100)
+    return png_data_uri(figure)
+
+
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 

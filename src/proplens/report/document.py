@@ -20,6 +20,7 @@ def render_document(
         _summary(stats, table_name),
         _techniques(stats),
         _outlets(stats),
+        _sources(stats),
         _time(stats),
         _phrases(stats, phrases),
         _top_articles(stats.top(), links),
@@ -80,6 +81,52 @@ def _outlets(stats: CorpusStats) -> str:
     if UNKNOWN_SOURCE in outlets:
         body.append(_note(f"{UNKNOWN_SOURCE} groups the articles without a source."))
     return _section("Outlets", "".join(body))
+
+
+def _sources(stats: CorpusStats) -> str:
+    """Sources and claims per outlet; only for tables written with ``batch --sources``."""
+    overall = stats.overall
+    if not overall.sourced:
+        return ""
+    lead = (
+        f"<p>{overall.sourced:,} articles with sources found: "
+        f"{overall.per_sourced_article('n_attributions'):.1f} attributions and "
+        f"{overall.per_sourced_article('n_claims'):.1f} claims per article; "
+        f"{100 * overall.share_unattributed:.0f}% of claims have no source in the text. "
+        "Source kinds: named (a named person or body), role (unnamed, identified by role), "
+        "vague (critics, reports, it is said), anonymous (a source, people familiar with).</p>"
+    )
+    if not stats.with_source:
+        return _section("Sources and claims", lead + _note("No article has a source (outlet)."))
+    outlets = charts.outlets_by_size(stats.by_source)
+    rows = [
+        (
+            name,
+            group.sourced,
+            *(_per_article(group, f"n_sources_{kind}") for kind in charts.SOURCE_KIND_COLORS),
+            f"{group.per_sourced_article('n_claims'):.1f}",
+            f"{100 * group.share_unattributed:.0f}%",
+            f"{group.per_sourced_article('n_hedges'):.2f}",
+        )
+        for name, group in outlets.items()
+        if group.sourced
+    ]
+    body = [
+        lead,
+        "<p>Sources per article, by kind, per outlet.</p>",
+        _image(charts.sources_per_outlet(outlets), "sources per article by kind, per outlet"),
+        "<p>Share of claims with no source, per outlet.</p>",
+        _image(charts.unattributed_per_outlet(outlets), "unattributed claims per outlet"),
+        _table(
+            ("outlet", "articles", *charts.SOURCE_KIND_COLORS, "claims", "unattributed", "hedges"),
+            rows,
+        ),
+    ]
+    return _section("Sources and claims", "".join(body))
+
+
+def _per_article(group, column: str) -> str:
+    return f"{group.per_sourced_article(column):.2f}"
 
 
 def _time(stats: CorpusStats) -> str:

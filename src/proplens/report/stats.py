@@ -15,27 +15,49 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from proplens.batch.rows import SOURCE_COLUMNS
+
 ROW_COLUMNS = ("id", "title", "source", "date", "n_chars", "n_spans", "density", "spans")
+SOURCE_COUNTS = tuple(c for c in SOURCE_COLUMNS if c != "share_unattributed")
+"""The summable sources columns (null in tables written without ``--sources``)."""
 UNKNOWN_SOURCE = "(no source)"
 _PHRASE_LIMIT = 100_000
 
 
 @dataclass
 class Group:
-    """Articles of one outlet or one period: count, summed density, technique counts."""
+    """Articles of one outlet or one period: count, summed density, technique counts.
+
+    ``sourced`` counts the articles whose sources were found (``batch
+    --sources``) and ``sources`` sums their :data:`SOURCE_COUNTS`.
+    """
 
     articles: int = 0
     density_sum: float = 0.0
     techniques: Counter = field(default_factory=Counter)
+    sourced: int = 0
+    sources: Counter = field(default_factory=Counter)
 
     @property
     def mean_density(self) -> float:
         return self.density_sum / self.articles if self.articles else 0.0
 
+    def per_sourced_article(self, column: str) -> float:
+        return self.sources[column] / self.sourced if self.sourced else 0.0
+
+    @property
+    def share_unattributed(self) -> float:
+        """Unattributed claims / claims, over all its articles' claims."""
+        claims = self.sources["n_claims"]
+        return self.sources["n_claims_unattributed"] / claims if claims else 0.0
+
     def add(self, row: dict, techniques: Counter) -> None:
         self.articles += 1
         self.density_sum += row["density"]
         self.techniques.update(techniques)
+        if row.get("n_claims") is not None:
+            self.sourced += 1
+            self.sources.update({column: row[column] or 0 for column in SOURCE_COUNTS})
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 :func:`create_app` builds it around one analyzer (loaded once, shared by all
 requests). Analyses run in a small thread pool, off the event loop, so the
 server keeps answering (``/healthz``, the page) while a long article is being
-analysed. Every error is a JSON object ``{"error", "message"}``.
+analysed. Every error is a JSON object ``{"error", "message"}``. The API
+documentation (``/docs``, ``/redoc``) is served from assets bundled in the
+``fastapi-offline`` package, so it works without internet like the page.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +22,18 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from proplens import __version__
 from proplens.article import DEFAULT_MAX_BYTES, Article
 from proplens.errors import InputError, ModelError, ProplensError
+from proplens.fetch.errors import FetchError
 from proplens.formats.jsonio import article_to_dict
+from proplens.server.auth import key_guard
+from proplens.server.compare_api import add_compare_routes
+from proplens.server.fetching import url_article
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -34,17 +42,22 @@ from proplens.server.models import (
     AnalyzeRequest,
     ErrorOut,
     HealthOut,
+    SourcesOut,
     TechniqueOut,
     TechniquesOut,
     validation_message,
 )
+from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
+from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
 
 STATIC_DIR = Path(__file__).parent / "static"
+DOCS_ASSETS = "/static-offline-docs"
+"""Where FastAPIOffline mounts the Swagger UI and ReDoc files it bundles."""
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (404, 413, 415, 422, 500, 503)
+    code: {"model": ErrorOut} for code in (401, 404, 413, 415, 422, 500, 503)
 }
 
 
@@ -56,11 +69,19 @@ def create_app(
     model_dir: str | Path | None = None,
     threshold: float | None = None,
     workers: int | None = None,
+    api_key: str | None = None,
+    allow_private_urls: bool = False,
+    sources: SourcesService | None = None,
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
     ``store_path`` turns on the SQLite store of analyses; ``max_bytes`` caps
-    every request body; ``workers`` bounds how many analyses run at once.
+    every request body; ``workers`` bounds how many analyses run at once;
+    ``api_key`` makes the analysis routes demand ``Authorization: Bearer KEY``.
+    ``allow_private_urls`` lets ``{"url": ...}`` fetch from loopback and private
+    addresses (refused by default: the server fetches on a user's behalf).
+    ``sources`` finds sources and claims (by default: when the extra is
+    installed; the spaCy pipeline loads once per process).
     """
     if analyzer is None:
         import proplens
@@ -78,16 +99,24 @@ def create_app(
         if store is not None:
             store.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
         title="proplens",
         version=__version__,
         description="Find and explain propaganda techniques in news articles.",
         lifespan=lifespan,
+        static_url=DOCS_ASSETS,
+        favicon_url="/favicon.ico",
     )
+    sources = sources if sources is not None else SourcesService()
+    sources.warm()  # once per process: the pipeline is shared (see server/sources.py)
     app.state.analyzer = analyzer
     app.state.store = store
+    app.state.sources = sources
     _add_error_handlers(app)
-    _add_api_routes(app, analyzer, store, pool, max_bytes)
+    app.state.allow_private_urls = allow_private_urls
+    _add_api_routes(app, analyzer, store, pool, max_bytes, key_guard(api_key))
+    _add_sources_routes(app, sources, pool, max_bytes, key_guard(api_key))
+    add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
@@ -100,6 +129,7 @@ def _add_api_routes(
     store: AnalysisStore | None,
     pool: ThreadPoolExecutor,
     max_bytes: int,
+    guard: list,
 ) -> None:
     card = analyzer.card  # the same "model" key as `proplens analyze --format json` writes
     model = {"name": card.get("name", "proplens"), "version": card.get("version", "")}
@@ -113,6 +143,9 @@ def _add_api_routes(
             "threshold": float(analyzer.threshold),
             "store": store is not None,
             "max_bytes": max_bytes,
+            "auth": bool(guard),
+            "sources": app.state.sources.available,
+            "sources_note": app.state.sources.note,
         }
 
     @app.get("/v1/techniques", response_model=TechniquesOut, tags=["api"])
@@ -130,19 +163,30 @@ def _add_api_routes(
         responses=_ERRORS,
         tags=["api"],
         openapi_extra=_ANALYZE_BODY,
+        dependencies=guard,
     )
     async def analyze(request: Request) -> dict:
         """Find the propaganda spans in one article (JSON body or a ``.txt`` upload)."""
         job = await read_analyze_request(request, max_bytes)
-        article = Article.from_text(job.text, id=job.article_id, title=job.title or "")
+        article = await _job_article(app, job)
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
-        doc = article_to_dict(result, model=model)
+        detecting = loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
+        finding = _find_sources(app.state.sources, pool, article.text, job.sources)
+        result, found = await asyncio.gather(detecting, finding)
+        doc = article_to_dict(replace(result, sources=found), model=model)
+        if job.sources and found is None:
+            doc["sources_note"] = app.state.sources.note
         if store is not None:
             doc = await run_in_threadpool(store.add, doc)
         return doc
 
-    @app.get("/v1/analyses", response_model=AnalysisPage, responses=_ERRORS, tags=["store"])
+    @app.get(
+        "/v1/analyses",
+        response_model=AnalysisPage,
+        responses=_ERRORS,
+        tags=["store"],
+        dependencies=guard,
+    )
     async def list_analyses(
         limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)
     ) -> dict:
@@ -163,6 +207,7 @@ def _add_api_routes(
         response_model_exclude_unset=True,
         responses=_ERRORS,
         tags=["store"],
+        dependencies=guard,
     )
     async def get_analysis(analysis_id: str) -> dict:
         """One stored analysis, as ``POST /v1/analyze`` returned it (needs ``--store``)."""
@@ -170,6 +215,45 @@ def _add_api_routes(
         if doc is None:
             raise HTTPException(404, f"no analysis with id {analysis_id!r} in this store")
         return doc
+
+
+async def _job_article(app: FastAPI, job) -> Article:
+    """The request's article: the text sent, or the page at ``url`` fetched and extracted."""
+    if job.url is not None:
+        return await run_in_threadpool(
+            url_article, job.url, job.title, app.state.allow_private_urls
+        )
+    return Article.from_text(job.text, id=job.article_id, title=job.title or "")
+
+
+async def _find_sources(
+    sources: SourcesService, pool: ThreadPoolExecutor, text: str, wanted: bool
+) -> Sources | None:
+    if not wanted or not sources.available:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(pool, sources.find, text)
+
+
+def _add_sources_routes(
+    app: FastAPI, sources: SourcesService, pool: ThreadPoolExecutor, max_bytes: int, guard: list
+) -> None:
+    @app.post(
+        "/v1/sources",
+        response_model=SourcesOut,
+        response_model_exclude_unset=True,
+        responses=_ERRORS,
+        tags=["api"],
+        openapi_extra=_ANALYZE_BODY,
+        dependencies=guard,
+    )
+    async def find_sources(request: Request) -> dict:
+        """Sources, claims and hedges of one article, without the technique detector."""
+        job = await read_analyze_request(request, max_bytes)
+        article = await _job_article(app, job)
+        found = await _find_sources(sources, pool, article.text, True)
+        if found is None:
+            raise HTTPException(503, sources.note or "sources are not available")
+        return article_to_dict(replace(article, sources=found), spans=False)
 
 
 def _need(store: AnalysisStore | None) -> AnalysisStore:
@@ -191,6 +275,10 @@ def _add_page_routes(app: FastAPI) -> None:
     def shared_page(analysis_id: str) -> FileResponse:
         return FileResponse(index, media_type="text/html; charset=utf-8")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
@@ -199,6 +287,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def proplens_error(request: Request, err: ProplensError) -> JSONResponse:
         if isinstance(err, ModelError):
             return _error(503, "model_error", str(err))
+        if isinstance(err, FetchError):
+            return _error(422, f"url_{err.kind}", str(err))
         kind = "invalid_input" if isinstance(err, InputError) else "invalid_format"
         return _error(422, kind, str(err))
 
@@ -209,10 +299,12 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> JSONResponse:
         kind = {
+            401: "unauthorized",
             404: "not_found",
             405: "method_not_allowed",
             413: "too_large",
             415: "unsupported_media_type",
+            503: "unavailable",
         }.get(err.status_code, "http_error")
         return _error(err.status_code, kind, str(err.detail), err.headers)
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class AnalyzeRequest(BaseModel):
     """An article to analyse, as JSON (a ``.txt`` upload goes as multipart instead)."""
 
-    text: str = Field(description="The article text; offsets in the answer index into it.")
+    text: str | None = Field(
+        None, description="The article text; offsets in the answer index into it."
+    )
+    url: str | None = Field(
+        None,
+        description="Instead of text: an http(s) URL; the server fetches the page and "
+        "analyses its main text (the answer's text), keeping the URL as 'url'.",
+    )
     title: str | None = Field(None, description="Defaults to the first non-empty line.")
     threshold: float | None = Field(
         None,
@@ -18,6 +25,17 @@ class AnalyzeRequest(BaseModel):
         le=1.0,
         description="Keep spans scoring at least this (model default if unset).",
     )
+    sources: bool = Field(
+        True,
+        description="Also find sources, claims and hedges (when the server has the sources "
+        "extra; otherwise the answer says so in 'sources_note').",
+    )
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> AnalyzeRequest:
+        if (self.text is None) == (self.url is None):
+            raise ValueError("give either 'text' or 'url' (exactly one of them)")
+        return self
 
 
 class SpanOut(BaseModel):
@@ -28,14 +46,54 @@ class SpanOut(BaseModel):
     text: str = Field(description="Exactly text[start:end].")
 
 
+class PieceOut(BaseModel):
+    start: int = Field(description="Start offset (Python str index).")
+    end: int = Field(description="End offset, exclusive.")
+    text: str = Field(description="Exactly text[start:end].")
+
+
+class SourceOut(PieceOut):
+    kind: Literal["named", "role", "vague", "anonymous"]
+
+
+class VerbOut(PieceOut):
+    stance: Literal["neutral", "endorsing", "distancing"]
+
+
+class AttributionOut(PieceOut):
+    """A reported statement: who (source), how (verb) and what (content)."""
+
+    source: SourceOut
+    verb: VerbOut
+    content: PieceOut
+    quote: bool = Field(description="Whether the content is a direct quote.")
+
+
+class ClaimOut(PieceOut):
+    """A sentence asserting something checkable."""
+
+    attribution: int | None = Field(
+        description="Index into 'attributions' of the attribution covering it; null: unattributed."
+    )
+    check_worthy: float = Field(description="How checkable it is, in [0, 1].")
+    quantities: list[PieceOut] = Field(description="Numbers and amounts inside it.")
+
+
+class HedgeOut(PieceOut):
+    kind: Literal["hedge", "certainty"]
+
+
+_NOTE = "Why there are no sources in this answer (e.g. the sources extra is missing)."
+
+
 class ModelOut(BaseModel):
     name: str
     version: str
 
 
 class AnalysisOut(BaseModel):
-    """Same schema as ``proplens analyze --format json``, plus ``analysis_id`` with a store
-    (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
+    """Same schema as ``proplens analyze --sources --format json``, plus ``analysis_id`` with a
+    store (optional keys such as ``source``, ``url`` or ``date`` pass through unchanged)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -48,6 +106,24 @@ class AnalysisOut(BaseModel):
     model: ModelOut | None = Field(None, description="The model that found the spans.")
     text: str
     spans: list[SpanOut]
+    attributions: list[AttributionOut] | None = Field(None, description="Schema 1.1: sources.")
+    claims: list[ClaimOut] | None = None
+    hedges: list[HedgeOut] | None = None
+    sources_note: str | None = Field(None, description=_NOTE)
+
+
+class SourcesOut(BaseModel):
+    """Same schema as ``proplens sources --format json``: the article and its sources, no spans."""
+
+    model_config = ConfigDict(extra="allow")
+
+    schema_version: str
+    id: str
+    title: str
+    text: str
+    attributions: list[AttributionOut]
+    claims: list[ClaimOut]
+    hedges: list[HedgeOut]
 
 
 class TechniqueOut(BaseModel):
@@ -69,6 +145,9 @@ class HealthOut(BaseModel):
     threshold: float = Field(description="The model's default threshold.")
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")
+    auth: bool = Field(False, description="Whether analysing and reading analyses need an API key.")
+    sources: bool = Field(False, description="Whether answers carry sources, claims and hedges.")
+    sources_note: str | None = Field(None, description="Why not, when they do not.")
 
 
 class AnalysisSummary(BaseModel):

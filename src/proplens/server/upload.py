@@ -23,6 +23,9 @@ class AnalyzeJob:
     title: str | None
     threshold: float | None
     article_id: str = "article"
+    url: str | None = None
+    """Set instead of ``text`` when the page is to be fetched (``text`` is then empty)."""
+    sources: bool = True
 
 
 async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -34,7 +37,7 @@ async def read_analyze_request(request: Request, max_bytes: int) -> AnalyzeJob:
         job = await _from_upload(request, max_bytes)
     else:
         raise _unsupported(content_type)
-    if not job.text.strip():
+    if job.url is None and not job.text.strip():
         what = "the uploaded file" if content_type == "multipart/form-data" else "'text'"
         raise InputError(f"{what} is empty (nothing besides whitespace): nothing to analyse")
     return job
@@ -53,7 +56,9 @@ def _from_json(body: bytes) -> AnalyzeJob:
         parsed = AnalyzeRequest.model_validate_json(body)
     except ValidationError as err:
         raise InputError(validation_message(err.errors())) from None
-    return AnalyzeJob(parsed.text, parsed.title, parsed.threshold)
+    return AnalyzeJob(
+        parsed.text or "", parsed.title, parsed.threshold, url=parsed.url, sources=parsed.sources
+    )
 
 
 async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
@@ -68,7 +73,13 @@ async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
     if part_type not in _TEXT_TYPES:
         raise HTTPException(415, f"{name}: content type {part_type!r} is not plain text")
     text = decode_text(await upload.read(), name, max_bytes)
-    return AnalyzeJob(text, _field(form, "title"), _threshold(form), article_id(PurePath(name)))
+    return AnalyzeJob(
+        text,
+        _field(form, "title"),
+        _threshold(form),
+        article_id(PurePath(name)),
+        sources=_field(form, "sources") not in ("false", "0", "no"),
+    )
 
 
 def _field(form, key: str) -> str | None:

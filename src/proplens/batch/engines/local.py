@@ -46,7 +46,10 @@ class LocalEngine:
     def submit(self, items: list[Item]) -> Handle:
         if self._executor is None:
             return Done(analyze_chunk(self.spec, items))
-        return _FutureHandle(self._executor.submit(analyze_chunk, self.spec, items))
+        try:
+            return _FutureHandle(self._executor.submit(analyze_chunk, self.spec, items))
+        except BrokenProcessPool:  # Python 3.12+ may already know when the next chunk goes in
+            raise _worker_died() from None
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if self._executor is None:
@@ -77,7 +80,11 @@ class _FutureHandle:
         try:
             return self._future.result()
         except BrokenProcessPool:
-            raise WorkerDied(
-                "a worker process died during the run (killed, or out of memory?); "
-                "finished chunks are kept: rerun the same command to resume"
-            ) from None
+            raise _worker_died() from None
+
+
+def _worker_died() -> WorkerDied:
+    return WorkerDied(
+        "a worker process died during the run (killed, or out of memory?); "
+        "finished chunks are kept: rerun the same command to resume"
+    )

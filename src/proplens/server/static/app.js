@@ -17,6 +17,7 @@ const state = {
   threshold: 0.5,
   pinned: null,
   historyOffset: 0,
+  done: false, // the status line reports a finished analysis (kept in step with the slider)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -37,7 +38,8 @@ function el(tag, attrs = {}, ...children) {
 async function api(path, options = {}) {
   let response;
   try {
-    response = await fetch(path, options);
+    const headers = { ...(options.headers || {}), ...apiKey.headers() };
+    response = await fetch(path, { ...options, headers });
   } catch (err) {
     throw new Error("cannot reach the proplens server");
   }
@@ -64,6 +66,7 @@ function setStatus(message, isError = false) {
 function setBusy(busy) {
   $("analyze").disabled = busy;
   $("file").disabled = busy;
+  if ($("analyze-url")) $("analyze-url").disabled = busy;
 }
 
 async function analyzeText(text) {
@@ -100,18 +103,26 @@ async function runAnalysis(request, file = null) {
   setStatus("Analysing…");
   try {
     const doc = await request();
-    if (file) $("text").value = doc.text;
+    if (file || doc.url) $("text").value = doc.text;
     show(doc);
-    setStatus(`Done: ${doc.spans.length} fragment(s) found at confidence ≥ ${requestFloor().toFixed(2)}.`);
+    state.done = true;
+    setStatus(doneMessage());
     if (doc.analysis_id) {
       history.replaceState(null, "", `/a/${encodeURIComponent(doc.analysis_id)}`);
       loadHistory(true);
     }
   } catch (err) {
+    state.done = false;
     setStatus(err.message, true);
   } finally {
     setBusy(false);
   }
+}
+
+// What the page shows, at the slider's threshold (the request asked for more, down to
+// the slider's minimum, so that the slider needs no new request).
+function doneMessage() {
+  return `Done: ${visibleSpans().length} fragment(s) at confidence ≥ ${state.threshold.toFixed(2)}.`;
 }
 
 // -- offsets and segments ----------------------------------------------------------------
@@ -179,6 +190,8 @@ function show(doc) {
     share.hidden = true;
   }
   render();
+  document.dispatchEvent(new CustomEvent("proplens:shown", { detail: doc })); // hook: url.js
+  if (window.proplensSources) window.proplensSources.show(doc, state.units); // sources.js
 }
 
 function render() {
@@ -490,6 +503,7 @@ function wireInput() {
   $("threshold").addEventListener("input", (e) => {
     state.threshold = Number(e.target.value);
     if (state.doc) render();
+    if (state.done) setStatus(doneMessage());
     else $("threshold-value").textContent = state.threshold.toFixed(2);
   });
   $("download-json").addEventListener("click", () => {
@@ -499,7 +513,9 @@ function wireInput() {
   });
   $("download-semeval").addEventListener("click", () => {
     const doc = filteredDoc();
-    download(`article${safeName(doc.id)}.labels`, "text/plain", semevalLines(doc));
+    // PTC names label files after their article: article123.txt -> article123.labels
+    const name = /^\d+$/.test(doc.id) ? `article${doc.id}` : safeName(doc.id);
+    download(`${name}.labels`, "text/plain", semevalLines(doc));
   });
   $("history-more").addEventListener("click", () => loadHistory(false));
 }
@@ -514,6 +530,7 @@ async function start() {
     const slider = $("threshold");
     slider.min = String(Math.min(FLOOR, health.threshold));
     setThreshold(health.threshold);
+    apiKey.setup(health);
   } catch (err) {
     setStatus(err.message, true);
     return;

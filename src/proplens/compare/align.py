@@ -1,0 +1,200 @@
+"""Sentence alignment of two versions: which sentence of A became which of B.
+
+Method (chosen on the dev story pairs, see docs/compare.md):
+
+1. every pair of sentences gets a lexical similarity (:mod:`.similarity`);
+2. pairs are linked one to one, most similar first, down to ``threshold``;
+3. sentences left over between the same two links (the same place in both
+   texts) are linked at a lower bar, ``GAP_THRESHOLD``, and the two titles
+   lower still, since a headline is rewritten more freely than the body;
+4. a sentence next to a linked one joins the link when most of its words come
+   from the other side of that link (a split, or a merge);
+5. links that break the order of the rest (off the longest run of links in
+   order on both sides) are ``moved``: a reordered paragraph moves, the rest of
+   the article does not;
+6. what is left is ``dropped`` (only in A) or ``added`` (only in B).
+
+Similarity never looks at position, so reordering paragraphs cannot break the
+links themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from proplens.compare.sentences import Sentence
+from proplens.compare.similarity import containment, similarity, words
+
+THRESHOLD = 0.4
+"""Least similarity of two sentences that are the same statement reworded."""
+GAP_THRESHOLD = 0.25
+"""Least similarity of two left-over sentences between the same two links (same place)."""
+TITLE_THRESHOLD = 0.1
+"""Least similarity of two left-over titles: a headline is rewritten more freely."""
+PART_CONTAINMENT = 0.6
+"""Least share of a split or merged piece's words that come from its partner."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One aligned item: sentence indices on each side (empty for added/dropped)."""
+
+    kind: str  # "same" | "reworded" | "moved" | "added" | "dropped"
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    similarity: float
+
+
+def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) -> list[Link]:
+    """The alignment of ``a`` and ``b``, in reading order of B (dropped items where they were)."""
+    wa, wb = [words(s.text) for s in a], [words(s.text) for s in b]
+    pairs = _match(a, b, wa, wb, threshold)
+    _fill_gaps(pairs, a, b, wa, wb)
+    groups = _grow(pairs, wa, wb)
+    in_order = _longest_in_order(groups)
+    links = []
+    for index, (ia, ib) in enumerate(groups):
+        score = similarity(_join(wa, ia), _join(wb, ib))
+        links.append(Link(_kind(a, b, ia, ib, index in in_order), ia, ib, round(score, 4)))
+    linked_a = {i for ia, _ in groups for i in ia}
+    linked_b = {j for _, ib in groups for j in ib}
+    links += [Link("dropped", (i,), (), 0.0) for i in range(len(a)) if i not in linked_a]
+    links += [Link("added", (), (j,), 0.0) for j in range(len(b)) if j not in linked_b]
+    return _reading_order(links)
+
+
+def _match(a, b, wa, wb, threshold) -> dict[int, int]:
+    """One-to-one links, most similar pair first (ties: the closer relative position)."""
+    candidates = []
+    for i, x in enumerate(wa):
+        for j, y in enumerate(wb):
+            exact = " ".join(a[i].text.split()) == " ".join(b[j].text.split())
+            score = 1.0 if exact else similarity(x, y)
+            if score >= threshold:
+                drift = abs(i / max(1, len(a)) - j / max(1, len(b)))
+                candidates.append((-score, not exact, drift, i, j))
+    return _greedy(candidates, {})
+
+
+def _greedy(candidates, pairs: dict[int, int]) -> dict[int, int]:
+    candidates.sort()
+    taken_b = set(pairs.values())
+    for _, _, _, i, j in candidates:
+        if i not in pairs and j not in taken_b:
+            pairs[i] = j
+            taken_b.add(j)
+    return pairs
+
+
+def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> None:
+    """Link left-over sentences that sit between the same two in-order links."""
+    anchors = sorted((i, pairs[i]) for i in _in_order_pairs(pairs))
+    bounds = [(-1, -1), *anchors, (len(a), len(b))]
+    candidates = []
+    for (lo_a, lo_b), (hi_a, hi_b) in zip(bounds, bounds[1:], strict=False):
+        free_a = [i for i in range(lo_a + 1, hi_a) if i not in pairs]
+        taken = set(pairs.values())
+        free_b = [j for j in range(lo_b + 1, hi_b) if j not in taken]
+        for i in free_a:
+            for j in free_b:
+                score = similarity(wa[i], wb[j])
+                title = i == j == 0 and _is_title(a[0], b[0])
+                if score >= (TITLE_THRESHOLD if title else GAP_THRESHOLD):
+                    candidates.append((-score, True, 0.0, i, j))
+    _greedy(candidates, pairs)
+
+
+def _in_order_pairs(pairs: dict[int, int]) -> set[int]:
+    """A indices of the largest set of one-to-one links in the same order on both sides."""
+    groups = [((i,), (j,)) for i, j in sorted(pairs.items())]
+    return {groups[g][0][0] for g in _longest_in_order(groups)}
+
+
+def _is_title(a: Sentence, b: Sentence) -> bool:
+    return a.paragraph == 0 and b.paragraph == 0 and a.index == 0 and b.index == 0
+
+
+def _grow(pairs: dict[int, int], wa, wb) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Extend one-to-one links into splits (1 A : 2 B) and merges (2 A : 1 B)."""
+    free_a = set(range(len(wa))) - set(pairs)
+    free_b = set(range(len(wb))) - set(pairs.values())
+    groups = []
+    for i, j in sorted(pairs.items()):
+        extra_b = _neighbour(j, free_b, wb, wa[i], wb[j])
+        if extra_b is not None:
+            free_b.discard(extra_b)
+            groups.append(((i,), tuple(sorted((j, extra_b)))))
+            continue
+        extra_a = _neighbour(i, free_a, wa, wb[j], wa[i])
+        if extra_a is not None:
+            free_a.discard(extra_a)
+            groups.append((tuple(sorted((i, extra_a))), (j,)))
+            continue
+        groups.append(((i,), (j,)))
+    return groups
+
+
+def _neighbour(k: int, free: set[int], side, partner, own) -> int | None:
+    """A free sentence next to ``k`` whose words mostly come from ``partner``, if any."""
+    alone = similarity(partner, own)
+    best = None
+    for n in (k + 1, k - 1):
+        if n not in free:
+            continue
+        piece = side[n]
+        if len(piece) < 3 or containment(piece, partner) < PART_CONTAINMENT:
+            continue
+        joined = own + piece if n > k else piece + own
+        gain = similarity(partner, joined) - alone
+        if gain > 0 and (best is None or gain > best[0]):
+            best = (gain, n)
+    return None if best is None else best[1]
+
+
+def _longest_in_order(groups) -> set[int]:
+    """Indices of the largest set of groups (by sentences) in the same order on both sides."""
+    order = sorted(range(len(groups)), key=lambda g: groups[g][0][0])
+    best: list[tuple[int, int]] = []  # per position: (weight, previous position)
+    for pos, g in enumerate(order):
+        weight = len(groups[g][0]) + len(groups[g][1])
+        entry = (weight, -1)
+        for prev in range(pos):
+            if groups[order[prev]][1][0] < groups[g][1][0] and best[prev][0] + weight > entry[0]:
+                entry = (best[prev][0] + weight, prev)
+        best.append(entry)
+    chosen: set[int] = set()
+    pos = max(range(len(best)), key=lambda p: best[p][0], default=-1)
+    while pos >= 0:
+        chosen.add(order[pos])
+        pos = best[pos][1]
+    return chosen
+
+
+def _kind(a, b, ia, ib, in_order: bool) -> str:
+    if not in_order:
+        return "moved"
+    text_a = " ".join(" ".join(a[i].text for i in ia).split())
+    text_b = " ".join(" ".join(b[j].text for j in ib).split())
+    return "same" if text_a == text_b else "reworded"
+
+
+def _join(side, indices) -> list[str]:
+    return [w for i in indices for w in side[i]]
+
+
+def _reading_order(links: list[Link]) -> list[Link]:
+    """B's order; a dropped sentence comes right after the item holding A's previous sentence."""
+    place_of_a: dict[int, float] = {}
+    for link in links:
+        if link.b and link.kind != "moved":
+            for i in link.a:
+                place_of_a[i] = link.b[0]
+
+    def key(link: Link) -> tuple[float, float]:
+        if link.b:
+            return (link.b[0], 0.0)
+        i = link.a[0]
+        before = [place_of_a[k] for k in place_of_a if k < i]
+        return (max(before) if before else -1.0, 1.0 + i / 10_000)
+
+    return sorted(links, key=key)

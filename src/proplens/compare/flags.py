@@ -1,0 +1,348 @@
+"""The flags on aligned items: what B changed that a careful reader would want to see.
+
+Each check looks at one item (with the whole comparison as context) and returns
+:class:`~proplens.compare.result.Flag` objects whose evidence is offsets into A
+and/or B. Checks that need attributions, claims and hedges
+(:mod:`proplens.sources`) run only when those were found for both sides.
+
+- ``balance_dropped``: a denial, response, counter-claim or caveat of A
+  (:mod:`.balance`) with no balancing phrase of the same kind at its place in B
+  (nor in a sentence B added);
+- ``number_changed``: a quantity of A replaced by a different one (:mod:`.numbers`);
+- ``loaded_terms_added`` / ``_removed``: a detector span on words that only one
+  side has (changed or added words), with no span of the same technique on the
+  same words on the other side;
+- ``attribution_changed``: the same statement with a less specific source, a
+  verb of another stance, a quote turned into a paraphrase, or no source left;
+- ``hedge_dropped`` / ``hedge_added``: a hedge or certainty marker on one side
+  of a reworded statement only;
+- ``unsourced_claim_added``: a claim of an added B sentence with no attribution
+  whose words A does not have (lines about the article itself, such as a
+  correction note, are not claims of the story).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from proplens.article import Article, Span
+from proplens.compare import balance, numbers
+from proplens.compare.modals import modal_hedges
+from proplens.compare.result import Flag, Item
+from proplens.compare.sentences import Sentence
+from proplens.compare.similarity import containment, words
+
+CLAIM_MIN_CHECK_WORTHY = 0.55
+"""Least check-worthiness of an added unattributed claim that is flagged (sources gives 0.5
+to a sentence with nothing checkable in it; chosen on the dev pairs)."""
+SUPPORTED = 0.5
+"""Share of a claim's words found in one A sentence above which A supports it."""
+PARTNER_CONTENT = 0.3
+"""Least share of an A attribution's content words in a B attribution's content to pair them."""
+
+_EDITORIAL = re.compile(
+    r"^(?:correction|clarification|editor'?s note|update)\b"
+    r"|\b(?:this|the) (?:article|story|report|piece)\b[^.]*\b(?:was|has been|is being)\s+"
+    r"(?:corrected|updated|amended|changed)\b"
+    r"|\ban earlier version of this\b"
+    r"|^(?:additional )?reporting by\b|^(?:written|edited) by\b",
+    re.IGNORECASE,
+)
+"""Lines about the article itself (corrections, updates, credits): not claims of the story."""
+
+_SOURCE_RANK = {"named": 3, "role": 2, "anonymous": 1, "vague": 1}
+
+
+@dataclass
+class Context:
+    """Both analysed sides and, when found, their sources (see :mod:`.sources_adapter`)."""
+
+    a: Article
+    b: Article
+    items: list[Item]
+    a_sentences: list[Sentence]
+    a_sources: Any = None
+    b_sources: Any = None
+
+    @property
+    def has_sources(self) -> bool:
+        return self.a_sources is not None and self.b_sources is not None
+
+
+def flag_item(item: Item, ctx: Context) -> list[Flag]:
+    found = balance_dropped(item, ctx) + number_changed(item, ctx) + loaded_terms(item, ctx)
+    if ctx.has_sources:
+        found += attribution_changed(item, ctx) + hedges_changed(item, ctx, found)
+        found += unsourced_claim_added(item, ctx)
+    return found
+
+
+# -- balance -----------------------------------------------------------------------------
+
+
+def balance_dropped(item: Item, ctx: Context) -> list[Flag]:
+    if item.a is None:
+        return []
+    kept = {cue.kind for cue in _cues(ctx.b.text, item.b)}
+    if item.kind == "dropped":  # rewritten elsewhere in B, out of alignment?
+        for other in ctx.items:
+            if other.kind == "added":
+                kept |= {cue.kind for cue in _cues(ctx.b.text, other.b)}
+    flags = []
+    for cue in _cues(ctx.a.text, item.a):
+        if cue.kind not in kept:
+            flags.append(Flag("balance_dropped", (cue.start, cue.end), item.b, {"cue": cue.kind}))
+    return flags
+
+
+def _cues(text: str, where) -> list[balance.Cue]:
+    return [] if where is None else balance.cues(text, *where)
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+def number_changed(item: Item, ctx: Context) -> list[Flag]:
+    if item.a is None or item.b is None or item.kind == "same":
+        return []
+    pairs = numbers.changed(
+        numbers.quantities(ctx.a.text, *item.a), numbers.quantities(ctx.b.text, *item.b)
+    )
+    return [Flag("number_changed", (qa.start, qa.end), (qb.start, qb.end)) for qa, qb in pairs]
+
+
+# -- loaded terms ------------------------------------------------------------------------
+
+
+def loaded_terms(item: Item, ctx: Context) -> list[Flag]:
+    if item.kind == "same":
+        return []
+    added = _one_sided(item, ctx, side="b")
+    removed = _one_sided(item, ctx, side="a")
+    return [
+        Flag("loaded_terms_added", None, (s.start, s.end), {"technique": s.technique})
+        for s in added
+    ] + [
+        Flag("loaded_terms_removed", (s.start, s.end), None, {"technique": s.technique})
+        for s in removed
+    ]
+
+
+def _one_sided(item: Item, ctx: Context, side: str) -> list[Span]:
+    """Spans of ``side`` inside the item on words the other side lacks, without a twin there."""
+    own, other = (ctx.b, ctx.a) if side == "b" else (ctx.a, ctx.b)
+    here, there = (item.b, item.a) if side == "b" else (item.a, item.b)
+    if here is None:
+        return []
+    spans = _inside(own.spans, here)  # the analysis already kept spans >= its threshold
+    if there is None:
+        return spans
+    changed = [
+        (c.b_start, c.b_end) if side == "b" else (c.a_start, c.a_end)
+        for c in item.changes
+        if (c.op != "delete" if side == "b" else c.op != "insert")
+    ]
+    twins = _inside(other.spans, there)
+    out = []
+    for span in spans:
+        if not any(_overlaps_word(own.text, span, lo, hi) for lo, hi in changed):
+            continue
+        text = own.span_text(span).lower()
+        if any(t.technique == span.technique and other.span_text(t).lower() == text for t in twins):
+            continue
+        out.append(span)
+    return out
+
+
+def _inside(spans: list[Span], where) -> list[Span]:
+    start, end = where
+    return [s for s in spans if s.start < end and s.end > start]
+
+
+def _overlaps_word(text: str, span: Span, lo: int, hi: int) -> bool:
+    start, end = max(span.start, lo), min(span.end, hi)
+    return start < end and any(ch.isalnum() for ch in text[start:end])
+
+
+# -- attributions (need proplens.sources) ---------------------------------------------------
+
+
+def attribution_changed(item: Item, ctx: Context) -> list[Flag]:
+    if item.a is None or item.b is None or item.kind == "same":
+        return []
+    a_attr = _within(ctx.a_sources.attributions, item.a)
+    b_attr = _within(ctx.b_sources.attributions, item.b)
+    partners = _pair_attributions(a_attr, ctx.a.text, b_attr, ctx.b.text)
+    a_stances = {attr.verb.stance for attr in a_attr}
+    flags = []
+    for attr in a_attr:
+        partner = partners.get(attr)
+        if partner is None:
+            if not b_attr and _statement_kept(attr, ctx, item):
+                flags.append(_attribution_flag(attr, None, ["removed"], item))
+            continue
+        changes = _attribution_changes(attr, partner, a_stances)
+        if changes:
+            flag = _attribution_flag(attr, partner, changes, item)
+            flag.detail["a_verb"] = ctx.a.text[attr.verb.start : attr.verb.end]
+            flag.detail["b_verb"] = ctx.b.text[partner.verb.start : partner.verb.end]
+            flags.append(flag)
+    return flags
+
+
+def _within(found, where) -> list:
+    start, end = where
+    return [x for x in found if x.start < end and x.end > start]
+
+
+def _pair_attributions(a_attr, a_text: str, b_attr, b_text: str) -> dict:
+    """Each A attribution with the B attribution reporting the same content, one to one.
+
+    Content words decide (at least ``PARTNER_CONTENT`` of A's content in B's);
+    the same reporting verb or source breaks ties, so "noted" pairs with "noted".
+    """
+    scored = []
+    for a in a_attr:
+        content = words(a_text[a.content_start : a.content_end])
+        for b in b_attr:
+            overlap = containment(content, words(b_text[b.content_start : b.content_end]))
+            if overlap < PARTNER_CONTENT:
+                continue
+            same_verb = (
+                a_text[a.verb.start : a.verb.end].lower()
+                == b_text[b.verb.start : b.verb.end].lower()
+            )
+            same_source = (
+                a_text[a.source.start : a.source.end].lower()
+                == b_text[b.source.start : b.source.end].lower()
+            )
+            scored.append((overlap + 0.5 * same_verb + 0.25 * same_source, id(a), id(b), a, b))
+    scored.sort(key=lambda entry: entry[:3], reverse=True)
+    pairs: dict = {}
+    used: set[int] = set()
+    for _, _, b_id, a, b in scored:
+        if a not in pairs and b_id not in used:
+            pairs[a] = b
+            used.add(b_id)
+    return pairs
+
+
+def _statement_kept(attr, ctx: Context, item: Item) -> bool:
+    content = words(ctx.a.text[attr.content_start : attr.content_end])
+    return containment(content, words(ctx.b.text[item.b[0] : item.b[1]])) >= SUPPORTED
+
+
+def _attribution_changes(a, b, a_stances: set[str]) -> list[str]:
+    """What changed from ``a`` to its partner ``b``.
+
+    A stance counts as changed only when A's sentence used no verb of B's stance
+    at all: a sentence with "said ... and noted" whose B keeps only "noted" has
+    not been reframed, even if the pairing of the two verbs is uncertain.
+    """
+    changes = []
+    if _SOURCE_RANK.get(b.source.kind, 0) < _SOURCE_RANK.get(a.source.kind, 0):
+        changes.append("source")
+    if a.verb.stance != b.verb.stance and b.verb.stance not in a_stances:
+        changes.append("stance")
+    if a.quote and not b.quote:
+        changes.append("quote")
+    return changes
+
+
+def _attribution_flag(a, b, changes: list[str], item: Item) -> Flag:
+    detail: dict[str, Any] = {
+        "changes": changes,
+        "a_source_kind": a.source.kind,
+        "a_stance": a.verb.stance,
+        "a_quote": a.quote,
+    }
+    if b is not None:
+        detail.update(b_source_kind=b.source.kind, b_stance=b.verb.stance, b_quote=b.quote)
+    return Flag(
+        "attribution_changed",
+        _source_and_verb(a),
+        None if b is None else _source_and_verb(b),
+        detail,
+    )
+
+
+def _source_and_verb(attr) -> tuple[int, int]:
+    """The source and its verb as one stretch when they are close, else the verb alone."""
+    start = min(attr.source.start, attr.verb.start)
+    end = max(attr.source.end, attr.verb.end)
+    if end - start <= 80:
+        return start, end
+    return attr.verb.start, attr.verb.end
+
+
+# -- hedges (need proplens.sources) ------------------------------------------------------------
+
+
+def hedges_changed(item: Item, ctx: Context, so_far: list[Flag]) -> list[Flag]:
+    if item.a is None or item.b is None or item.kind == "same":
+        return []
+    a_hedges = _hedges(ctx.a_sources.hedges, ctx.a.text, item.a)
+    b_hedges = _hedges(ctx.b_sources.hedges, ctx.b.text, item.b)
+    balance_evidence = [f.a for f in so_far if f.type == "balance_dropped" and f.a]
+    unmatched_b = list(b_hedges)
+    flags = []
+    for hedge in a_hedges:
+        twin = _twin_hedge(hedge, ctx.a.text, unmatched_b, ctx.b.text)
+        if twin is not None:
+            unmatched_b.remove(twin)
+            continue
+        if any(hedge.start < e and hedge.end > s for s, e in balance_evidence):
+            continue  # already told as a dropped caveat
+        flags.append(Flag("hedge_dropped", (hedge.start, hedge.end), item.b, {"kind": hedge.kind}))
+    for hedge in unmatched_b:
+        flags.append(Flag("hedge_added", item.a, (hedge.start, hedge.end), {"kind": hedge.kind}))
+    return flags
+
+
+def _hedges(found, text: str, where) -> list:
+    """Sources' hedges in ``where`` plus the modal hedges it does not already cover."""
+    listed = _within(found, where)
+    modals = [
+        m
+        for m in modal_hedges(text, *where)
+        if not any(h.start < m.end and m.start < h.end for h in listed)
+    ]
+    return sorted([*listed, *modals], key=lambda h: h.start)
+
+
+def _twin_hedge(hedge, a_text: str, candidates, b_text: str):
+    same_kind = [c for c in candidates if c.kind == hedge.kind]
+    text = a_text[hedge.start : hedge.end].lower()
+    for cand in same_kind:
+        if b_text[cand.start : cand.end].lower() == text:
+            return cand
+    return same_kind[0] if same_kind else None
+
+
+# -- unsourced claims (need proplens.sources) ------------------------------------------------
+
+
+def unsourced_claim_added(item: Item, ctx: Context) -> list[Flag]:
+    if item.kind != "added":
+        return []
+    a_sentences = [words(sentence.text) for sentence in ctx.a_sentences]
+    flags = []
+    for claim in _within(ctx.b_sources.claims, item.b):
+        if claim.attribution is not None or claim.check_worthy < CLAIM_MIN_CHECK_WORTHY:
+            continue
+        if _EDITORIAL.search(ctx.b.text[claim.start : claim.end]):
+            continue
+        claim_words = words(ctx.b.text[claim.start : claim.end])
+        if any(containment(claim_words, sentence) >= SUPPORTED for sentence in a_sentences):
+            continue
+        flags.append(
+            Flag(
+                "unsourced_claim_added",
+                None,
+                (claim.start, claim.end),
+                {"check_worthy": round(float(claim.check_worthy), 3)},
+            )
+        )
+    return flags

@@ -1,0 +1,381 @@
+"""Attributions from the dependency parse: who says what, with which verb.
+
+Two shapes are recognised in each sentence:
+
+* a reporting verb from :mod:`~proplens.sources.lexicon` with a subject (or a
+  passive agent, or impersonal "it is said") and a content: its clausal
+  complement ("said *that …*"), the clause it comments on ("*…*, officials
+  said"), an adjacent direct quote, or for some verbs a noun phrase ("denied
+  *it*");
+* "according to X", whose content is the rest of the sentence.
+
+Verbs inside a direct quote, negated verbs and first- or second-person
+subjects are skipped: they are the quoted speaker's words, non-reports, or
+the writer's own voice. Character offsets are absolute (``base`` is where the
+parsed chunk starts in the article text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from proplens.sources import lexicon
+from proplens.sources.quotes import Quotes
+from proplens.sources.results import Attribution, SourceRef, VerbRef
+
+Token = Any  # spacy.tokens.Token: spaCy is imported only when sources are asked for
+Span = Any
+
+_EDGE_PUNCT = " \t\n,.;:—–-"
+_QUOTE_MARKS = '"“”«»'
+_CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj")
+
+
+@dataclass(frozen=True)
+class Found:
+    """An attribution and what the claim rules need to know about it.
+
+    ``kind`` is None for a pronoun source ("she said"): the caller resolves it
+    to the kind of the source before it. ``anchor`` is the character offset of
+    the verb (or of "according"), ``governs`` whether it reports the main
+    clause of its sentence.
+    """
+
+    attribution: Attribution
+    kind: str | None
+    anchor: int
+    governs: bool
+
+
+def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
+    """Every attribution whose verb lies in ``sent``."""
+    for token in sent:
+        found = None
+        if token.lower_ == "according" and _next_lower(token) == "to":
+            found = _according_to(token, sent, base, quotes)
+        elif token.tag_.startswith("VB"):
+            found = _reporting_verb(token, sent, base, quotes)
+        if found is not None:
+            yield found
+
+
+# -- "X said Y" -----------------------------------------------------------------------
+
+
+def _reporting_verb(token: Token, sent: Span, base: int, quotes: Quotes) -> Found | None:
+    verb = _verb(token)
+    if verb is None:
+        return None
+    verb_start, verb_end, stance, lemma = verb
+    if quotes.containing(base + token.idx) is not None:
+        return None
+    if token.dep_ in ("amod", "compound", "nmod", "acl") or _negated(token):
+        return None
+    subject, impersonal = _subject(token)
+    if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
+        return None
+    content = _content(token, subject, lemma, quotes, base)
+    if content is None:
+        return None
+    content_start, content_end, quote = content
+    source_start, source_end = _source_span(subject, impersonal)
+    kind = "vague" if impersonal else _kind(subject, token)
+    return _found(
+        (base + source_start, base + source_end, kind),
+        (base + verb_start, base + verb_end, stance),
+        (content_start, content_end, quote),
+        anchor=base + token.idx,
+        governs=_governs(token, sent),
+    )
+
+
+def _verb(token: Token) -> tuple[int, int, str, str] | None:
+    """(start, end, stance, lemma) of a reporting verb, particle included; else None."""
+    form = token.lower_
+    if form in lexicon.PHRASAL_FORMS:
+        lemma = lexicon.PHRASAL_FORMS[form]
+        for child in token.rights:
+            stance = lexicon.PHRASAL_VERBS.get((lemma, child.lower_))
+            if child.dep_ == "prt" and stance:
+                return token.idx, child.idx + len(child), stance, lemma
+        return None
+    if form not in lexicon.REPORTING_VERBS:
+        return None
+    lemma, stance = lexicon.REPORTING_VERBS[form]
+    return token.idx, token.idx + len(token), stance, lemma
+
+
+def _negated(token: Token) -> bool:
+    return any(child.dep_ == "neg" for child in token.children)
+
+
+def _subject(token: Token) -> tuple[Token | None, bool]:
+    """The source's head token and whether it is impersonal ("it is said")."""
+    for child in token.children:
+        if child.dep_ == "nsubj":
+            return _antecedent_if_relative(child, token), False
+    for child in token.children:
+        if child.dep_ == "agent":
+            objects = [grand for grand in child.children if grand.dep_ == "pobj"]
+            return (objects[0], False) if objects else (None, False)
+    for child in token.children:
+        if child.dep_ in ("nsubjpass", "expl") and child.lower_ == "it":
+            return child, True
+    if token.dep_ == "conj" and _verb(token.head) is not None:
+        return _subject(token.head)
+    return None, False
+
+
+def _antecedent_if_relative(subject: Token, verb: Token) -> Token:
+    # "critics, who claim that …": the source is the noun the clause hangs on.
+    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+        return verb.head
+    return subject
+
+
+def _content(
+    token: Token, subject: Token, lemma: str, quotes: Quotes, base: int
+) -> tuple[int, int, bool] | None:
+    """Absolute (start, end, is_quote) of what the source is reported to say."""
+    span = _clausal_content(token, subject)
+    if span is None:
+        span = _commented_clause(token)
+    if span is None:
+        near = quotes.adjacent(base + _clause_start(token, subject), base + _clause_end(token))
+        if near is not None:
+            return near[0], near[1], True
+    if span is None and lemma in lexicon.OBJECT_CONTENT_LEMMAS:
+        span = _object_content(token, subject, lemma)
+    if span is None:
+        return None
+    start, end = _trim(token.doc.text, *span)
+    if end <= start:
+        return None
+    covering = quotes.covering(base + start, base + end)
+    if covering is not None:
+        return covering[0], covering[1], True
+    return base + start, base + end, False
+
+
+def _clausal_content(token: Token, subject: Token) -> tuple[int, int] | None:
+    # A clause has a verb: "found the house empty" is a small clause, no report.
+    clauses = [
+        child
+        for child in token.children
+        if child.dep_ in ("ccomp", "csubj")
+        and child is not subject
+        and child.tag_[:2] in ("VB", "MD")
+    ]
+    if not clauses:
+        return None
+    return _char_span(
+        min(c.left_edge.i for c in clauses), max(c.right_edge.i for c in clauses), token.doc
+    )
+
+
+def _commented_clause(token: Token) -> tuple[int, int] | None:
+    """ "Y, X said": the verb hangs off the clause it reports, which comes first."""
+    head = token.head
+    if token.dep_ not in _CLAUSE_LINKS or head is token or head.i > token.i:
+        return None
+    if not head.tag_.startswith("VB") and head.dep_ != "ROOT":
+        return None
+    end = token.left_edge.i - 1
+    if end < head.left_edge.i or not token.doc[end].is_punct:
+        return None  # "X said it was recalling …" is no comment on "X said"
+    return _char_span(head.left_edge.i, end, token.doc)
+
+
+def _object_content(token: Token, subject: Token, lemma: str) -> tuple[int, int] | None:
+    """A noun phrase object ("denied it"), with its infinitive ("expect X to fall")."""
+    objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp")]
+    if not any(c.dep_ == "dobj" for c in objects):
+        return None
+    if lemma in lexicon.EVIDENCE_LEMMAS and (
+        subject.tag_ in ("PRP", "PRP$") or any(c.tag_ == "PRP" for c in objects)
+    ):
+        return None
+    return _char_span(
+        min(c.left_edge.i for c in objects), max(c.right_edge.i for c in objects), token.doc
+    )
+
+
+def _clause_start(token: Token, subject: Token) -> int:
+    return min(token.idx, subject.left_edge.idx)
+
+
+def _clause_end(token: Token) -> int:
+    last = token
+    for child in token.rights:
+        if child.dep_ in ("punct",):
+            break
+        last = child.right_edge
+    return last.idx + len(last)
+
+
+# -- "according to X, Y" ---------------------------------------------------------------
+
+
+def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found | None:
+    to = token.doc[token.i + 1]
+    objects = [child for child in to.children if child.dep_ == "pobj"]
+    if not objects:
+        return None
+    source = objects[0]
+    phrase_start, phrase_end = token.idx, source.right_edge.idx + len(source.right_edge)
+    text = token.doc.text
+    before = _trim(text, sent.start_char, phrase_start)
+    after = _trim(text, phrase_end, sent.end_char)
+    content = max((before, after), key=lambda span: span[1] - span[0])
+    if content[1] <= content[0]:
+        return None
+    source_start, source_end = _source_span(source, impersonal=False)
+    head = token.head
+    governs = head == sent.root or token.dep_ == "ROOT" or head.head == sent.root
+    start, end = base + content[0], base + content[1]
+    covering = quotes.covering(start, end)
+    return _found(
+        (base + source_start, base + source_end, _kind(source, token)),
+        (base + token.idx, base + to.idx + len(to), "neutral"),
+        (*covering, True) if covering else (start, end, False),
+        anchor=base + token.idx,
+        governs=governs,
+    )
+
+
+# -- the source ---------------------------------------------------------------------------
+
+
+def _source_span(head: Token, impersonal: bool) -> tuple[int, int]:
+    """The noun phrase, without relative clauses, appositions or what follows a comma."""
+    if impersonal:
+        return head.idx, head.idx + len(head)
+    last = head
+    for child in head.rights:
+        if child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "advcl") or child.is_punct:
+            break
+        last = child.right_edge
+    first = head.left_edge
+    return first.idx, last.idx + len(last)
+
+
+def _kind(head: Token, verb: Token) -> str | None:
+    """named, role, vague or anonymous; None for a pronoun (resolved by the caller)."""
+    lower = head.lower_
+    context = _source_context(head, verb).lower()
+    if lower in lexicon.ANONYMOUS_HEADS or any(cue in context for cue in lexicon.ANONYMITY_CUES):
+        return "anonymous"
+    if head.tag_ in ("PRP", "PRP$") or _refers_back(head):
+        return None
+    if lower in lexicon.VAGUE_HEADS:
+        return "vague"
+    if _named(head):
+        return "named"
+    if lower in lexicon.COLLECTIVE_ROLES:
+        return "role"
+    if head.tag_ in ("NNS", "NNPS"):
+        return "vague"
+    return "role"
+
+
+def _source_context(head: Token, verb: Token) -> str:
+    """The source's whole phrase and anything between it and the verb ("…, speaking privately,")."""
+    doc = head.doc
+    start = head.left_edge.i
+    end = max(head.right_edge.i, verb.i - 1) if verb.i > head.i else head.right_edge.i
+    return doc[start : end + 1].text
+
+
+def _refers_back(head: Token) -> bool:
+    """ "One of them", "the latter": a pronoun in disguise."""
+    if head.lower_ in ("latter", "former"):
+        return True
+    return head.lower_ == "one" and any(
+        child.dep_ == "prep" and any(grand.tag_ == "PRP" for grand in child.children)
+        for child in head.children
+    )
+
+
+def _named(head: Token) -> bool:
+    if _proper(head):
+        return True
+    for child in head.children:
+        if child.dep_ == "compound" and _proper(child):
+            return True
+        if child.dep_ == "appos" and (
+            _proper(child) or any(g.dep_ == "compound" and _proper(g) for g in child.children)
+        ):
+            return True
+    return False
+
+
+def _proper(token: Token) -> bool:
+    """A name: tagged as one, or a capitalised noun inside a sentence ("…," Ilves said)."""
+    lower = token.lower_
+    capitalised_noun = token.tag_.startswith("NN") and token.is_title and not token.is_sent_start
+    return (
+        (token.tag_ in ("NNP", "NNPS") or capitalised_noun)
+        and lower not in lexicon.VAGUE_HEADS
+        and lower not in lexicon.COLLECTIVE_ROLES
+        and lower not in lexicon.ANONYMOUS_HEADS
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _governs(token: Token, sent: Span) -> bool:
+    """Whether the verb reports its sentence's main clause (it is the root, or comments on it)."""
+    root = sent.root
+    if token == root:
+        return True
+    if token.head == root and token.dep_ in _CLAUSE_LINKS:
+        return True
+    return token.dep_ == "conj" and token.head == root
+
+
+def _found(
+    source: tuple[int, int, str | None],
+    verb: tuple[int, int, str],
+    content: tuple[int, int, bool],
+    anchor: int,
+    governs: bool,
+) -> Found:
+    edges = (source[0], source[1], verb[0], verb[1], content[0], content[1])
+    attribution = Attribution(
+        start=min(edges),
+        end=max(edges),
+        source=SourceRef(source[0], source[1], source[2] or "named"),
+        verb=VerbRef(*verb),
+        content_start=content[0],
+        content_end=content[1],
+        quote=content[2],
+    )
+    return Found(attribution, source[2], anchor, governs)
+
+
+def _char_span(first: int, last: int, doc: Any) -> tuple[int, int]:
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without edge punctuation, a leading "that", or an unpaired quotation mark at an edge."""
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    marks = sum(text[start:end].count(mark) for mark in _QUOTE_MARKS)
+    if marks == 1 and start < end and text[start] in _QUOTE_MARKS:
+        start += 1
+    elif marks == 1 and start < end and text[end - 1] in _QUOTE_MARKS:
+        end -= 1
+    if text[start:end].lower().startswith("that "):
+        start += 5
+    return start, end
+
+
+def _next_lower(token: Token) -> str:
+    doc = token.doc
+    return doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""

@@ -1,0 +1,221 @@
+"""Word lists behind the rules: reporting verbs and their stance, source heads, hedges.
+
+They follow the annotation guideline in docs/sources.md (written before any
+rule): a verb's stance is how it frames the reported content, not what the
+content says. Lists hold lowercase word forms, so no lemmatizer is needed.
+"""
+
+from __future__ import annotations
+
+
+def _forms(table: str) -> dict[str, str]:
+    """``"say says said saying"`` lines -> {form: first form (the lemma)}."""
+    out: dict[str, str] = {}
+    for line in table.strip().splitlines():
+        words = line.split()
+        for word in words:
+            out[word] = words[0]
+    return out
+
+
+_NEUTRAL = _forms(
+    """
+    say says said saying
+    tell tells told telling
+    state states stated stating
+    add adds added adding
+    announce announces announced announcing
+    report reports reported reporting
+    write writes wrote written writing
+    explain explains explained explaining
+    comment comments commented commenting
+    respond responds responded responding
+    reply replies replied replying
+    mention mentions mentioned mentioning
+    argue argues argued arguing
+    suggest suggests suggested suggesting
+    indicate indicates indicated indicating
+    estimate estimates estimated estimating
+    predict predicts predicted predicting
+    forecast forecasts forecasted forecasting
+    warn warns warned warning
+    caution cautions cautioned cautioning
+    deny denies denied denying
+    believe believes believed believing
+    think thinks thought thinking
+    expect expects expected expecting
+    doubt doubts doubted doubting
+    testify testifies testified testifying
+    declare declares declared declaring
+    stress stresses stressed stressing
+    emphasise emphasises emphasised emphasising
+    emphasize emphasizes emphasized emphasizing
+    recall recalls recalled recalling
+    remark remarks remarked remarking
+    complain complains complained complaining
+    conclude concludes concluded concluding
+    calculate calculates calculated calculating
+    tweet tweets tweeted tweeting
+    """
+)
+_ENDORSING = _forms(
+    """
+    confirm confirms confirmed confirming
+    reveal reveals revealed revealing
+    show shows showed shown showing
+    prove proves proved proven proving
+    admit admits admitted admitting
+    acknowledge acknowledges acknowledged acknowledging
+    concede concedes conceded conceding
+    demonstrate demonstrates demonstrated demonstrating
+    establish establishes established establishing
+    disclose discloses disclosed disclosing
+    note notes noted noting
+    find finds found finding
+    recognise recognises recognised recognising
+    recognize recognizes recognized recognizing
+    verify verifies verified verifying
+    discover discovers discovered discovering
+    expose exposes exposed exposing
+    """
+)
+_DISTANCING = _forms(
+    """
+    claim claims claimed claiming
+    allege alleges alleged alleging
+    insist insists insisted insisting
+    maintain maintains maintained maintaining
+    contend contends contended contending
+    purport purports purported purporting
+    assert asserts asserted asserting
+    profess professes professed professing
+    boast boasts boasted boasting
+    """
+)
+
+REPORTING_VERBS: dict[str, tuple[str, str]] = {
+    **{form: (lemma, "neutral") for form, lemma in _NEUTRAL.items()},
+    **{form: (lemma, "endorsing") for form, lemma in _ENDORSING.items()},
+    **{form: (lemma, "distancing") for form, lemma in _DISTANCING.items()},
+}
+"""Word form -> (lemma, stance)."""
+
+PHRASAL_VERBS: dict[tuple[str, str], str] = {("point", "out"): "endorsing"}
+"""(lemma, particle) -> stance, for verbs that report only with their particle."""
+PHRASAL_FORMS = _forms("point points pointed pointing")
+
+OBJECT_CONTENT_LEMMAS = frozenset(
+    "deny confirm expect estimate forecast predict find show reveal admit acknowledge "
+    "disclose prove announce".split()
+)
+"""Verbs whose content can be a noun phrase ("denied it", "tests found an impurity")."""
+EVIDENCE_LEMMAS = frozenset("find show reveal prove discover establish demonstrate".split())
+"""Verbs that report only with evidence for a subject: "tests found an impurity" reports,
+"they found the house" does not; with a noun phrase for content they need a subject that
+is no pronoun, and an object that is no pronoun."""
+
+PERSONAL_PRONOUNS = frozenset("i we you me us".split())
+"""Subjects that are the writer or the reader, not a reported source."""
+
+REFERRING_PRONOUNS = frozenset("he she it they him her them his its their one".split())
+
+ANONYMOUS_HEADS = frozenset("source sources insider insiders".split())
+ANONYMITY_CUES = (
+    "anonymity",
+    "not to be named",
+    "not to be identified",
+    "not want to be named",
+    "not want to be identified",
+    "not be named",
+    "not be identified",
+    "not authorised to speak",
+    "not authorized to speak",
+    "speaking privately",
+    "spoke privately",
+    "familiar with",
+    "with knowledge of",
+    "briefed on",
+    "close to",
+)
+"""Phrases inside or right after a source that mark its identity as withheld."""
+
+VAGUE_HEADS = frozenset(
+    "reports critics experts observers analysts many some others several most both all "
+    "people media rumours rumors studies".split()
+)
+"""Heads that are vague even when the tagger takes them for names ("Critics") or
+they are no nouns at all ("Many", "Both")."""
+
+COLLECTIVE_ROLES = frozenset(
+    "police government army military navy ministry council company board court "
+    "management administration cabinet parliament committee".split()
+)
+"""Collective bodies that speak as one ("Police said"): role, although often plural."""
+
+HEDGES = (
+    "could not be independently verified",
+    "could not be independently confirmed",
+    "could not be verified",
+    "could not be confirmed",
+    "cannot be independently verified",
+    "cannot be verified",
+    "cannot be ascertained",
+    "could not be ascertained",
+    "it is unclear",
+    "it remains unclear",
+    "it was unclear",
+    "it is not known",
+    "it is not clear",
+    "unconfirmed",
+    "apparently",
+    "reportedly",
+    "allegedly",
+    "purportedly",
+    "supposedly",
+    "seemingly",
+    "possibly",
+    "perhaps",
+    "probably",
+    "likely",
+)
+CERTAINTY_MARKERS = (
+    "there is no doubt",
+    "there can be no doubt",
+    "without a doubt",
+    "without doubt",
+    "beyond doubt",
+    "no doubt",
+    "it is clear that",
+    "everyone knows",
+    "in fact",
+    "of course",
+    "clearly",
+    "undeniably",
+    "undoubtedly",
+    "obviously",
+    "certainly",
+    "definitely",
+    "indisputably",
+    "unquestionably",
+    "surely",
+)
+
+MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight "
+    "spring summer autumn winter".split()
+)
+FRACTIONS = frozenset("half third thirds quarter quarters fifth tenth twice double".split())
+QUANTITY_WORDS = frozenset(
+    "percent per cent % million billion trillion thousand hundred dozen dozens".split()
+)
+UNITS = frozenset(
+    "euros euro dollars dollar pounds pound yen kilometres kilometers km metres meters "
+    "miles tonnes tons hours minutes days years votes points".split()
+)
+CURRENCY_SIGNS = frozenset("$ € £ ¥".split())
+CAUSAL_WORDS = frozenset(
+    "because caused cause causes led due blamed blame result resulted after since "
+    "following therefore".split()
+)
+COMPARISON_WORDS = frozenset("than record largest highest lowest most least first".split())

@@ -1,0 +1,78 @@
+"""Sentence alignment: kept, reworded, moved, split, merged, added and dropped."""
+
+from __future__ import annotations
+
+from proplens.compare.align import align
+from proplens.compare.sentences import split_sentences
+
+
+def links(a: str, b: str) -> list[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    return [(x.kind, x.a, x.b) for x in align(split_sentences(a), split_sentences(b))]
+
+
+STORY = (
+    "Harbour sale approved\n\n"
+    "The council approved the sale of the old harbour on Tuesday by seven votes to four.\n"
+    "The buyer, Marlow Developments, plans to build 200 flats and a marina on the site.\n"
+    "Residents who opposed the sale said they would ask for a judicial review.\n"
+    "The council said the money would pay for repairs to the sea wall.\n"
+)
+
+
+def test_identical_texts_are_all_same():
+    assert links(STORY, STORY) == [("same", (i,), (i,)) for i in range(5)]
+
+
+def test_reworded_added_and_dropped_in_reading_order():
+    b = (
+        "Harbour sale approved\n\n"
+        "The council approved the sale of the old harbour on Tuesday by seven votes to four.\n"
+        "The buyer, Marlow Developments, wants to build 200 flats and a new marina there.\n"
+        "Critics called the vote a scandal.\n"
+        "The council said the money would pay for repairs to the sea wall.\n"
+    )
+    assert links(STORY, b) == [
+        ("same", (0,), (0,)),
+        ("same", (1,), (1,)),
+        ("reworded", (2,), (2,)),
+        ("dropped", (3,), ()),  # where it stood in A, before B's next kept sentence
+        ("added", (), (3,)),
+        ("same", (4,), (4,)),
+    ]
+
+
+def test_a_moved_paragraph_is_moved_and_the_rest_stays_in_order():
+    paragraphs = STORY.split("\n")
+    b = "\n".join([paragraphs[0], paragraphs[1], paragraphs[5], *paragraphs[2:5], ""])
+    assert links(STORY, b) == [
+        ("same", (0,), (0,)),
+        ("moved", (4,), (1,)),
+        ("same", (1,), (2,)),
+        ("same", (2,), (3,)),
+        ("same", (3,), (4,)),
+    ]
+
+
+def test_split_and_merge():
+    a = (
+        "Title\n\nThe council approved the sale of the harbour on Tuesday, ending a long "
+        "dispute over the future of the waterfront.\nThe buyer is Marlow Developments of Leeds. "
+        "It plans to build flats.\n"
+    )
+    b = (
+        "Title\n\nThe council approved the sale of the harbour on Tuesday. The vote ended a "
+        "long dispute over the future of the waterfront.\nThe buyer, Marlow Developments of "
+        "Leeds, plans to build flats.\n"
+    )
+    assert links(a, b) == [
+        ("same", (0,), (0,)),
+        ("reworded", (1,), (1, 2)),
+        ("reworded", (2, 3), (3,)),
+    ]
+
+
+def test_unrelated_texts_share_nothing_but_the_title_slot():
+    other = "Weather\n\nRain is expected across the north on Friday.\nWinds will ease later.\n"
+    found = links(STORY, other)
+    assert ("added", (), (1,)) in found and ("dropped", (1,), ()) in found
+    assert all(kind in ("added", "dropped") for kind, a, b in found if 0 not in a)

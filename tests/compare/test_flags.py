@@ -1,0 +1,256 @@
+"""Each flag fires on the change it names, with its evidence, and not on honest edits."""
+
+from __future__ import annotations
+
+from proplens.compare import Comparer
+from tests.compare.conftest import ScriptedFinder, Sources, attribution, claim, hedge
+
+
+def flags(result) -> list[tuple[str, str | None, str | None]]:
+    """(type, A evidence, B evidence) of every flag, in item order."""
+    a, b = result.a.text, result.b.text
+    return [
+        (f.type, a[f.a[0] : f.a[1]] if f.a else None, b[f.b[0] : f.b[1]] if f.b else None)
+        for f in result.flags
+    ]
+
+
+def types(result) -> list[str]:
+    return [f.type for f in result.flags]
+
+
+def test_dropped_denial_and_caveat_are_flagged(analyzer):
+    a = (
+        "Troops in Kalen\n\nAn MP said 4,000 soldiers were in Kalen.\n"
+        "The ministry denied that any soldiers were there. "
+        "The claim could not be independently verified.\n"
+    )
+    b = "Troops in Kalen\n\nAn MP said 4,000 soldiers were in Kalen.\n"
+    result = Comparer(analyzer).compare(a, b)
+    assert flags(result) == [
+        ("balance_dropped", "denied", None),
+        ("balance_dropped", "could not be independently verified", None),
+    ]
+    assert [f.detail["cue"] for f in result.flags] == ["denial", "caveat"]
+    assert "B drops 1 denial and 1 caveat" in " ".join(result.summary["text"])
+
+
+def test_a_denial_rewritten_elsewhere_is_not_dropped(analyzer):
+    a = "T\n\nThe minister resigned.\nThe ministry denied any wrongdoing by its staff.\n"
+    b = "T\n\nOfficials rejected the allegations of corruption outright.\nThe minister resigned.\n"
+    assert types(Comparer(analyzer).compare(a, b)) == []
+
+
+def test_balance_cut_from_a_reworded_sentence(analyzer):
+    a = "T\n\nResearchers said the results were encouraging but warned that the study was small.\n"
+    b = "T\n\nResearchers said the results were encouraging and important.\n"
+    assert flags(Comparer(analyzer).compare(a, b)) == [
+        (
+            "balance_dropped",
+            "but warned",
+            "Researchers said the results were encouraging and important.",
+        ),
+    ]
+
+
+def test_changed_numbers_are_flagged_but_a_copy_edit_is_not(analyzer):
+    a = "T\n\nThe bank will cut 600 jobs over two years, it said on Monday.\n"
+    b = "T\n\nThe bank will cut 1,600 jobs over two years, it said on Monday.\n"
+    assert flags(Comparer(analyzer).compare(a, b)) == [("number_changed", "600", "1,600")]
+    edited = "T\n\nThe bank will cut six hundred jobs over 2 years, it said on Monday.\n"
+    assert types(Comparer(analyzer).compare(a, edited)) == []
+
+
+def test_loaded_terms_only_on_changed_words(analyzer):
+    a = "T\n\nThe government sent soldiers to the border.\nThe regime has ruled since 1990.\n"
+    b = "T\n\nThe brazen regime sent soldiers to the border.\nThe regime has ruled since 1990!\n"
+    result = Comparer(analyzer).compare(a, b)
+    # "regime" in the second sentence is on unchanged words: the detector agrees on both sides
+    assert flags(result) == [
+        ("loaded_terms_added", None, "brazen"),
+        ("loaded_terms_added", None, "regime"),
+    ]
+    assert result.flags[0].detail == {"technique": "Loaded_Language"}
+
+
+def test_loaded_terms_removed_and_added_sentence(analyzer):
+    a = "T\n\nThe opposition called the cuts short-sighted and unfair to farmers.\n"
+    b = "T\n\nThe opposition called the cuts unfair to farmers.\nA disastrous plan.\n"
+    assert flags(Comparer(analyzer).compare(a, b)) == [
+        ("loaded_terms_removed", "short-sighted", None),
+        ("loaded_terms_added", None, "disastrous"),
+    ]
+
+
+# -- flags that need proplens.sources (scripted here) -----------------------------------------
+
+A = "Troops\n\nAn opposition MP said 4,000 soldiers were operating in Kalen province.\n"
+B = "Troops\n\nReports confirmed that 4,000 soldiers were operating in Kalen province.\n"
+
+
+def scripted(analyzer, answers: dict[str, Sources]) -> Comparer:
+    return Comparer(analyzer, ScriptedFinder(answers))
+
+
+def test_attribution_to_a_vaguer_source_with_an_endorsing_verb(analyzer):
+    content = "4,000 soldiers were operating in Kalen province"
+    comparer = scripted(
+        analyzer,
+        {
+            A: Sources([attribution(A, "An opposition MP", "role", "said", "neutral", content)]),
+            B: Sources([attribution(B, "Reports", "vague", "confirmed", "endorsing", content)]),
+        },
+    )
+    result = comparer.compare(A, B)
+    assert flags(result) == [("attribution_changed", "An opposition MP said", "Reports confirmed")]
+    detail = result.flags[0].detail
+    assert detail["changes"] == ["source", "stance"]
+    assert (detail["a_stance"], detail["b_stance"]) == ("neutral", "endorsing")
+    assert (detail["a_verb"], detail["b_verb"]) == ("said", "confirmed")
+    said = " ".join(result.summary["text"])
+    assert "turns 1 attribution into an endorsement (said → confirmed)" in said
+    assert "makes 1 source vaguer (role → vague)" in said
+
+
+def test_a_more_specific_source_with_the_same_stance_is_not_flagged(analyzer):
+    b = "Troops\n\nMP Mara Tellen told reporters 4,000 soldiers were operating in Kalen province.\n"
+    content = "4,000 soldiers were operating in Kalen province"
+    comparer = scripted(
+        analyzer,
+        {
+            A: Sources([attribution(A, "An opposition MP", "role", "said", "neutral", content)]),
+            b: Sources([attribution(b, "MP Mara Tellen", "named", "told", "neutral", content)]),
+        },
+    )
+    assert types(comparer.compare(A, b)) == []
+
+
+def test_quote_to_paraphrase_and_removed_source(analyzer):
+    a = (
+        'T\n\n"We did our best," the mayor said of the flood response.\n'
+        "Rivers rose by 2 metres overnight, the agency said.\n"
+    )
+    b = (
+        "T\n\nThe mayor said they had done their best on the flood response.\n"
+        "Rivers rose by 2 metres overnight.\n"
+    )
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([
+                attribution(a, "the mayor", "named", "said of", "neutral", "We did our best",
+                            quote=True),
+                attribution(a, "the agency", "named", "said.", "neutral",
+                            "Rivers rose by 2 metres overnight"),
+            ]),
+            b: Sources([
+                attribution(b, "The mayor", "named", "said", "neutral",
+                            "they had done their best"),
+            ]),
+        },
+    )  # fmt: skip
+    result = comparer.compare(a, b)
+    assert [(f.type, f.detail["changes"]) for f in result.flags] == [
+        ("attribution_changed", ["quote"]),
+        ("attribution_changed", ["removed"]),
+    ]
+    assert result.flags[1].b is None
+
+
+def test_hedges_dropped_and_added_but_a_dropped_caveat_is_told_once(analyzer):
+    a = "T\n\nThe vaccine may reduce days off work; this could not be independently verified.\n"
+    b = "T\n\nThe vaccine clearly reduces days off work.\n"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources(hedges=[hedge(a, "may"), hedge(a, "could not be independently verified")]),
+            b: Sources(hedges=[hedge(b, "clearly", "certainty")]),
+        },
+    )
+    result = comparer.compare(a, b)
+    assert flags(result) == [
+        ("balance_dropped", "could not be independently verified",
+         "The vaccine clearly reduces days off work."),
+        ("hedge_dropped", "may", "The vaccine clearly reduces days off work."),
+        ("hedge_added", "The vaccine may reduce days off work; this could not be independently "
+         "verified.", "clearly"),
+    ]  # fmt: skip
+    assert [f.detail.get("kind") for f in result.flags[1:]] == ["hedge", "certainty"]
+
+
+def test_unsourced_claims_added(analyzer):
+    a = "T\n\nThe council approved the budget on Tuesday.\n"
+    b = (
+        "T\n\nThe council approved the budget on Tuesday.\n"
+        "Thousands of jobs will be lost by the end of the year.\n"
+        "The council approved the budget after a vote on Tuesday night.\n"
+        "Police said two people were arrested.\n"
+    )
+    comparer = scripted(
+        analyzer,
+        {
+            b: Sources(
+                attributions=[attribution(b, "Police", "named", "said", "neutral",
+                                          "two people were arrested")],
+                claims=[
+                    claim(b, "Thousands of jobs will be lost by the end of the year"),
+                    claim(b, "The council approved the budget after a vote on Tuesday night"),
+                    claim(b, "two people were arrested", attribution=0),
+                ],
+            ),
+        },
+    )  # fmt: skip
+    result = comparer.compare(a, b)
+    assert flags(result) == [
+        ("unsourced_claim_added", None, "Thousands of jobs will be lost by the end of the year"),
+    ]
+    assert "adds 1 unattributed claim" in " ".join(result.summary["text"])
+
+
+def test_without_sources_those_checks_are_skipped_and_said_so(analyzer):
+    result = Comparer(analyzer, None, "no parser installed").compare(A, B)
+    assert types(result) == []
+    assert result.skipped == "no parser installed"
+    assert result.summary["text"][-1].endswith("did not run: no parser installed.")
+
+
+def test_a_modal_hedge_that_vanishes_is_dropped(analyzer):
+    a = "T\n\nThe union said it might ballot members on strike action next month.\n"
+    b = "T\n\nThe union said it will ballot members on strike action next month.\n"
+    comparer = scripted(analyzer, {})  # sources lists no modal verbs: compare adds them
+    assert flags(comparer.compare(a, b)) == [
+        ("hedge_dropped", "might", "The union said it will ballot members on strike action "
+         "next month."),
+    ]  # fmt: skip
+    assert types(comparer.compare(b, a)) == ["hedge_added"]
+
+
+def test_a_verb_of_a_stance_the_sentence_already_used_is_not_a_reframing(analyzer):
+    a = "T\n\nObservers said the vote was calm and noted that some polls opened late.\n"
+    b = "T\n\nObservers described a calm vote, although they noted that some polls opened late.\n"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([
+                attribution(a, "Observers", "vague", "said", "neutral", "the vote was calm"),
+                attribution(a, "noted", "vague", "noted", "endorsing",
+                            "some polls opened late"),
+            ]),
+            b: Sources([  # a parse that gave "noted" the main clause's content
+                attribution(b, "they", "vague", "noted", "endorsing",
+                            "Observers described a calm vote"),
+            ]),
+        },
+    )  # fmt: skip
+    assert types(comparer.compare(a, b)) == []
+
+
+def test_a_correction_note_is_not_an_unsourced_claim(analyzer):
+    a = "T\n\nAbout 200 passengers were affected, the operator said.\n"
+    b = (
+        "T\n\nAbout 250 passengers were affected, the operator said.\n"
+        "This story was updated on 14 June with the operator's figures.\n"
+    )
+    note = "This story was updated on 14 June with the operator's figures"
+    comparer = scripted(analyzer, {b: Sources(claims=[claim(b, note)])})
+    assert types(comparer.compare(a, b)) == ["number_changed"]

@@ -1,0 +1,70 @@
+"""The story pairs load, cover every sentence, and bad pair files are refused clearly."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from proplens.compare.sentences import split_sentences
+from proplens.compare.storypairs import load_pair, load_pairs
+from proplens.errors import FormatError
+
+PAIRS = Path(__file__).resolve().parents[2] / "bench" / "compare-pairs"
+
+
+def test_every_story_pair_loads_and_covers_both_texts():
+    pairs = load_pairs(PAIRS)
+    assert len(pairs) >= 15
+    assert Counter(p.split for p in pairs).keys() == {"dev", "held"}
+    assert {p.kind for p in pairs} == {"slanted", "innocent"}
+    assert len({p.topic for p in pairs}) >= 5
+    for pair in pairs:
+        for side, text in (("a", pair.a), ("b", pair.b)):
+            named = sorted(i for item in pair.alignment for i in getattr(item, side))
+            assert named == list(range(len(split_sentences(text)))), pair.name
+        if pair.kind == "innocent":
+            banned = {"balance_dropped", "attribution_changed"}
+            assert not [f for f in pair.flags if f.type in banned], pair.name
+
+
+def test_pair_file_format(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        "title = 't'\ntopic = 'x'\nkind = 'slanted'\n"
+        "a = '''T\n\nOne. Two.\n'''\nb = '''T\n\nOne. Three. Two!\n'''\n"
+        "alignment = '''\nA1 = B1\nA2 ~ B2 B3  # split\nA3 > B4\n'''\n"
+        "flags = '''\nnumber_changed A2 B2\n'''\n",
+        encoding="utf-8",
+    )
+    pair = load_pair(path, split="dev")
+    assert [(i.kind, i.a, i.b) for i in pair.alignment] == [
+        ("same", (0,), (0,)),
+        ("reworded", (1,), (1, 2)),
+        ("moved", (2,), (3,)),
+    ]
+    assert [(f.type, f.a, f.b) for f in pair.flags] == [("number_changed", (1,), (1,))]
+
+
+@pytest.mark.parametrize(
+    ("alignment", "flags", "message"),
+    [
+        ("A1 = B1\n", "", "missing ['A2']"),
+        ("A1 = B1\nA2 = B1\n", "", "repeated ['B1']"),
+        ("A1 = B1\nA2 = B7\n", "", "B7 does not exist"),
+        ("A1 = B1\nA2 B1\n", "", "expected one of"),
+        ("A1 = B1\nA2 = B2\n", "made_up A1\n", "unknown flag 'made_up'"),
+        ("A1 = B1\nA2 = B2\n", "number_changed\n", "name the sentence"),
+    ],
+)
+def test_bad_pair_files_name_the_problem(tmp_path, alignment, flags, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        "title = 't'\ntopic = 'x'\nkind = 'innocent'\na = '''T\n\nOne.\n'''\n"
+        f"b = '''T\n\nTwo.\n'''\nalignment = '''\n{alignment}'''\nflags = '''\n{flags}'''\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FormatError, match="bad.toml") as err:
+        load_pair(path)
+    assert message in str(err.value)

@@ -1,0 +1,177 @@
+"""The source finder on short invented texts: attributions, kinds, stances, claims, hedges."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from proplens.sources import Sources, sources_to_dict
+
+TEXT = (
+    "Harbour sale approved\n\n"
+    "The council voted 5-2 on Tuesday to sell the harbour for 14 million euros. "
+    "Mayor Ana Ruiz said the money would repair the sea wall. "
+    '"We had no other way to pay for it," Ruiz told reporters. '
+    "Critics claimed the harbour was worth 3 million euros more. "
+    "According to sources close to the council, the buyer was chosen in June. "
+    "A senior official confirmed that staff were told on Monday. "
+    "The figures could not be independently verified. Clearly, the town is divided.\n"
+)
+
+
+def _words(text: str, start: int, end: int) -> str:
+    return text[start:end]
+
+
+def test_attributions_have_source_kind_verb_stance_and_content(finder):
+    found = finder.find(TEXT)
+    rows = [
+        (
+            _words(TEXT, a.source.start, a.source.end),
+            a.source.kind,
+            _words(TEXT, a.verb.start, a.verb.end),
+            a.verb.stance,
+            a.quote,
+        )
+        for a in found.attributions
+    ]
+    assert rows == [
+        ("Mayor Ana Ruiz", "named", "said", "neutral", False),
+        ("Ruiz", "named", "told", "neutral", True),
+        ("Critics", "vague", "claimed", "distancing", False),
+        ("sources close to the council", "anonymous", "According to", "neutral", False),
+        ("A senior official", "role", "confirmed", "endorsing", False),
+    ]
+    quoted = found.attributions[1]
+    assert TEXT[quoted.content_start : quoted.content_end] == "We had no other way to pay for it"
+    said = found.attributions[0]
+    assert TEXT[said.content_start : said.content_end] == "the money would repair the sea wall"
+
+
+def test_offsets_are_ordered_and_inside_the_text(finder):
+    found = finder.find(TEXT)
+    for a in found.attributions:
+        assert a.start <= min(a.source.start, a.verb.start, a.content_start)
+        assert a.end >= max(a.source.end, a.verb.end, a.content_end)
+        assert 0 <= a.start < a.end <= len(TEXT)
+    starts = [a.start for a in found.attributions]
+    assert starts == sorted(starts)
+
+
+def test_claims_are_tied_to_their_attribution_or_to_none(finder):
+    found = finder.find(TEXT)
+    by_sentence = {TEXT[c.start : c.end]: c for c in found.claims}
+    vote = by_sentence["The council voted 5-2 on Tuesday to sell the harbour for 14 million euros."]
+    assert vote.attribution is None
+    assert [TEXT[s:e] for s, e in vote.quantities] == ["5-2", "14 million euros"]
+    critics = by_sentence["Critics claimed the harbour was worth 3 million euros more."]
+    owner = found.attributions[critics.attribution]
+    assert TEXT[owner.source.start : owner.source.end] == "Critics"
+    assert 0.5 <= critics.check_worthy <= 1.0
+    assert all(claim in found.unattributed() for claim in found.claims if claim.attribution is None)
+
+
+def test_opinion_and_questions_are_not_claims(finder):
+    text = "What a disgrace this is? We must act now. Shame on them."
+    assert finder.find(text).claims == ()
+
+
+def test_hedges_and_certainty_markers(finder):
+    found = finder.find(TEXT)
+    assert [(TEXT[h.start : h.end], h.kind) for h in found.hedges] == [
+        ("could not be independently verified", "hedge"),
+        ("Clearly", "certainty"),
+    ]
+
+
+def test_pronoun_sources_take_the_kind_of_the_source_before(finder):
+    text = (
+        "A board spokesman said the clinic would close. He said 40 staff would move. "
+        "Mayor Ana Ruiz said the town would object. She said it had 9,000 signatures."
+    )
+    kinds = [a.source.kind for a in finder.find(text).attributions]
+    assert kinds == ["role", "role", "named", "named"]
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("Two people familiar with the talks said the deal was signed.", "anonymous"),
+        ("A spokesman who asked not to be named said the deal was signed.", "anonymous"),
+        ("Witnesses said the deal was signed.", "vague"),
+        ("It is said that the deal was signed.", "vague"),
+        ("The ministry said the deal was signed.", "role"),
+        ("The Harbour Authority said the deal was signed.", "named"),
+        ("The union, Kovo, said the deal was signed.", "named"),
+    ],
+)
+def test_source_kinds(finder, sentence, kind):
+    found = finder.find(sentence)
+    assert [a.source.kind for a in found.attributions] == [kind]
+
+
+def test_find_many_matches_find_and_keeps_order(finder):
+    texts = [TEXT, "Nothing is reported here.", TEXT.replace("Ruiz", "Okafor")]
+    assert list(finder.find_many(texts)) == [finder.find(t) for t in texts]
+
+
+def test_long_text_is_parsed_in_chunks_with_exact_offsets(finder):
+    line = "Critics claimed the harbour was worth 3 million euros more.\n"
+    text = line * 500  # about 30,000 characters: two chunks
+    found = finder.find(text)
+    assert len(found.attributions) == 500
+    assert {text[a.verb.start : a.verb.end] for a in found.attributions} == {"claimed"}
+
+
+def test_empty_and_quote_only_texts(finder):
+    assert finder.find("") == Sources()
+    assert finder.find('"Yes."').attributions == ()
+
+
+def test_sources_to_dict_derives_text_from_offsets(finder):
+    found = finder.find(TEXT)
+    data = sources_to_dict(found, TEXT)
+    assert set(data) == {"attributions", "claims", "hedges"}
+    first = data["attributions"][0]
+    assert first["source"] == {
+        "start": 40 + TEXT[40:].index("Mayor"),
+        "end": first["source"]["end"],
+        "text": "Mayor Ana Ruiz",
+        "kind": "named",
+    }
+    for item in data["attributions"]:
+        for key in ("source", "verb", "content"):
+            assert item[key]["text"] == TEXT[item[key]["start"] : item[key]["end"]]
+    for claim in data["claims"]:
+        assert claim["text"] == TEXT[claim["start"] : claim["end"]]
+
+
+def test_importing_the_package_does_not_import_spacy():
+    import subprocess
+
+    code = "import proplens.sources, sys; print('spacy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_according_to_a_quote_is_a_quote(finder):
+    text = (
+        '"The plan will cost 3 million euros," according to the mayor. '
+        "According to police, 12 were hurt."
+    )
+    found = finder.find(text)
+    assert [(a.quote, text[a.content_start : a.content_end]) for a in found.attributions] == [
+        (True, "The plan will cost 3 million euros"),
+        (False, "12 were hurt"),
+    ]
+
+
+def test_reporting_verbs_inside_quotes_negated_or_first_person_are_skipped(finder):
+    text = (
+        '"Officials said it was safe," she said. The minister did not confirm the deal. '
+        "I believe the vote was rigged. They found the house empty."
+    )
+    found = finder.find(text)
+    assert [text[a.verb.start : a.verb.end] for a in found.attributions] == ["said"]
+    assert text[found.attributions[0].source.start : found.attributions[0].source.end] == "she"

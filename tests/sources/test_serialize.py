@@ -1,0 +1,91 @@
+"""Sources JSON: derived text, round trip, and one clear error for each kind of bad input."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from proplens.errors import FormatError
+from proplens.sources import (
+    Attribution,
+    Claim,
+    Hedge,
+    SourceRef,
+    Sources,
+    VerbRef,
+    sources_from_dict,
+    sources_to_dict,
+)
+
+TEXT = 'Critics claimed the pier cost 3 million euros. "It did," she said. Apparently so.'
+SOURCES = Sources(
+    attributions=(
+        Attribution(0, 45, SourceRef(0, 7, "vague"), VerbRef(8, 15, "distancing"), 16, 45, False),
+        Attribution(48, 65, SourceRef(56, 59, "vague"), VerbRef(60, 64, "neutral"), 48, 54, True),
+    ),
+    claims=(Claim(0, 46, 0, 0.91, ((30, 45),)),),
+    hedges=(Hedge(67, 77, "hedge"),),
+)
+
+
+def test_to_dict_follows_the_contract():
+    data = sources_to_dict(SOURCES, TEXT)
+    first = data["attributions"][0]
+    assert first == {
+        "start": 0,
+        "end": 45,
+        "text": "Critics claimed the pier cost 3 million euros",
+        "source": {"start": 0, "end": 7, "text": "Critics", "kind": "vague"},
+        "verb": {"start": 8, "end": 15, "text": "claimed", "stance": "distancing"},
+        "content": {"start": 16, "end": 45, "text": "the pier cost 3 million euros"},
+        "quote": False,
+    }
+    assert data["claims"] == [
+        {
+            "start": 0,
+            "end": 46,
+            "text": TEXT[:46],
+            "attribution": 0,
+            "check_worthy": 0.91,
+            "quantities": [{"start": 30, "end": 45, "text": "3 million euros"}],
+        }
+    ]
+    assert data["hedges"] == [{"start": 67, "end": 77, "text": "Apparently", "kind": "hedge"}]
+
+
+def test_round_trip():
+    assert sources_from_dict(sources_to_dict(SOURCES, TEXT), TEXT) == SOURCES
+
+
+def test_missing_keys_read_as_empty():
+    assert sources_from_dict({}, TEXT) == Sources()
+
+
+def _broken(path: list, value) -> dict:
+    data = copy.deepcopy(sources_to_dict(SOURCES, TEXT))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (["attributions", 0, "source", "kind"], "secret", "kind 'secret' is not one of"),
+        (["attributions", 0, "verb", "stance"], "sceptical", "stance 'sceptical'"),
+        (["attributions", 0, "source", "text"], "Critic", "differs from text[0:7]"),
+        (["attributions", 0, "end"], 999, "do not fit"),
+        (["attributions", 0, "quote"], "no", "'quote' should be true or false"),
+        (["claims", 0, "attribution"], 2, "'attribution' 2 is not null or an index below 2"),
+        (["claims", 0, "check_worthy"], 1.5, "'check_worthy' 1.5 is not a number in [0, 1]"),
+        (["hedges", 0, "kind"], "maybe", "kind 'maybe'"),
+        (["claims"], {"start": 0}, "'claims' should be a list"),
+    ],
+)
+def test_bad_documents_are_refused_naming_the_place(path, value, message):
+    with pytest.raises(FormatError, match="doc.json: ") as err:
+        sources_from_dict(_broken(path, value), TEXT, "doc.json")
+    assert message in str(err.value)

@@ -1,0 +1,50 @@
+"""The README's commands: extras compose with the editable install, evaluation is honest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def code_lines() -> list[str]:
+    """Every line of the README's bash code blocks."""
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_extras_are_added_to_the_editable_install():
+    # A plain `pip install '.[serve]'` after `pip install -e '.[test]'` would silently
+    # replace the editable install with a copy of the tree.
+    installs = [line for line in code_lines() if "pip install" in line and ".[" in line]
+    assert installs
+    for line in installs:
+        assert re.search(r"pip install -e '\.\[\w+\]'", line), line
+
+
+def test_evaluation_scores_si_on_analyze_output_and_tc_on_classify_output():
+    lines = code_lines()
+    made_by: dict[str, str] = {}
+    for line in lines:
+        if line.startswith("proplens analyze") or line.startswith("proplens classify"):
+            output = re.search(r"--output (\S+)", line)
+            if output:
+                made_by[output.group(1)] = line.split()[1]
+        cut = re.match(r"cut .* (\S+) > (\S+)$", line)  # a column dropped: same producer
+        if cut:
+            made_by[cut.group(2)] = made_by.get(cut.group(1), "?")
+    evaluations = [line for line in lines if line.startswith("proplens evaluate")]
+    tasks = {re.search(r"--task (\w+)", line).group(1): line for line in evaluations}
+    assert set(tasks) == {"si", "tc"}
+    for task, producer in (("si", "analyze"), ("tc", "classify")):
+        pred = re.search(r"--pred (\S+)", tasks[task]).group(1)
+        assert made_by.get(pred) == producer, f"--task {task} scores {pred} ({made_by.get(pred)})"
+
+
+def test_example_outputs_go_to_a_scratch_folder():
+    for line in code_lines():
+        if line.startswith("proplens ") and "--output" in line and "analyze examples" not in line:
+            target = re.search(r"--output (\S+)", line).group(1)
+            if line.startswith(("proplens analyze", "proplens classify")):
+                assert target.startswith('"$out/'), line
