@@ -6,6 +6,16 @@ from pathlib import Path
 
 import pytest
 
+try:  # property tests: no per-example time limits (CI and shared machines are often busy)
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile(
+        "proplens", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    settings.load_profile("proplens")
+except ImportError:  # hypothesis comes with the test extra
+    pass
+
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PTC_TRAIN = SHARED_DATA / "ptc-train"
 
