@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-try:  # property tests: no per-example deadline (CI and shared machines are often busy)
-    from hypothesis import settings
+try:  # property tests: no per-example time limits (CI and shared machines are often busy)
+    from hypothesis import HealthCheck, settings
 
-    settings.register_profile("proplens", deadline=None)
+    settings.register_profile(
+        "proplens", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.load_profile("proplens")
 except ImportError:  # hypothesis comes with the test extra
     pass
