@@ -71,11 +71,12 @@ def measure(folder: Path, variant: str, train, folds, resamples: int) -> dict:
         si[name] = (per_article, family.settings[selection.best_setting(family)])
     heads = crossval.fold_heads(folder, variant)
     table = selection.span_table(oof, heads)
-    head = selection.tc_stats(table, table.head)
-    lexical = selection.lexical_out_of_fold(table)
-    features = stack_features(table.head, table.cues, lexical)
-    probs, _ = selection.stacked_out_of_fold(table, features, selection.STACK_SETTINGS)
-    tc = {"head only": head, "stacked": selection.tc_stats(table, probs)}
+    tc = {"head only": selection.tc_stats(table, table.head)}
+    if len({o.fold for o in oof}) > 1:  # the stacker is fitted on the other folds
+        lexical = selection.lexical_out_of_fold(table)
+        features = stack_features(table.head, table.cues, lexical)
+        probs, _ = selection.stacked_out_of_fold(table, features, selection.STACK_SETTINGS)
+        tc["stacked"] = selection.tc_stats(table, probs)
     return {"si": si, "tc": tc, "articles": len(oof)}
 
 
@@ -115,22 +116,26 @@ def main() -> None:
         for name in list(FAMILIES)[1:]:
             diff = paired_difference(base, result["si"][name][0], si_f1, args.resamples)
             print(
-                f"  SI {name:20s} vs 0.1.0 rule: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
+                f"  SI {name:20s} vs 0.1.0 rule: "
+                f"{diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
             )
         for name, stats in result["tc"].items():
             interval = bootstrap(stats, tc_f1, args.resamples)
             line = f"  TC {name:20s} {interval}"
             row = {"f1": interval.to_dict()}
-            if run != first:
+            if run != first and name in results[first]["tc"]:
                 diff = paired_difference(results[first]["tc"][name], stats, tc_f1, args.resamples)
                 line += f"   vs {first}: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
                 row["difference"] = diff.to_dict()
             print(line)
             out[run]["tc"][name] = row
-        diff = paired_difference(
-            result["tc"]["head only"], result["tc"]["stacked"], tc_f1, args.resamples
-        )
-        print(f"  TC stacked vs head only: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]")
+        if "stacked" in result["tc"]:
+            diff = paired_difference(
+                result["tc"]["head only"], result["tc"]["stacked"], tc_f1, args.resamples
+            )
+            print(
+                f"  TC stacked vs head only: {diff.value:+.4f} [{diff.low:+.4f}, {diff.high:+.4f}]"
+            )
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=float) + "\n")
 

@@ -31,6 +31,7 @@ class TrainConfig:
     average_last: int = 3  # average the weights of the last N epochs (1: the last epoch only)
     augment: str | None = "sides"  # swap the sides an article names, at random, each epoch
     augment_rate: float = 0.5  # share of articles swapped in an epoch
+    symmetric: bool = True  # read windows naming a side mirrored too (inference only)
     device: str = "auto"
     bf16: bool = True  # bf16 autocast (CUDA, and CPUs with AVX512-BF16/AMX)
 

@@ -81,6 +81,52 @@ def run(
     return output
 
 
+def repredict(folder: str | Path, data_dirs: list[str | Path], config: TrainConfig, log) -> None:
+    """Predict each fold's articles again with its saved ``avg`` encoder under ``config``'s plan.
+
+    For inference settings that need no training (``symmetric``): the
+    ``avg`` predictions are rewritten as if the run had been made with
+    ``config``, and ``folds.json`` records it; the old ones are kept as
+    ``fold<F>-avg-before.npz``.
+    """
+    import torch
+
+    from proplens.model.network import load_encoder
+    from proplens.model.train import encoder_path, pick_device, window_plan
+
+    folder = Path(folder)
+    assignment = json.loads((folder / "folds.json").read_text())
+    trained = TrainConfig(**assignment["config"]).to_dict()
+    differ = [k for k, v in config.to_dict().items() if k != "symmetric" and trained.get(k) != v]
+    if differ:
+        raise InputError(f"{folder}: trained with other settings ({', '.join(sorted(differ))})")
+    train_ex, _ = load_training_data(data_dirs)
+    device = pick_device(config.device)
+    pieces = WordPieces(encoder_path(config.encoder) / "tokenizer.json")
+    plan = window_plan(config)
+    for fold in finished(folder, "avg"):
+        held = [e for e in train_ex if assignment["folds"][e.id] == fold]
+        log.info(f"fold {fold}: predicting {len(held)} articles again")
+        encoder, _ = load_encoder(str(folder / f"fold{fold}-avg.encoder"))
+        encoder = encoder.to(device).eval()
+        heads = Heads.load(folder / f"fold{fold}-avg.heads.npz")
+
+        def encode(ids, mask, encoder=encoder):
+            with torch.no_grad():
+                out = encoder(
+                    input_ids=torch.from_numpy(ids).to(device),
+                    attention_mask=torch.from_numpy(mask).to(device),
+                )
+            return out.last_hidden_state.float().cpu().numpy()
+
+        states = [predict.encode_article(encode, pieces, heads, e.text, plan) for e in held]
+        stem = folder / f"fold{fold}-avg"
+        Path(f"{stem}.npz").rename(f"{stem}-before.npz")
+        write(stem, held, states, heads)
+    assignment["config"] = config.to_dict()
+    (folder / "folds.json").write_text(json.dumps(assignment, indent=1) + "\n")
+
+
 class _Recorder:
     """Writes a fold model's predictions on its held-out articles after chosen epochs."""
 

@@ -105,7 +105,12 @@ def export(
     card["runtime"] = {
         "encoder": ENCODER_FILE,
         "quantization": "int8 dynamic, per-channel",
-        "windows": {"mode": plan.mode, "stride": plan.stride, "per_call": plan.per_call},
+        "windows": {
+            "mode": plan.mode,
+            "stride": plan.stride,
+            "per_call": plan.per_call,
+            "symmetric": plan.symmetric,
+        },
     }
     files = list(BASE_FILES)
     card["decoding"], card["calibration"], card["default_threshold"] = {}, {}, 0.0

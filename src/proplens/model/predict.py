@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from proplens.counterfactual import side_pairs
 from proplens.model.calibration import Calibration
 from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
+from proplens.model.symmetry import symmetric_states
 from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -51,8 +53,9 @@ def encode_article(
     """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
     Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
-    windows are averaged where they overlap). ``progress(done, total)`` is called
-    with window counts after each call.
+    windows are averaged where they overlap); with ``plan.symmetric`` windows
+    naming a side are read mirrored too (``symmetry``). ``progress(done, total)``
+    is called with window counts after each call.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
@@ -67,6 +70,8 @@ def encode_article(
         if progress is not None:
             progress(min(i + plan.per_call, len(windows)), len(windows))
     states /= np.maximum(seen, 1)[:, None]
+    if plan.symmetric:
+        states, _ = symmetric_states(encode, pieces, text, tokens, states, windows, side_pairs())
     return ArticleStates(text, tokens, states, heads.bio_probs(states))
 
 

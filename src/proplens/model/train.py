@@ -49,7 +49,9 @@ def encoder_path(name: str) -> Path:
 def window_plan(config: TrainConfig) -> WindowPlan:
     """The inference window plan that matches the training windows of ``config``."""
     if config.windows == "packed":
-        return WindowPlan(window=config.window, mode="packed", per_call=1)
+        return WindowPlan(
+            window=config.window, mode="packed", per_call=1, symmetric=config.symmetric
+        )
     return WindowPlan(window=config.window, mode="strided", stride=config.stride, per_call=8)
 
 

@@ -170,12 +170,21 @@ class WindowPlan:
     call (dynamic int8 quantization scales activations per call, so windows
     encoded together would influence each other). ``strided``: the 0.1.0 plan,
     fixed token windows ``stride`` apart, ``per_call`` windows per call.
+    ``symmetric``: windows naming a side are also read with the sides swapped,
+    and the two readings averaged (``model.symmetry``; packed windows only).
     """
 
     window: int = 256  # encoder positions, [CLS] and [SEP] included
     mode: str = "packed"
     stride: int = 254
     per_call: int = 1
+    symmetric: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("packed", "strided"):
+            raise ValueError(f"unknown window mode {self.mode!r}")
+        if self.symmetric and self.mode != "packed":
+            raise ValueError("symmetric reading needs packed windows")
 
     @property
     def size(self) -> int:
