@@ -96,6 +96,7 @@ def test_exported_model_loads_and_analyzes(exported):
     for span in result.spans:
         assert 0 <= span.start < span.end <= len(SAMPLES[1])
     assert analyzer.card["runtime"]["quantization"].startswith("int8")
+    assert analyzer.card["runtime"]["windows"]["symmetric"] is True  # the default
 
 
 def test_onnx_int8_agrees_with_torch(exported):
@@ -114,3 +115,11 @@ def test_same_seed_gives_the_same_model(exported, tmp_path):
 def test_cross_validation_refuses_too_few_articles(tmp_path, capsys):
     assert train_tiny(MINI, tmp_path / "cv", "--folds", "5") == 2
     assert "too few" in capsys.readouterr().err
+
+
+def test_export_needs_two_finished_folds(exported, tmp_path, capsys):
+    data, checkpoint, _ = exported
+    assert train_tiny(data, tmp_path / "cv", "--folds", "3", "--fold", "0") == 0
+    args = ["export", str(checkpoint), "--output", str(tmp_path / "model")]
+    assert main([*args, "--cv", str(tmp_path / "cv"), "--data", str(data)]) == 2
+    assert "fewer than 2 folds" in capsys.readouterr().err

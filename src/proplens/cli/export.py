@@ -14,11 +14,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="export a checkpoint to the int8 ONNX model folder (needs [train])",
         description="Export the encoder of a 'proplens train' checkpoint to ONNX, quantize it "
-        "to int8 (dynamic, per-channel), and write heads, tokenizer, card and checksums. With "
-        "--cv (a 'proplens train --folds' run of the same recipe) and --data, the decoding, the "
-        "technique classifier, the calibration and the default score threshold are chosen on "
-        "out-of-fold predictions, and the exported model is measured once on the confirmation "
-        "split, so the card reports what ships.",
+        "to int8 (dynamic, per-channel), and write heads, tokenizer, card and checksums. "
+        "With --cv (a 'proplens train --folds' run of the same recipe, 2 or more folds "
+        "finished) and --data, the decoding, the technique classifier, the calibration and "
+        "the default score threshold are chosen on out-of-fold predictions, and the "
+        "exported model is measured once on the confirmation split, so the card reports "
+        "what ships.",
     )
     parser.add_argument("checkpoint", help="folder written by 'proplens train'")
     parser.add_argument("--output", required=True, help="model folder to write")

@@ -35,9 +35,19 @@ FUNCTION_WORDS = frozenset(
     between through during without within against among upon via per
     is are was were be been being am do does did have has had will would shall
     should can could may might must not also just only very too
+    all both either neither none more most less least other others another such same
+    anyone anybody anything everyone everybody everything someone somebody something
+    nobody nothing whatever whoever mine yours ours theirs hers myself yourself himself
+    herself itself ourselves themselves never ever even still already again else first last
+    made make makes seem seems seemed done top bottom full
     's ’s""".split()
 )
-"""Words that cannot carry a technique on their own: a span made only of these is noise."""
+"""Words that cannot carry a technique on their own: a span made only of these is noise.
+
+Pronouns, determiners, quantifiers, auxiliaries and the adverbs of degree and
+time that common stopword lists share; "never" or "all" alone is not a
+fragment a reader can judge, "never again" with a content word would be.
+"""
 
 DANGLING = frozenset(
     """a an the this that these those some any each every no my our your his her its their
@@ -50,7 +60,7 @@ DANGLING = frozenset(
 
 @dataclass(frozen=True)
 class Decoding:
-    """Decoding settings, chosen on the validation split and stored in the model card."""
+    """Decoding settings, chosen on out-of-fold predictions and stored in the model card."""
 
     threshold: float = 0.3
     merge_gap: int = 3

@@ -1,7 +1,11 @@
 """Export a training checkpoint to the shipped form: int8 ONNX encoder, heads, classifier, card.
 
 The encoder is exported to ONNX and quantized to int8 with per-channel dynamic
-quantization (per-tensor is too lossy for this model). With ``cv``, the
+quantization (per-tensor is too lossy for this model). Weight-only int8
+(``MatMulNBits``), which keeps activation scales per token, makes the states
+of a window independent of its other words' ranges and halves the sentences
+whose techniques change under neutral word swaps, but runs about 1.3x slower
+and misses the speed limit on 2 cores (docs/model.md, "Neutrality"). With ``cv``, the
 decoding, the technique classifier, the calibration and the default score
 threshold are chosen on the cross-validation run's out-of-fold predictions
 (``selection``) and the card carries their cross-validated estimates. With
@@ -62,7 +66,11 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     )
 
 
+QUANTIZATION = "int8 dynamic, per-channel"
+
+
 def quantize(fp32_file: Path, int8_file: Path) -> None:
+    """Dynamic int8 (per-channel weights): the fastest form on CPUs (docs/model.md)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32_file), str(int8_file), per_channel=True, weight_type=QuantType.QInt8)
@@ -104,7 +112,7 @@ def export(
     card["version"] = time.strftime("%Y.%m.%d", time.gmtime())
     card["runtime"] = {
         "encoder": ENCODER_FILE,
-        "quantization": "int8 dynamic, per-channel",
+        "quantization": QUANTIZATION,
         "windows": {
             "mode": plan.mode,
             "stride": plan.stride,
@@ -149,8 +157,11 @@ def _choose(card: dict, cv: Path, data: list[Path] | None, log):
     train, _ = load_training_data(data)
     variant = "avg" if card["config"]["average_last"] > 1 else f"e{card['config']['epochs']}"
     k = json.loads(folds_file.read_text())["k"]
-    if len(crossval.finished(cv, variant)) < k:
-        raise InputError(f"{cv}: the cross-validation run is not finished (rerun it to resume)")
+    done = crossval.finished(cv, variant)
+    if len(done) < 2:
+        raise InputError(f"{cv}: fewer than 2 folds are finished (rerun it to resume)")
+    if len(done) < k:  # choices are cross-fitted over the folds there are; the card says which
+        log(f"choosing on folds {', '.join(map(str, done))} of {k}")
     return selection.choose(cv, variant, train, log=log)
 
 

@@ -18,7 +18,7 @@ from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
-from proplens.model.symmetry import symmetric_states
+from proplens.model.symmetry import canonical, states_back
 from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -53,14 +53,27 @@ def encode_article(
     """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
     Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
-    windows are averaged where they overlap); with ``plan.symmetric`` windows
-    naming a side are read mirrored too (``symmetry``). ``progress(done, total)``
+    windows are averaged where they overlap). With ``plan.symmetric`` an
+    article naming a side may be read as its side-swapped mirror, the states
+    carried back onto its own tokens (``symmetry``). ``progress(done, total)``
     is called with window counts after each call.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
     if len(tokens) == 0:
         return ArticleStates(text, tokens, np.zeros((0, hidden), np.float32), np.zeros((0, 3)))
+    mirror = canonical(text, side_pairs()) if plan.symmetric else None
+    if mirror is None:
+        states = _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden)
+    else:
+        read = pieces.tokenize(mirror.text)
+        states = _encode_tokens(encode, pieces, mirror.text, read, plan, progress, hidden)
+        states = states_back(tokens, read, mirror.offsets, states)
+    return ArticleStates(text, tokens, states, heads.bio_probs(states))
+
+
+def _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden: int) -> np.ndarray:
+    """Merged per-token states of ``text`` (``tokens`` are its word pieces)."""
     windows = plan.windows(tokens, text)
     states = np.zeros((len(tokens), hidden), dtype=np.float32)
     seen = np.zeros(len(tokens), dtype=np.float32)
@@ -69,10 +82,7 @@ def encode_article(
         add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
         if progress is not None:
             progress(min(i + plan.per_call, len(windows)), len(windows))
-    states /= np.maximum(seen, 1)[:, None]
-    if plan.symmetric:
-        states, _ = symmetric_states(encode, pieces, text, tokens, states, windows, side_pairs())
-    return ArticleStates(text, tokens, states, heads.bio_probs(states))
+    return states / np.maximum(seen, 1)[:, None]
 
 
 def technique_probs(

@@ -300,7 +300,7 @@ def choose(folder, variant: str, examples: list, resamples: int = 2000, log=prin
     cal, reliability, summary, scored = _calibrate(oof, heads, fold_classifiers, decoding)
     threshold, by_threshold = _default_threshold(oof, scored, resamples)
     report = {
-        "folds": int(len(np.unique(grid.folds))),
+        "folds": sorted(int(f) for f in np.unique(grid.folds)),
         "articles": len(oof),
         "variant": variant,
         "si_f1": si.to_dict(),

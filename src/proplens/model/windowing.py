@@ -170,8 +170,8 @@ class WindowPlan:
     call (dynamic int8 quantization scales activations per call, so windows
     encoded together would influence each other). ``strided``: the 0.1.0 plan,
     fixed token windows ``stride`` apart, ``per_call`` windows per call.
-    ``symmetric``: windows naming a side are also read with the sides swapped,
-    and the two readings averaged (``model.symmetry``; packed windows only).
+    ``symmetric``: an article naming a side is read as the one of itself and
+    its side-swapped mirror that sorts first (``model.symmetry``; packed only).
     """
 
     window: int = 256  # encoder positions, [CLS] and [SEP] included
@@ -184,7 +184,7 @@ class WindowPlan:
         if self.mode not in ("packed", "strided"):
             raise ValueError(f"unknown window mode {self.mode!r}")
         if self.symmetric and self.mode != "packed":
-            raise ValueError("symmetric reading needs packed windows")
+            raise ValueError("symmetric reading needs packed windows")  # as trained
 
     @property
     def size(self) -> int:
