@@ -55,6 +55,7 @@ _NEUTRAL = _forms(
     complain complains complained complaining
     conclude concludes concluded concluding
     calculate calculates calculated calculating
+    find finds found finding
     tweet tweets tweeted tweeting
     """
 )
@@ -71,7 +72,6 @@ _ENDORSING = _forms(
     establish establishes established establishing
     disclose discloses disclosed disclosing
     note notes noted noting
-    find finds found finding
     recognise recognises recognised recognising
     recognize recognizes recognized recognizing
     verify verifies verified verifying
@@ -106,7 +106,7 @@ PHRASAL_FORMS = _forms("point points pointed pointing")
 
 OBJECT_CONTENT_LEMMAS = frozenset(
     "deny confirm expect estimate forecast predict find show reveal admit acknowledge "
-    "disclose prove announce".split()
+    "disclose prove announce note".split()
 )
 """Verbs whose content can be a noun phrase ("denied it", "tests found an impurity")."""
 EVIDENCE_LEMMAS = frozenset("find show reveal prove discover establish demonstrate".split())
