@@ -76,3 +76,31 @@ def test_unrelated_texts_share_nothing_but_the_title_slot():
     found = links(STORY, other)
     assert ("added", (), (1,)) in found and ("dropped", (1,), ()) in found
     assert all(kind in ("added", "dropped") for kind, a, b in found if 0 not in a)
+
+
+def test_headlines_link_to_each_other_before_a_lead_that_repeats_one():
+    # A's headline is B's new, shorter lead almost word for word; it must still go with
+    # B's headline, and A's lead with B's lead (split in two), as a reader aligns them.
+    a = (
+        "Central library to reopen in May\n\n"
+        "The central library in Brackwell will reopen in May after a two-year renovation "
+        "costing 8.5 million euros.\n"
+        "The new building has a children's floor and 40 public computers.\n"
+    )
+    b = (
+        "Brackwell library opening date confirmed\n\n"
+        "The central library will reopen in May.\n"
+        "The two-year renovation cost 8.5 million euros, 1 million more than planned.\n"
+        "The new building has a children's floor and 40 public computers.\n"
+    )
+    assert links(a, b) == [
+        ("reworded", (0,), (0,)),
+        ("reworded", (1,), (1, 2)),
+        ("same", (2,), (3,)),
+    ]
+
+
+def test_headlines_sharing_no_word_are_not_forced_together():
+    a = "Storm closes ferry port\n\nThe storm closed the ferry port at Dunmore on Monday.\n"
+    b = "Weather chaos\n\nThe storm closed the ferry port at Dunmore on Monday.\n"
+    assert links(a, b) == [("dropped", (0,), ()), ("added", (), (0,)), ("same", (1,), (1,))]

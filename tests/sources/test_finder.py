@@ -175,3 +175,56 @@ def test_reporting_verbs_inside_quotes_negated_or_first_person_are_skipped(finde
     found = finder.find(text)
     assert [text[a.verb.start : a.verb.end] for a in found.attributions] == ["said"]
     assert text[found.attributions[0].source.start : found.attributions[0].source.end] == "she"
+
+
+def _rows(found, text):
+    return [
+        (
+            text[a.source.start : a.source.end],
+            a.source.kind,
+            text[a.verb.start : a.verb.end],
+            a.verb.stance,
+            text[a.content_start : a.content_end],
+        )
+        for a in found.attributions
+    ]
+
+
+def test_a_verb_coordinated_with_a_non_reporting_verb_shares_its_subject(finder):
+    text = (
+        "Opposition leader Tomas Varga called the road cuts short-sighted and said rural "
+        "voters would pay the price."
+    )
+    assert _rows(finder.find(text), text) == [
+        (
+            "Opposition leader Tomas Varga",
+            "named",
+            "said",
+            "neutral",
+            "rural voters would pay the price",
+        )
+    ]
+
+
+def test_a_subordinate_report_has_its_own_content_and_not_the_main_clause(finder):
+    text = (
+        "Council of Europe observers described the vote as well organised, although they "
+        "noted the late opening of some polling stations."
+    )
+    found = finder.find(text)
+    # "they" are the observers (plural, unnamed): vague, like its antecedent
+    assert _rows(found, text) == [
+        ("they", "vague", "noted", "endorsing", "the late opening of some polling stations")
+    ]
+    assert [c.attribution for c in found.claims] == [None]  # the main clause is the writer's
+
+
+def test_find_reports_a_result_neutrally_and_prove_endorses_it(finder):
+    text = (
+        "A study of 900 patients found that the drug cut deaths by a third. "
+        "A second study proved that the drug cut deaths by a third."
+    )
+    assert [(row[2], row[3]) for row in _rows(finder.find(text), text)] == [
+        ("found", "neutral"),
+        ("proved", "endorsing"),
+    ]

@@ -3,16 +3,20 @@
 Method (chosen on the dev story pairs, see docs/compare.md):
 
 1. every pair of sentences gets a lexical similarity (:mod:`.similarity`);
-2. pairs are linked one to one, most similar first, down to ``threshold``;
-3. sentences left over between the same two links (the same place in both
-   texts) are linked at a lower bar, ``GAP_THRESHOLD``, and the two titles
-   lower still, since a headline is rewritten more freely than the body;
-4. a sentence next to a linked one joins the link when most of its words come
+2. the two headlines (a first line holding one sentence, on each side) are linked
+   to each other first when they share at least ``TITLE_THRESHOLD``: a headline
+   often repeats its lead's words, and must not take the other side's lead away
+   from its own lead;
+3. the other pairs are linked one to one, most similar first, down to ``threshold``;
+4. sentences left over between the same two links (the same place in both
+   texts) are linked at a lower bar, ``GAP_THRESHOLD``, and the two first
+   sentences at ``TITLE_THRESHOLD`` (a headline not on a line of its own);
+5. a sentence next to a linked one joins the link when most of its words come
    from the other side of that link (a split, or a merge);
-5. links that break the order of the rest (off the longest run of links in
+6. links that break the order of the rest (off the longest run of links in
    order on both sides) are ``moved``: a reordered paragraph moves, the rest of
    the article does not;
-6. what is left is ``dropped`` (only in A) or ``added`` (only in B).
+7. what is left is ``dropped`` (only in A) or ``added`` (only in B).
 
 Similarity never looks at position, so reordering paragraphs cannot break the
 links themselves.
@@ -30,7 +34,7 @@ THRESHOLD = 0.4
 GAP_THRESHOLD = 0.25
 """Least similarity of two left-over sentences between the same two links (same place)."""
 TITLE_THRESHOLD = 0.1
-"""Least similarity of two left-over titles: a headline is rewritten more freely."""
+"""Least similarity of the two headlines to link them: a headline is rewritten more freely."""
 PART_CONTAINMENT = 0.6
 """Least share of a split or merged piece's words that come from its partner."""
 
@@ -48,9 +52,10 @@ class Link:
 def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) -> list[Link]:
     """The alignment of ``a`` and ``b``, in reading order of B (dropped items where they were)."""
     wa, wb = [words(s.text) for s in a], [words(s.text) for s in b]
-    pairs = _match(a, b, wa, wb, threshold)
+    headlines = _headlines(a, b, wa, wb)
+    pairs = _match(a, b, wa, wb, threshold, dict(headlines))
     _fill_gaps(pairs, a, b, wa, wb)
-    groups = _grow(pairs, wa, wb)
+    groups = _grow(pairs, wa, wb, fixed=set(headlines.items()))
     in_order = _longest_in_order(groups)
     links = []
     for index, (ia, ib) in enumerate(groups):
@@ -63,17 +68,34 @@ def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) ->
     return _reading_order(links)
 
 
-def _match(a, b, wa, wb, threshold) -> dict[int, int]:
+def _headlines(a, b, wa, wb) -> dict[int, int]:
+    """{0: 0} when both texts open with a headline line and the two share enough words."""
+    if a and b and _headline(a) and _headline(b) and similarity(wa[0], wb[0]) >= TITLE_THRESHOLD:
+        return {0: 0}
+    return {}
+
+
+def _headline(side: list[Sentence]) -> bool:
+    """The first line holds one sentence (a headline), and something follows it."""
+    return len(side) > 1 and side[0].paragraph == 0 and side[1].paragraph > 0
+
+
+def _match(a, b, wa, wb, threshold, pairs: dict[int, int]) -> dict[int, int]:
     """One-to-one links, most similar pair first (ties: the closer relative position)."""
     candidates = []
+    taken_b = set(pairs.values())
     for i, x in enumerate(wa):
+        if i in pairs:
+            continue
         for j, y in enumerate(wb):
+            if j in taken_b:
+                continue
             exact = " ".join(a[i].text.split()) == " ".join(b[j].text.split())
             score = 1.0 if exact else similarity(x, y)
             if score >= threshold:
                 drift = abs(i / max(1, len(a)) - j / max(1, len(b)))
                 candidates.append((-score, not exact, drift, i, j))
-    return _greedy(candidates, {})
+    return _greedy(candidates, pairs)
 
 
 def _greedy(candidates, pairs: dict[int, int]) -> dict[int, int]:
@@ -114,12 +136,21 @@ def _is_title(a: Sentence, b: Sentence) -> bool:
     return a.paragraph == 0 and b.paragraph == 0 and a.index == 0 and b.index == 0
 
 
-def _grow(pairs: dict[int, int], wa, wb) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Extend one-to-one links into splits (1 A : 2 B) and merges (2 A : 1 B)."""
+def _grow(
+    pairs: dict[int, int], wa, wb, fixed: set[tuple[int, int]]
+) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Extend one-to-one links into splits (1 A : 2 B) and merges (2 A : 1 B).
+
+    Links in ``fixed`` (the headlines) stay one to one: a headline is not split into
+    the lead that repeats it.
+    """
     free_a = set(range(len(wa))) - set(pairs)
     free_b = set(range(len(wb))) - set(pairs.values())
     groups = []
     for i, j in sorted(pairs.items()):
+        if (i, j) in fixed:
+            groups.append(((i,), (j,)))
+            continue
         extra_b = _neighbour(j, free_b, wb, wa[i], wb[j])
         if extra_b is not None:
             free_b.discard(extra_b)

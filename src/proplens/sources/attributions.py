@@ -123,7 +123,8 @@ def _subject(token: Token) -> tuple[Token | None, bool]:
     for child in token.children:
         if child.dep_ in ("nsubjpass", "expl") and child.lower_ == "it":
             return child, True
-    if token.dep_ == "conj" and _verb(token.head) is not None:
+    if token.dep_ == "conj" and token.head.tag_.startswith("VB"):
+        # "X called the cuts short-sighted and said …": the coordinated verb shares X.
         return _subject(token.head)
     return None, False
 
@@ -180,6 +181,8 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     head = token.head
     if token.dep_ not in _CLAUSE_LINKS or head is token or head.i > token.i:
         return None
+    if any(child.dep_ == "mark" for child in token.children):
+        return None  # "…, although they noted X": a clause of its own, not a comment
     if not head.tag_.startswith("VB") and head.dep_ != "ROOT":
         return None
     end = token.left_edge.i - 1
@@ -268,7 +271,7 @@ def _kind(head: Token, verb: Token) -> str | None:
     if lower in lexicon.ANONYMOUS_HEADS or any(cue in context for cue in lexicon.ANONYMITY_CUES):
         return "anonymous"
     if head.tag_ in ("PRP", "PRP$") or _refers_back(head):
-        return None
+        return _kind_of_main_subject(head, verb)
     if lower in lexicon.VAGUE_HEADS:
         return "vague"
     if _named(head):
@@ -278,6 +281,20 @@ def _kind(head: Token, verb: Token) -> str | None:
     if head.tag_ in ("NNS", "NNPS"):
         return "vague"
     return "role"
+
+
+def _kind_of_main_subject(pronoun: Token, verb: Token) -> str | None:
+    """ "Observers described …, although they noted …": the pronoun is the main clause's subject.
+
+    None (the caller takes the kind of the source before) when the verb is no subordinate
+    or coordinated clause, or the main clause's subject is itself a pronoun or comes after.
+    """
+    if verb.dep_ not in ("advcl", "conj") or verb.head.i > verb.i:
+        return None
+    for child in verb.head.children:
+        if child.dep_ == "nsubj" and child.i < pronoun.i and child.tag_.startswith("NN"):
+            return _kind(child, verb.head)
+    return None
 
 
 def _source_context(head: Token, verb: Token) -> str:
@@ -331,6 +348,8 @@ def _governs(token: Token, sent: Span) -> bool:
     root = sent.root
     if token == root:
         return True
+    if any(child.dep_ == "mark" for child in token.children):
+        return False  # a subordinate clause ("although they noted …") reports only itself
     if token.head == root and token.dep_ in _CLAUSE_LINKS:
         return True
     return token.dep_ == "conj" and token.head == root

@@ -55,6 +55,7 @@ _NEUTRAL = _forms(
     complain complains complained complaining
     conclude concludes concluded concluding
     calculate calculates calculated calculating
+    find finds found finding
     tweet tweets tweeted tweeting
     """
 )
@@ -71,7 +72,6 @@ _ENDORSING = _forms(
     establish establishes established establishing
     disclose discloses disclosed disclosing
     note notes noted noting
-    find finds found finding
     recognise recognises recognised recognising
     recognize recognizes recognized recognizing
     verify verifies verified verifying
@@ -106,7 +106,7 @@ PHRASAL_FORMS = _forms("point points pointed pointing")
 
 OBJECT_CONTENT_LEMMAS = frozenset(
     "deny confirm expect estimate forecast predict find show reveal admit acknowledge "
-    "disclose prove announce".split()
+    "disclose prove announce note".split()
 )
 """Verbs whose content can be a noun phrase ("denied it", "tests found an impurity")."""
 EVIDENCE_LEMMAS = frozenset("find show reveal prove discover establish demonstrate".split())
@@ -205,6 +205,10 @@ MONTHS_AND_DAYS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday yesterday today tonight "
     "spring summer autumn winter".split()
 )
+TIME_UNITS = frozenset("tomorrow week month year decade weekend".split())
+"""A time named by its unit ("next month", "by the end of the year"): a date, for a claim."""
+ROUND_NUMBERS = frozenset("dozens hundreds thousands millions billions".split())
+"""Amounts in words ("thousands of jobs"): a number, for a claim."""
 FRACTIONS = frozenset("half third thirds quarter quarters fifth tenth twice double".split())
 QUANTITY_WORDS = frozenset(
     "percent per cent % million billion trillion thousand hundred dozen dozens".split()
@@ -219,3 +223,45 @@ CAUSAL_WORDS = frozenset(
     "following therefore".split()
 )
 COMPARISON_WORDS = frozenset("than record largest highest lowest most least first".split())
+
+COPULAS = frozenset(
+    "be is are am was were been being 's 're 'm remain remains remained remaining "
+    "seem seems seemed become becomes became".split()
+)
+"""Verbs that link a subject to a property ("X is Y"): their sentence states a property,
+not an event."""
+PRESENT_AUXILIARIES = frozenset("is are am 's 're 'm get gets getting".split())
+"""Finite present auxiliaries: a participle after one ("is closed", "get used to") names a
+present state; after a past, perfect or modal auxiliary ("was closed", "has closed",
+"will be closed") it names an event."""
+
+EVALUATIVE = frozenset(
+    """
+    good bad great terrible awful dreadful excellent wonderful
+    wrong fair unfair just unjust acceptable unacceptable intolerable
+    inexcusable unforgivable shameful shameless disgraceful scandalous outrageous appalling
+    shocking deplorable despicable disgusting vile evil wicked immoral cruel callous
+    heartless brutal barbaric savage cowardly brave heroic noble admirable proud ashamed
+    reckless irresponsible foolish stupid ridiculous absurd pathetic incompetent
+    short-sighted misguided naive cynical hypocritical dishonest arrogant greedy brazen
+    corrupt criminal sinister treacherous heartbreaking tragic disastrous sensible wise
+    reasonable unreasonable generous selfish
+    scandal scandals disgrace disgraces shame outrage outrages insult insults betrayal
+    betrayals travesty farce joke mockery hypocrisy greed cowardice folly blackmail
+    atrocity atrocities aggression tyranny
+    criminals cowards thugs traitors liars hypocrites crooks bullies villains heroes
+    """.split()
+)
+"""Words that judge rather than describe (moral and quality judgements, the judging
+nouns and the labels for people). A sentence whose main predicate is a copula with
+one of them in its subject or complement ("The decision is short-sighted", "Such acts
+are an insult") states an evaluation, which the guideline does not count as a claim.
+Comparatives and superlatives ("worse", "the best since 2010") are left out: they
+compare, and a comparison is checkable. Matched on adjectives and nouns only, hyphenated
+words whole."""
+
+GENERIC_SUBJECTS = frozenset("nobody everyone everybody anyone anybody everything nothing".split())
+GENERIC_DETERMINERS = frozenset("no every all any each".split())
+"""A subject made of these ("Nobody", "no child", "every family") speaks of a whole class."""
+HABITUAL_ADVERBS = frozenset("always never".split())
+"""With a bare plural subject ("Rural communities are always the first…"): a generalisation."""
