@@ -1,7 +1,7 @@
 """Neutrality: how often the techniques found in a sentence change when only names change.
 
-    python bench/neutrality.py [--corpus validation|news ...] [--model DIR] [--limit N]
-                               [--threshold T ...] [--windows-per-call N] [--json]
+    python bench/neutrality.py [--corpus confirmation|news ...] [--model DIR] [--limit N]
+                               [--threshold T ...] [--windows-per-call N] [--sides FILE] [--json]
 
 Each article is analysed as it is, with the sides it names swapped
 (Iran<->America, Democrats<->Republicans, Trump<->Obama...; the ``sides`` of
@@ -14,21 +14,25 @@ the share of sentences whose set changes among the sentences naming a side
 (control swap), with 95% bootstrap intervals over articles, and how many of
 those sentences carry a technique in the original.
 
-Corpora: ``validation`` (the 56 validation articles of ../shared/data/ptc-train,
-``proplens.model.corpus.validation_ids``) and ``news`` (the 400 articles of
-../shared/data/news-unlabeled). ``--windows-per-call 1`` is a probe: it encodes
-each 256-token window in its own onnxruntime call instead of the runtime's
-batches, so that the int8 activation scales of one window no longer depend on
-the others. Not a test: it prints figures and asserts nothing.
+Corpora: ``confirmation`` (the 56 confirmation articles of ../shared/data/ptc-train,
+``proplens.model.corpus.confirmation_ids``: never trained on) and ``news`` (the
+400 articles of ../shared/data/news-unlabeled). ``--windows-per-call N`` is a
+probe: it sends N windows to each onnxruntime call instead of the model's own
+setting (dynamic int8 quantization scales activations per call, so windows sent
+together influence each other). ``--sides FILE`` swaps the side pairs of another
+list instead: ``bench/held-out-sides.json`` holds pairs the model never saw
+swapped in training (its counterfactual copies use pairs.json's sides), to see
+whether the invariance carries over to names it was not trained on. Not a test:
+it prints figures and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,8 +41,8 @@ import proplens
 from proplens.article import Article, article_id
 from proplens.counterfactual import control_pairs, side_pairs
 from proplens.counterfactual.neutrality import bootstrap_share, measure_article
-from proplens.model import predict
-from proplens.model.corpus import validation_ids
+from proplens.counterfactual.pairs import SwapTable
+from proplens.model.corpus import confirmation_ids
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SWAPS = {"side": side_pairs, "control": control_pairs}
@@ -51,44 +55,37 @@ LABELS = {
 
 
 def load_corpus(name: str, ptc: Path, news: Path, limit: int | None) -> list[Article]:
-    if name == "validation":
+    if name == "confirmation":
         paths = sorted((ptc / "articles").glob("*.txt"))
-        keep = validation_ids([article_id(p) for p in paths])
+        keep = confirmation_ids([article_id(p) for p in paths])
         paths = [p for p in paths if article_id(p) in keep]
     else:
         paths = sorted(news.glob("*.txt"))
     if not paths:
-        where = ptc / "articles" if name == "validation" else news
+        where = ptc / "articles" if name == "confirmation" else news
         sys.exit(f"no articles for corpus {name!r} in {where}")
     return [Article.from_file(p) for p in paths[:limit]]
 
 
 def encode_windows_per_call(analyzer, windows: int) -> None:
-    """The probe: ``predict.encode_article(..., max_windows=windows)`` for this model only."""
-    model = analyzer.model
-
-    def states(text: str, progress=None) -> predict.ArticleStates:
-        return predict.encode_article(
-            model.encode,
-            model.pieces,
-            model.heads,
-            text,
-            model.window,
-            model.stride,
-            max_windows=windows,
-            progress=progress,
-        )
-
-    model.states = states
+    """The probe: ``windows`` windows per encoder call, for this loaded model only."""
+    analyzer.model.plan = replace(analyzer.model.plan, per_call=windows)
 
 
-def runtime_windows_per_call() -> int:
-    return inspect.signature(predict.encode_article).parameters["max_windows"].default
+def side_table(path: Path | None) -> SwapTable:
+    """The side pairs to swap: pairs.json's, or those of ``path`` (same layout)."""
+    if path is None:
+        return side_pairs()
+    lists = json.loads(path.read_text(encoding="utf-8"))
+    pairs = [(a, b) for groups in lists["sides"].values() for group in groups for a, b in group]
+    return SwapTable(pairs, lists.get("keep", ()))
 
 
-def run_corpus(analyzer, articles: list[Article], thresholds: list[float]) -> dict:
+def run_corpus(
+    analyzer, articles: list[Article], thresholds: list[float], sides: SwapTable
+) -> dict:
     """Per swap, threshold and touched/other: (changed, total, flagged) counts per article."""
-    tables = {name: make() for name, make in SWAPS.items()}
+    tables = {"side": sides, "control": control_pairs()}
     counts = {
         (swap, cut, touched): np.zeros((len(articles), 3), dtype=np.int64)
         for swap in tables
@@ -154,7 +151,7 @@ def _format(share: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", action="append", choices=["validation", "news"])
+    parser.add_argument("--corpus", action="append", choices=["confirmation", "news"])
     parser.add_argument("--ptc", type=Path, default=SHARED / "ptc-train")
     parser.add_argument("--news", type=Path, default=SHARED / "news-unlabeled")
     parser.add_argument("--model", default=None, help="model folder (default: the shipped one)")
@@ -165,6 +162,7 @@ def main() -> None:
     parser.add_argument(
         "--windows-per-call", type=int, default=None, help="probe: windows per encoder call"
     )
+    parser.add_argument("--sides", type=Path, help="side pairs to swap (default: pairs.json's)")
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
@@ -173,21 +171,23 @@ def main() -> None:
     if args.windows_per_call is not None:
         encode_windows_per_call(analyzer, args.windows_per_call)
     thresholds = args.threshold or [analyzer.threshold]
+    sides = side_table(args.sides)
     card = analyzer.card
     report = {
         "model": f"{card.get('name', '?')} {card.get('version', card.get('created', ''))}".strip(),
         "windows_per_call": args.windows_per_call,
-        "runtime_windows_per_call": runtime_windows_per_call(),
-        "pairs": {name: len(make()) for name, make in SWAPS.items()},
+        "runtime_windows_per_call": analyzer.model.plan.per_call,
+        "sides": str(args.sides) if args.sides else "pairs.json",
+        "pairs": {"side": len(sides), "control": len(control_pairs())},
         "bootstrap_rounds": args.rounds,
         "command": " ".join(["python", *sys.argv]),
         "results": [],
     }
     started, analyses = time.perf_counter(), 0
-    for name in args.corpus or ["validation", "news"]:
+    for name in args.corpus or ["confirmation", "news"]:
         articles = load_corpus(name, args.ptc, args.news, args.limit)
         print(f"{name}: {len(articles)} articles", file=sys.stderr)
-        counts = run_corpus(analyzer, articles, thresholds)
+        counts = run_corpus(analyzer, articles, thresholds, sides)
         analyses += len(articles) + sum(
             int(counts[swap, thresholds[0], True][:, 1].astype(bool).sum()) for swap in SWAPS
         )

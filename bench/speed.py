@@ -5,6 +5,11 @@
 Targets on a 2-core laptop-class CPU: at least 6 articles/s in one process,
 peak RSS under 500 MB, cold start (import, load, first article) under 1.5 s.
 Not a test: it prints figures; nothing here asserts a timing.
+
+It also counts the spans users would call junk: spans whose words are all
+stopwords (scikit-learn's English list, which the decoder does not use, joined
+with the decoder's own function words) or that hold no letter or digit at all,
+and one-word spans (not junk in themselves: "terrorist" is one word).
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import resource
 import subprocess
 import sys
 import time
+from functools import cache
 from pathlib import Path
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "news-unlabeled"
@@ -60,8 +67,9 @@ def throughput(paths: list[Path], model: str | None) -> dict:
     articles = [proplens.Article.from_file(p) for p in paths]
     analyzer.analyze(articles[0])  # warm-up, as a server or batch worker would be
     started = time.perf_counter()
-    spans = sum(len(analyzer.analyze(a).spans) for a in articles)
+    found = [(a.text, analyzer.analyze(a).spans) for a in articles]
     seconds = time.perf_counter() - started
+    spans = [text[s.start : s.end] for text, article_spans in found for s in article_spans]
     words = sum(len(a.text.split()) for a in articles)
     return {
         "articles": len(articles),
@@ -69,9 +77,36 @@ def throughput(paths: list[Path], model: str | None) -> dict:
         "articles_per_s": round(len(articles) / seconds, 2),
         "words_per_s": round(words / seconds),
         "mean_chars": round(sum(len(a.text) for a in articles) / len(articles)),
-        "spans": spans,
+        "spans": len(spans),
+        "one_word_spans": sum(1 for s in spans if len(s.split()) == 1),
+        "junk_spans": [s for s in spans if is_junk(s)],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """scikit-learn's English list where installed, joined with the decoder's function words."""
+    words: set[str] = set()
+    try:
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        words |= ENGLISH_STOP_WORDS
+    except ImportError:  # the [train] extra is not installed
+        pass
+    try:
+        from proplens.model.decode import FUNCTION_WORDS
+
+        words |= FUNCTION_WORDS
+    except ImportError:  # a proplens before 0.2 (to measure the old model with this bench)
+        pass
+    return frozenset(words)
+
+
+def is_junk(fragment: str) -> bool:
+    """Only stopwords, or no letter or digit at all."""
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", fragment.lower())
+    return not words or all(w in stopwords() for w in words)
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ class _Pages(BaseHTTPRequestHandler):
         elif path == "/redirect":
             self._redirect("/article.html")
         elif path.startswith("/to/"):  # /to/<absolute URL>: redirect anywhere
-            self._redirect(self.path[len("/to/"):])
+            self._redirect(self.path[len("/to/") :])
         elif path == "/loop":
             self._redirect("/loop")
         elif path == "/big.html":

@@ -1,11 +1,11 @@
-"""Training on several PTC folders: validation from the first, corrections replace originals."""
+"""Training on several PTC folders: confirmation from the first, corrections replace originals."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from proplens.cli import build_parser
-from proplens.model.corpus import load_folders, validation_ids
+from proplens.model.corpus import confirmation_ids, load_training_data
 
 
 def ptc_folder(root: Path, articles: dict[str, tuple[str, list[tuple[int, int, str]]]]) -> Path:
@@ -18,7 +18,7 @@ def ptc_folder(root: Path, articles: dict[str, tuple[str, list[tuple[int, int, s
     return root
 
 
-def test_validation_comes_from_the_first_folder_and_later_articles_replace_earlier(tmp_path):
+def test_confirmation_comes_from_the_first_folder_and_later_articles_replace_earlier(tmp_path):
     corpus = ptc_folder(
         tmp_path / "corpus",
         {str(100 + i): (f"Title {i}\n\nThe so-called experts spoke.\n", []) for i in range(12)},
@@ -31,11 +31,15 @@ def test_validation_comes_from_the_first_folder_and_later_articles_replace_earli
             "900": ("New one\n\nNever again!\n", [(9, 21, "Slogans")]),
         },
     )
-    alone, alone_val = load_folders([corpus])
-    both, val = load_folders([corpus, corrections])
-    assert val == alone_val == validation_ids([e.id for e in alone])
+    alone_train, alone_confirm = load_training_data([corpus])
+    train, confirm = load_training_data([corpus, corrections])
+    confirm_ids = {e.id for e in confirm}
+    assert confirm_ids == {e.id for e in alone_confirm}
+    assert confirm_ids == confirmation_ids([e.id for e in alone_train + alone_confirm])
+    both = train + confirm
     by_id = {e.id: e for e in both}
-    assert len(both) == 13 and "900" not in val
+    assert len(both) == 13 and "900" not in confirm_ids
+    assert not confirm_ids & {e.id for e in train}
     assert by_id["103"].spans == [(17, 34, "Name_Calling,Labeling")]  # the correction won
     assert by_id["900"].spans == [(9, 21, "Slogans")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from proplens.model.decode import Decoding, decode, line_breaks, trim, whole_words
+from proplens.model.decode import Decoding, decode, has_content, line_breaks, trim, whole_words
 
 O_, B_, I_ = [0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]
 
@@ -32,12 +32,14 @@ def test_inside_tokens_form_one_span_and_a_new_b_starts_another():
     tags = [O_, B_, I_, O_, O_, O_, B_, I_]
     assert spans(text, tags, threshold=0.5, merge_gap=0) == [("very bad", 0.9), ("worse one", 0.9)]
     tags = [O_, B_, I_, B_, I_, O_, O_, O_]
-    assert [s for s, _ in spans(text, tags, threshold=0.5, merge_gap=0)] == ["very bad", "idea and"]
+    found = spans(text, tags, threshold=0.5, merge_gap=0, trim_dangling=False)
+    assert [s for s, _ in found] == ["very bad", "idea and"]
 
 
 def test_i_after_o_opens_a_span():
     text = "they lied to you"
-    assert [s for s, _ in spans(text, [O_, I_, I_, O_], threshold=0.5, merge_gap=0)] == ["lied to"]
+    found = spans(text, [O_, I_, I_, O_], threshold=0.5, merge_gap=0, trim_dangling=False)
+    assert [s for s, _ in found] == ["lied to"]
 
 
 def test_close_runs_merge_but_not_across_a_line_break():
@@ -72,3 +74,31 @@ def test_line_breaks_count_code_points_not_bytes():
     text = "é🚢 one\ntwo"
     offsets = offsets_of(text)
     assert line_breaks(offsets, text).tolist() == [False, False, True]
+
+
+def test_spans_of_function_words_only_are_dropped():
+    text = "If the of they backed it"
+    tags = [B_, I_, I_, O_, O_, O_]
+    assert spans(text, tags, threshold=0.5, merge_gap=0) == []
+    assert spans(text, [O_, O_, O_, O_, B_, I_], threshold=0.5, merge_gap=0) == [("backed it", 0.9)]
+    assert not has_content("... , ;") and has_content("the regime")
+
+
+def test_a_span_does_not_end_on_a_word_that_opens_a_phrase():
+    text = "experts backed a disastrous plan of the council"
+    tags = [O_, B_, I_, I_, I_, I_, I_, O_]
+    assert [s for s, _ in spans(text, tags, threshold=0.5, merge_gap=0)] == [
+        "backed a disastrous plan"
+    ]
+    found = spans(text, tags, threshold=0.5, merge_gap=0, trim_dangling=False)
+    assert [s for s, _ in found] == ["backed a disastrous plan of the"]
+
+
+def test_hysteresis_completes_a_phrase_where_the_probability_dips():
+    text = "so-called experts backed a disastrous plan today"
+    dip = [0.6, 0.1, 0.3]  # inside probability 0.4: below 0.5, above 0.3
+    tags = [B_, I_, I_, dip, I_, dip, O_]
+    plain = spans(text, tags, threshold=0.5, merge_gap=0)
+    assert [s for s, _ in plain] == ["so-called experts backed", "disastrous"]
+    grown = spans(text, tags, threshold=0.5, merge_gap=0, extend_threshold=0.3)
+    assert [s for s, _ in grown] == ["so-called experts backed a disastrous plan"]

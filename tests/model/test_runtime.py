@@ -11,23 +11,33 @@ from proplens.cli import main
 from proplens.errors import ModelError
 from proplens.model.runtime import SHIPPED_DIR, Model, verify
 
-SHIPPED_FILES = ("encoder.int8.onnx", "heads.npz", "tokenizer.json", "card.json")
+SHIPPED_FILES = (
+    "encoder.int8.onnx",
+    "heads.npz",
+    "tokenizer.json",
+    "card.json",
+    "classifier.npz",
+    "lexical.json",
+    "lexical.npz",
+)
 
 
-def test_shipped_model_is_complete_and_small():
+def test_shipped_model_is_complete_and_each_file_small():
     manifest = verify(SHIPPED_DIR)
     assert sorted(manifest["sha256"]) == sorted(SHIPPED_FILES)
-    total = sum((SHIPPED_DIR / name).stat().st_size for name in SHIPPED_FILES)
-    assert total < 30 * 1024 * 1024
+    for name in SHIPPED_FILES:
+        assert (SHIPPED_DIR / name).stat().st_size < 30 * 1024 * 1024, name
 
 
-def test_card_reports_validation_and_provenance(analyzer):
+def test_card_reports_estimates_confirmation_and_provenance(analyzer):
     card = analyzer.card
     assert len(card["training_data"]["sha256"]) == 64
-    assert len(card["training_data"]["validation_articles"]) == 56
+    assert len(card["training_data"]["confirmation_articles"]) == 56
     assert card["seed"] == card["config"]["seed"]
-    assert 0 < card["validation"]["si"]["si_f1"] <= 1
-    assert set(card["validation"]["tc_per_technique"]) == set(proplens.techniques.NAMES)
+    for figure in (card["cross_validation"]["si_f1"], card["confirmation"]["si"]["si_f1"]):
+        assert 0 < figure["low"] <= figure["value"] <= figure["high"] <= 1
+    assert set(card["confirmation"]["tc_per_technique"]) == set(proplens.techniques.NAMES)
+    assert card["runtime"]["windows"]["symmetric"] is True
 
 
 def test_tampered_file_is_refused(model_copy):

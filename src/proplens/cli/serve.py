@@ -75,7 +75,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--allow-private-urls",
         action="store_true",
-        help="let the page and {\"url\": ...} requests fetch from loopback, private and "
+        help='let the page and {"url": ...} requests fetch from loopback, private and '
         "link-local addresses (refused by default: the server fetches on its users' behalf)",
     )
     parser.add_argument(

@@ -12,9 +12,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
         help="train a detector on PTC-format data (pip install 'proplens[train]')",
-        description="Fine-tune the encoder with the span and technique heads. The validation "
-        "split (56 whole articles, seed 2020) is held out and used to choose the epoch, the "
-        "decoding settings and the score calibration. Then run 'proplens export'.",
+        description="Fine-tune the encoder with the span and technique heads on every article "
+        "except the confirmation split (56 whole articles of the first data folder, seed 2020). "
+        "With --folds K, train K cross-validation models instead and write their out-of-fold "
+        "predictions, from which 'proplens export --cv' chooses decoding, technique classifier "
+        "and calibration. Then run 'proplens export'.",
     )
     parser.add_argument(
         "--data",
@@ -22,12 +24,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         nargs="+",
         action="extend",
         metavar="DIR",
-        help="PTC-layout folder(s) with articles/ and labels-tc/: the corpus first, then "
-        "e.g. corrections from 'proplens labelstudio import' (validation comes from the "
+        help="PTC-layout folder(s) with articles/ and TC labels: the corpus first, then e.g. "
+        "corrections from 'proplens labelstudio import' (the confirmation split comes from the "
         "first; a later folder's article replaces one with the same id)",
     )
-    parser.add_argument("--output", required=True, help="checkpoint folder to write")
+    parser.add_argument("--output", required=True, help="checkpoint (or cross-validation) folder")
     parser.add_argument("--config", help="JSON file of TrainConfig settings")
+    parser.add_argument("--folds", type=int, help="cross-validate with this many folds")
+    parser.add_argument(
+        "--fold", type=int, help="with --folds: train this fold only (the others can follow later)"
+    )
     parser.add_argument("--epochs", type=int, help="override the config's epochs")
     parser.add_argument("--seed", type=int, help="override the config's seed")
     parser.add_argument("--device", help="cpu, cuda or auto (default: the config's)")
@@ -40,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        from proplens.model import crossval
         from proplens.model.config import TrainConfig
         from proplens.model.progress import TrainLog
         from proplens.model.train import train
@@ -57,17 +64,18 @@ def run(args: argparse.Namespace) -> int:
         max_layers=args.max_layers,
         encoder=args.encoder,
     )
-    card = train(config, args.data, args.output, TrainLog(quiet=args.quiet))
-    print(
-        json.dumps(
-            {
-                "output": args.output,
-                "validation": {
-                    "si": card["validation"]["si"],
-                    "tc_micro_f1": card["validation"]["tc_micro_f1"],
-                },
-            },
-            indent=2,
+    log = TrainLog(quiet=args.quiet)
+    if args.folds is not None:
+        if args.folds < 2:
+            raise ProplensError(f"--folds must be at least 2, got {args.folds}")
+        if args.fold is not None and not 0 <= args.fold < args.folds:
+            raise ProplensError(f"--fold must be between 0 and {args.folds - 1}, got {args.fold}")
+        record = tuple(range(max(1, config.epochs - config.average_last + 1), config.epochs + 1))
+        crossval.run(
+            config, args.data, args.output, log, k=args.folds, record=record, only=args.fold
         )
-    )
+        print(json.dumps({"output": args.output, "folds": args.folds}))
+        return 0
+    card = train(config, args.data, args.output, log)
+    print(json.dumps({"output": args.output, "trained_on": card["training_data"]["trained_on"]}))
     return 0

@@ -1,8 +1,9 @@
 """Training batches and losses: BIO-tagged word pieces, windows and the spans inside them.
 
-Each epoch cuts every article into non-overlapping windows at a random offset,
-so the encoder sees each span with different context from one epoch to the
-next. ``collate`` keeps the spans that lie (mostly) inside a window, with their
+Each epoch cuts every article into windows as inference does (whole
+paragraphs packed together, or fixed token windows for the 0.1.0 plan), with a
+random first window, so the encoder sees each span with different context from
+one epoch to the next. ``collate`` keeps the spans that lie (mostly) inside a window, with their
 token ranges in that window, for the technique loss. Needs the ``[train]`` extra.
 """
 
@@ -19,7 +20,7 @@ from proplens.model.corpus import Example
 from proplens.model.decode import B, I, O
 from proplens.model.features import N_EXTRAS, ArticleText, span_extras, token_range
 from proplens.model.network import Detector, pool_spans
-from proplens.model.windowing import Tokens, WordPieces
+from proplens.model.windowing import Tokens, WordPieces, packed_windows
 from proplens.scoring import merge_spans
 from proplens.techniques import NAMES
 
@@ -28,6 +29,7 @@ from proplens.techniques import NAMES
 class Prepared:
     """An article ready for training: tokens, BIO tags and span examples."""
 
+    text: str
     tokens: Tokens
     tags: np.ndarray  # (n_tokens,) O/B/I
     spans: list[tuple[int, int, int, np.ndarray]]  # first token, stop token, technique, extras
@@ -47,22 +49,32 @@ def prepare(example: Example, pieces: WordPieces, weight: float = 1.0) -> Prepar
         if technique in NAMES and len(tokens):
             first, stop = token_range(tokens.offsets, start, end)
             spans.append((first, stop, NAMES.index(technique), span_extras(text, start, end)))
-    return Prepared(tokens, tags, spans, weight)
+    return Prepared(example.text, tokens, tags, spans, weight)
 
 
 def epoch_windows(
-    data: list[Prepared], size: int, rng: random.Random
+    data: list[Prepared], size: int, rng: random.Random, mode: str = "packed"
 ) -> list[tuple[int, int, int]]:
-    """Non-overlapping windows ``(article, first token, length)`` at a random offset per article."""
+    """Windows ``(article, first token, length)`` of one epoch, shuffled.
+
+    ``packed``: whole paragraphs per window as at inference, the first window of
+    each article cut short at random. ``strided``: non-overlapping fixed windows
+    at a random offset per article (the 0.1.0 recipe).
+    """
     windows = []
     for index, item in enumerate(data):
         n = len(item.tokens)
-        offset = rng.randrange(size) if n > size else 0
-        starts = [0] + list(range(offset, n, size)) if offset else list(range(0, max(n, 1), size))
-        bounds = sorted(set(starts)) + [n]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            if b > a:
-                windows.append((index, a, b - a))
+        if mode == "packed":
+            first = rng.randint(size // 4, size)
+            spans = packed_windows(item.tokens.offsets, item.text, size, first_size=first)
+        else:
+            offset = rng.randrange(size) if n > size else 0
+            starts = (
+                [0] + list(range(offset, n, size)) if offset else list(range(0, max(n, 1), size))
+            )
+            bounds = sorted(set(starts)) + [n]
+            spans = [(a, b - a) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+        windows += [(index, start, length) for start, length in spans]
     rng.shuffle(windows)
     return windows
 

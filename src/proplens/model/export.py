@@ -1,9 +1,17 @@
-"""Export a training checkpoint to the shipped form: int8 ONNX encoder, heads, tokenizer, card.
+"""Export a training checkpoint to the shipped form: int8 ONNX encoder, heads, classifier, card.
 
 The encoder is exported to ONNX and quantized to int8 with per-channel dynamic
-quantization (per-tensor is too lossy for this model). ``manifest.json`` lists
-the SHA-256 of every file; the runtime refuses a model whose files do not match.
-Needs the ``[train]`` extra.
+quantization (per-tensor is too lossy for this model). Weight-only int8
+(``MatMulNBits``), which keeps activation scales per token, makes the states
+of a window independent of its other words' ranges and halves the sentences
+whose techniques change under neutral word swaps, but runs about 1.3x slower
+and misses the speed limit on 2 cores (docs/model.md, "Neutrality"). With ``cv``, the
+decoding, the technique classifier, the calibration and the default score
+threshold are chosen on the cross-validation run's out-of-fold predictions
+(``selection``) and the card carries their cross-validated estimates. With
+``data``, the exported model itself is then measured once on the confirmation
+split. ``manifest.json`` lists the SHA-256 of every file; the runtime refuses
+a model whose files do not match. Needs the ``[train]`` extra.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from proplens.errors import InputError
 from proplens.model.runtime import sha256
 
 ENCODER_FILE = "encoder.int8.onnx"
-SHIPPED_FILES = (ENCODER_FILE, "heads.npz", "tokenizer.json", "card.json")
+BASE_FILES = (ENCODER_FILE, "heads.npz", "tokenizer.json", "card.json")
 
 
 def export_onnx(encoder_dir: Path, out_file: Path) -> None:
@@ -58,32 +66,41 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     )
 
 
+QUANTIZATION = "int8 dynamic, per-channel"
+
+
 def quantize(fp32_file: Path, int8_file: Path) -> None:
+    """Dynamic int8 (per-channel weights): the fastest form on CPUs (docs/model.md)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     quantize_dynamic(str(fp32_file), str(int8_file), per_channel=True, weight_type=QuantType.QInt8)
 
 
-def write_manifest(model_dir: Path) -> dict:
-    files = {name: sha256(model_dir / name) for name in SHIPPED_FILES}
-    manifest = {"format": "proplens-model/1", "sha256": files}
+def write_manifest(model_dir: Path, files: list[str]) -> dict:
+    hashes = {name: sha256(model_dir / name) for name in files}
+    manifest = {"format": "proplens-model/2", "encoder": ENCODER_FILE, "sha256": hashes}
     (model_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
 def export(
-    checkpoint: Path, out: Path, data_dir: Path | None = None, stride: int | None = None
+    checkpoint: Path,
+    out: Path,
+    cv: Path | None = None,
+    data: list[Path] | None = None,
+    log=print,
 ) -> dict:
-    """Write the shipped model folder from a ``proplens train`` checkpoint.
+    """Write the shipped model folder from a ``proplens train`` checkpoint."""
+    from proplens.model.config import TrainConfig
+    from proplens.model.train import window_plan
 
-    With ``data_dir``, decoding and calibration are chosen again on the
-    validation split with the int8 encoder itself, and the card reports the
-    metrics of exactly what ships.
-    """
     checkpoint, out = Path(checkpoint), Path(out)
     for needed in ("encoder", "heads.npz", "tokenizer.json", "card.json"):
         if not (checkpoint / needed).exists():
             raise InputError(f"{checkpoint}: not a training checkpoint ({needed} is missing)")
+    card = json.loads((checkpoint / "card.json").read_text())
+    config = TrainConfig(**card["config"])
+    chosen = _choose(card, Path(cv), data, log) if cv is not None else None
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "encoder.fp32.onnx"
     export_onnx(checkpoint / "encoder", fp32)
@@ -91,84 +108,79 @@ def export(
     fp32.unlink()
     for name in ("heads.npz", "tokenizer.json"):
         shutil.copyfile(checkpoint / name, out / name)
-    card = json.loads((checkpoint / "card.json").read_text())
+    plan = window_plan(config)
     card["version"] = time.strftime("%Y.%m.%d", time.gmtime())
     card["runtime"] = {
         "encoder": ENCODER_FILE,
-        "quantization": "int8 dynamic, per-channel",
-        "stride": stride or card["config"]["stride"],
+        "quantization": QUANTIZATION,
+        "windows": {
+            "mode": plan.mode,
+            "stride": plan.stride,
+            "per_call": plan.per_call,
+            "symmetric": plan.symmetric,
+        },
     }
-    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
-    manifest = write_manifest(out)
-    if data_dir is not None:
-        retune(out, Path(data_dir))
-        manifest = write_manifest(out)
+    files = list(BASE_FILES)
+    card["decoding"], card["calibration"], card["default_threshold"] = {}, {}, 0.0
+    if chosen is not None:
+        files += chosen.classifier.save(out)
+        card["decoding"] = dict(chosen.decoding.__dict__)
+        card["calibration"] = chosen.calibration.to_dict()
+        card["default_threshold"] = chosen.default_threshold
+        card["cross_validation"] = chosen.report
+    _write_card(out, card)
+    manifest = write_manifest(out, files)
+    if data:
+        card["confirmation"] = confirm(out, data)
+        _write_card(out, card)
+        manifest = write_manifest(out, files)
     return manifest
 
 
-def retune(model_dir: Path, data_dir: Path) -> dict:
-    """Choose decoding and calibration on validation with the exported runtime; update the card."""
-    from proplens.model import validation
-    from proplens.model.corpus import load_examples, validation_ids
+def _choose(card: dict, cv: Path, data: list[Path] | None, log):
+    """Choose the cheap parts on the cross-validation run made with this checkpoint's recipe."""
+    from proplens.model import crossval, selection
+    from proplens.model.corpus import load_training_data
+
+    folds_file = cv / "folds.json"
+    if not folds_file.exists():
+        raise InputError(f"{cv}: not a cross-validation folder (no folds.json)")
+    cv_config = json.loads(folds_file.read_text())["config"]
+    ignored = {"device", "max_steps"}
+    differ = sorted(
+        k for k in cv_config if k not in ignored and cv_config[k] != card["config"].get(k)
+    )
+    if differ:
+        raise InputError(f"{cv}: cross-validated with other settings ({', '.join(differ)})")
+    if not data:
+        raise InputError("choosing on a cross-validation run needs --data (the training articles)")
+    train, _ = load_training_data(data)
+    variant = "avg" if card["config"]["average_last"] > 1 else f"e{card['config']['epochs']}"
+    k = json.loads(folds_file.read_text())["k"]
+    done = crossval.finished(cv, variant)
+    if len(done) < 2:
+        raise InputError(f"{cv}: fewer than 2 folds are finished (rerun it to resume)")
+    if len(done) < k:  # choices are cross-fitted over the folds there are; the card says which
+        log(f"choosing on folds {', '.join(map(str, done))} of {k}")
+    return selection.choose(cv, variant, train, log=log)
+
+
+def _write_card(out: Path, card: dict) -> None:
+    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+
+
+def confirm(model_dir: Path, data: list[Path], resamples: int = 2000) -> dict:
+    """The exported model measured on the confirmation split, with bootstrap intervals."""
+    from proplens.model.corpus import load_training_data
+    from proplens.model.evaluation import measure
     from proplens.model.runtime import Model
 
+    _, confirmation = load_training_data(data)
     model = Model.load(model_dir)
-    examples = load_examples(data_dir)
-    expected = set(model.card["training_data"]["validation_articles"])
-    if validation_ids([e.id for e in examples]) != expected:
-        raise InputError(
-            f"{data_dir}: not the data this model was trained on (validation ids differ)"
-        )
-    val = [e for e in examples if e.id in expected]
-    states = [model.states(e.text) for e in val]
-    found = validation.measure(val, states, model.heads, full_grid=True)
-    cal, table, summary = validation.calibrate(model.heads, val, states, found["decoding"])
-    card = model.card
-    card["default_threshold"], at_default = default_threshold(
-        model, val, states, found["decoding"], cal
-    )
-    card["decoding"] = found["decoding"]
-    card["calibration"] = cal.to_dict()
-    card["validation"] = {
-        "measured_with": "the exported int8 ONNX encoder (proplens export --data)",
-        "si": {k: round(found[k], 4) for k in ("si_precision", "si_recall", "si_f1")},
-        "tc_micro_f1": round(found["tc_micro_f1"], 4),
-        "tc_per_technique": found["tc_per_technique"],
-        "reliability": table,
-        "calibration_summary": summary,
-        "si_f1_at_default_threshold": round(at_default, 4),
-        "during_training": card.get("validation", {}).get("si"),
-    }
-    (model_dir / "card.json").write_text(json.dumps(card, indent=2) + "\n")
-    return card
-
-
-def default_threshold(
-    model, val, states, decoding: dict, cal, tolerance: float = 0.005
-) -> tuple[float, float]:
-    """The highest score threshold whose validation SI F1 stays within ``tolerance`` of the best.
-
-    It drops the weakest spans for free: people reading the output see fewer
-    doubtful fragments, and span identification loses (almost) nothing.
-    """
-    from proplens.model import predict, validation
-    from proplens.model.decode import Decoding
-    from proplens.techniques import NAMES
-
-    scored = [
-        predict.scored_spans(predict.candidates(st, model.heads, Decoding(**decoding)), cal, NAMES)
-        for st in states
-    ]
-    gold = {e.id: [(s, end) for s, end, _ in e.spans] for e in val}
-    results = []
-    for cut in np.arange(0.0, 0.5, 0.05):
-        pred = {
-            e.id: [(s, end) for s, end, _, sc in spans if sc >= cut]
-            for e, spans in zip(val, scored, strict=True)
-        }
-        results.append((round(float(cut), 2), validation.si_prf(gold, pred)[2]))
-    best = max(f for _, f in results)
-    return max((cut, f) for cut, f in results if f >= best - tolerance)
+    expected = set(model.card["training_data"]["confirmation_articles"])
+    if {e.id for e in confirmation} != expected:
+        raise InputError(f"{data[0]}: not the data this model was trained on")
+    return measure(model, confirmation, resamples)
 
 
 def max_difference(checkpoint: Path, model_dir: Path, texts: list[str]) -> float:

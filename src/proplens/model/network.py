@@ -56,7 +56,9 @@ def pool_spans(
 def load_encoder(path: str, max_layers: int | None = None) -> tuple[nn.Module, int]:
     """A transformers encoder from a local folder (never a hub), optionally truncated."""
     from transformers import AutoConfig, AutoModel
+    from transformers.utils import logging
 
+    logging.set_verbosity_error()  # the load report lists the unused pooler: expected, not news
     config = AutoConfig.from_pretrained(path, local_files_only=True)
     if max_layers is not None:
         config.num_hidden_layers = min(max_layers, config.num_hidden_layers)

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from proplens.counterfactual import side_pairs
 from proplens.model.calibration import Calibration
+from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
-from proplens.model.windowing import Tokens, WordPieces, add_windows, make_batch, window_starts
+from proplens.model.symmetry import canonical, states_back
+from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -44,38 +47,55 @@ def encode_article(
     pieces: WordPieces,
     heads: Heads,
     text: str,
-    window: int,
-    stride: int,
-    max_windows: int = 8,
+    plan: WindowPlan,
     progress: Callable[[int, int], None] | None = None,
 ) -> ArticleStates:
-    """Tokenize once, run the encoder over overlapping windows, merge back per token.
+    """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
-    Windows go to the encoder ``max_windows`` at a time: 8 keeps peak memory near
-    350 MB and is faster on 2 cores than larger batches (bench/speed.py).
-    ``progress(done, total)`` is called with window counts after each batch.
+    Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
+    windows are averaged where they overlap). With ``plan.symmetric`` an
+    article naming a side may be read as its side-swapped mirror, the states
+    carried back onto its own tokens (``symmetry``). ``progress(done, total)``
+    is called with window counts after each call.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
     if len(tokens) == 0:
         return ArticleStates(text, tokens, np.zeros((0, hidden), np.float32), np.zeros((0, 3)))
-    size = window - 2
-    starts = window_starts(len(tokens), size, stride)
-    states = np.zeros((len(tokens), hidden), dtype=np.float32)
-    seen = np.zeros(len(tokens), dtype=np.float32)
-    for i in range(0, len(starts), max_windows):
-        batch = make_batch(pieces, tokens, starts[i : i + max_windows], size)
-        add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
-        if progress is not None:
-            progress(min(i + max_windows, len(starts)), len(starts))
-    states /= np.maximum(seen, 1)[:, None]
+    mirror = canonical(text, side_pairs()) if plan.symmetric else None
+    if mirror is None:
+        states = _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden)
+    else:
+        read = pieces.tokenize(mirror.text)
+        states = _encode_tokens(encode, pieces, mirror.text, read, plan, progress, hidden)
+        states = states_back(tokens, read, mirror.offsets, states)
     return ArticleStates(text, tokens, states, heads.bio_probs(states))
 
 
+def _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden: int) -> np.ndarray:
+    """Merged per-token states of ``text`` (``tokens`` are its word pieces)."""
+    windows = plan.windows(tokens, text)
+    states = np.zeros((len(tokens), hidden), dtype=np.float32)
+    seen = np.zeros(len(tokens), dtype=np.float32)
+    for i in range(0, len(windows), plan.per_call):
+        batch = make_batch(pieces, tokens, windows[i : i + plan.per_call])
+        add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
+        if progress is not None:
+            progress(min(i + plan.per_call, len(windows)), len(windows))
+    return states / np.maximum(seen, 1)[:, None]
+
+
 def technique_probs(
-    article: ArticleStates, heads: Heads, spans: list[tuple[int, int]]
+    article: ArticleStates,
+    heads: Heads,
+    spans: list[tuple[int, int]],
+    classifier: TechniqueClassifier | None = None,
 ) -> np.ndarray:
-    """``(len(spans), techniques)`` probabilities for given character spans."""
+    """``(len(spans), techniques)`` probabilities for given character spans.
+
+    The technique head reads the span's pooled states; ``classifier`` (when the
+    model has one) combines that with article-level cues and the word model.
+    """
     if not spans:
         return np.zeros((0, heads.w["tc_out_w"].shape[0]), dtype=np.float32)
     text = ArticleText(article.text)
@@ -85,15 +105,21 @@ def technique_probs(
         rows.append(
             np.concatenate([pool(article.states, first, stop), span_extras(text, start, end)])
         )
-    return heads.technique_probs(np.stack(rows))
+    probs = heads.technique_probs(np.stack(rows))
+    return probs if classifier is None else classifier.probs(article.text, spans, probs)
 
 
-def candidates(article: ArticleStates, heads: Heads, decoding: Decoding) -> list[Candidate]:
+def candidates(
+    article: ArticleStates,
+    heads: Heads,
+    decoding: Decoding,
+    classifier: TechniqueClassifier | None = None,
+) -> list[Candidate]:
     """Decoded spans with their span confidence and technique probabilities."""
     if len(article.tokens) == 0:
         return []
     found = decode(article.bio, article.tokens.offsets, article.text, decoding)
-    probs = technique_probs(article, heads, [(s, e) for s, e, _ in found])
+    probs = technique_probs(article, heads, [(s, e) for s, e, _ in found], classifier)
     return [Candidate(s, e, c, p) for (s, e, c), p in zip(found, probs, strict=True)]
 
 

@@ -49,7 +49,6 @@ class TrainLog:
             self._bar.stop()
             self._bar = None
         self.info(
-            f"epoch {row['epoch']}: loss {row['loss']:.4f}  validation SI F1 {row['si_f1']:.4f} "
-            f"(P {row['si_precision']:.4f} R {row['si_recall']:.4f})  TC micro-F1 "
-            f"{row['tc_micro_f1']:.4f}  [{row['seconds']}s]"
+            f"epoch {row['epoch']}: loss {row['loss']:.4f}  technique loss {row['tc_loss']:.4f}"
+            f"  [{row['seconds']}s]"
         )

@@ -18,9 +18,10 @@ import numpy as np
 from proplens.errors import ModelError
 from proplens.model import predict
 from proplens.model.calibration import Calibration
+from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding
 from proplens.model.heads import Heads
-from proplens.model.windowing import WordPieces
+from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
@@ -57,19 +58,37 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def window_plan(card: dict) -> WindowPlan:
+    """The card's window plan; cards of 0.1.0 models describe strided windows only."""
+    runtime = card.get("runtime", {})
+    window = int(card["config"]["window"])
+    if "windows" in runtime:
+        return WindowPlan(window=window, **runtime["windows"])
+    stride = int(runtime.get("stride", card["config"]["stride"]))
+    return WindowPlan(window=window, mode="strided", stride=stride, per_call=8)
+
+
 class Model:
     """The encoder session, heads, tokenizer and the settings chosen on validation."""
 
-    def __init__(self, model_dir: Path, session, heads: Heads, pieces: WordPieces, card: dict):
+    def __init__(
+        self,
+        model_dir: Path,
+        session,
+        heads: Heads,
+        pieces: WordPieces,
+        card: dict,
+        classifier: TechniqueClassifier | None = None,
+    ):
         self.model_dir = model_dir
+        self.classifier = classifier
         self.session = session
         self.heads = heads
         self.pieces = pieces
         self.card = card
         self.decoding = Decoding(**card["decoding"])
         self.calibration = Calibration(**card["calibration"])
-        self.window = int(card["config"]["window"])
-        self.stride = int(card.get("runtime", {}).get("stride", card["config"]["stride"]))
+        self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
         names = tuple(card.get("techniques", NAMES))
         if names != NAMES:
@@ -94,9 +113,10 @@ class Model:
             heads = Heads.load(model_dir / "heads.npz")
             pieces = WordPieces(model_dir / "tokenizer.json")
             card = json.loads((model_dir / "card.json").read_text())
+            classifier = TechniqueClassifier.load(model_dir)
         except (OSError, ValueError, KeyError) as err:
             raise ModelError(f"{model_dir}: cannot load the model ({err})") from None
-        return cls(model_dir, session, heads, pieces, card)
+        return cls(model_dir, session, heads, pieces, card, classifier)
 
     def encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         (hidden,) = self.session.run(
@@ -105,18 +125,19 @@ class Model:
         return hidden
 
     def states(self, text: str, progress=None) -> predict.ArticleStates:
-        """Encoder states of ``text``; ``progress(done, total)`` hears of each window batch."""
+        """Encoder states of ``text``; ``progress(done, total)`` hears of each window call."""
         return predict.encode_article(
-            self.encode, self.pieces, self.heads, text, self.window, self.stride, progress=progress
+            self.encode, self.pieces, self.heads, text, self.plan, progress=progress
         )
 
     def detect(self, text: str, progress=None) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
-        found = predict.candidates(self.states(text, progress), self.heads, self.decoding)
+        states = self.states(text, progress)
+        found = predict.candidates(states, self.heads, self.decoding, self.classifier)
         return predict.scored_spans(found, self.calibration, NAMES)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """Technique and its probability for each given span (repeated spans: top-k)."""
-        probs = predict.technique_probs(self.states(text), self.heads, spans)
+        probs = predict.technique_probs(self.states(text), self.heads, spans, self.classifier)
         chosen = predict.assign_template(probs, spans)
         return [(NAMES[c], round(float(p[c]), 4)) for c, p in zip(chosen, probs, strict=True)]

@@ -1,16 +1,12 @@
-"""Fine-tune the encoder with both heads on PTC-format data, choosing everything on validation.
+"""Fine-tune the encoder with both heads on PTC-format data.
 
-``train(config, data_dir, output_dir)`` is what ``proplens train`` runs:
-
-1. split the articles into training and the fixed validation split (``corpus``);
-2. fine-tune the encoder jointly on BIO tags (span identification) and on the
-   technique of each gold span (technique classification), seeded;
-3. after each epoch, measure SI F1 (decoding settings searched on validation)
-   and TC micro-F1 on validation; keep the best epoch;
-4. optionally tag unlabeled articles, keep confident spans, and train again
-   (one round of self-training), keeping it only if validation improves;
-5. fit the score calibration on validation and write a checkpoint that
-   ``export`` turns into the shipped int8 ONNX model.
+``train(config, data_dirs, output_dir)`` is what ``proplens train`` runs: it
+trains on every article except the confirmation split (``corpus``), for a fixed
+number of epochs, and averages the weights of the last few epochs. Nothing is
+chosen on the confirmation split: the epoch count, the weight averaging, the
+decoding, the technique classifier and the calibration are all chosen by
+cross-validation over the training articles (``crossval``), and the
+confirmation split only measures the result once, at export.
 
 Needs the ``[train]`` extra (torch, transformers).
 """
@@ -22,28 +18,23 @@ import hashlib
 import json
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from proplens.model import calibration, predict, validation
-from proplens.model.batches import (
-    Prepared,
-    collate,
-    epoch_windows,
-    losses,
-    prepare,
-    technique_weights,
-)
+from proplens.model.batches import collate, epoch_windows, losses, technique_weights
+from proplens.model.batches import prepare as prepare_example
 from proplens.model.config import TrainConfig
-from proplens.model.corpus import Example, load_folders
-from proplens.model.decode import Decoding
+from proplens.model.corpus import Example, load_training_data
 from proplens.model.features import N_EXTRAS
 from proplens.model.heads import heads_from_torch
 from proplens.model.network import Detector, load_encoder
-from proplens.model.windowing import WordPieces
+from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
+
+OnEpoch = Callable[[int, Detector], None]
 
 
 def encoder_path(name: str) -> Path:
@@ -55,14 +46,20 @@ def encoder_path(name: str) -> Path:
     return Path(name)
 
 
-# -- validation --------------------------------------------------------------
+def window_plan(config: TrainConfig) -> WindowPlan:
+    """The inference window plan that matches the training windows of ``config``."""
+    if config.windows == "packed":
+        return WindowPlan(
+            window=config.window, mode="packed", per_call=1, symmetric=config.symmetric
+        )
+    return WindowPlan(window=config.window, mode="strided", stride=config.stride, per_call=8)
 
 
 def torch_encoder(model: Detector, device: torch.device, bf16: bool):
-    """``predict.Encode`` backed by the torch model (validation uses the runtime's numpy path)."""
+    """``predict.Encode`` backed by the torch model (measurements use the runtime's numpy path)."""
 
     def encode(input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
-        with torch.no_grad(), _autocast(device, bf16):
+        with torch.no_grad(), autocast(device, bf16):
             states = model.encode(
                 torch.from_numpy(input_ids).to(device), torch.from_numpy(attention_mask).to(device)
             )
@@ -71,33 +68,14 @@ def torch_encoder(model: Detector, device: torch.device, bf16: bool):
     return encode
 
 
-def _autocast(device: torch.device, bf16: bool):
-    if device.type == "cuda" and bf16:
+def autocast(device: torch.device, bf16: bool):
+    """bf16 autocast where the hardware does bf16 natively; plain fp32 elsewhere."""
+    if bf16 and device.type == "cuda":
         return torch.autocast("cuda", dtype=torch.bfloat16)
-    return torch.autocast("cpu", enabled=False)
-
-
-def validate(
-    model: Detector,
-    examples: list[Example],
-    pieces: WordPieces,
-    config: TrainConfig,
-    device: torch.device,
-    full_grid: bool = False,
-) -> dict:
-    """Validation metrics of the torch model, through the runtime's numpy path."""
-    model.eval()
-    heads = heads_from_torch(model)
-    encode = torch_encoder(model, device, config.bf16)
-    states = [
-        predict.encode_article(encode, pieces, heads, ex.text, config.window, config.stride)
-        for ex in examples
-    ]
-    model.train()
-    return validation.measure(examples, states, heads, full_grid)
-
-
-# -- the training run -----------------------------------------------------------
+    if bf16 and device.type == "cpu" and torch.backends.mkldnn.is_available():
+        if torch.ops.mkldnn._is_mkldnn_bf16_supported():
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+    return torch.autocast(device.type, enabled=False)
 
 
 def pick_device(name: str) -> torch.device:
@@ -112,52 +90,72 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def augmenter(config: TrainConfig) -> Callable[[Example, random.Random], Example] | None:
+    """The per-epoch augmentation named in the config (``None``: the gold articles as they are)."""
+    if config.augment is None:
+        return None
+    if config.augment == "sides":
+        from proplens.counterfactual import side_pairs, swap, swap_spans
+
+        table = side_pairs()
+
+        def augment(example: Example, rng: random.Random) -> Example:
+            if rng.random() >= config.augment_rate:
+                return example
+            swapped = swap(example.text, table)
+            return Example(example.id, swapped.text, swap_spans(example.spans, swapped.offsets))
+
+        return augment
+    raise ValueError(f"unknown augmentation {config.augment!r}")
+
+
 def fit(
     config: TrainConfig,
-    train_data: list[Prepared],
-    val: list[Example],
+    examples: list[Example],
     pieces: WordPieces,
     device: torch.device,
     log,
-) -> tuple[Detector, dict, list[dict]]:
-    """Train a fresh model; return the best epoch's model, its validation metrics, the history."""
+    on_epoch: OnEpoch | None = None,
+) -> tuple[Detector, list[dict]]:
+    """Train a fresh model for ``config.epochs``; return it (weights averaged) and its history.
+
+    ``on_epoch(epoch, model)`` runs after every epoch (cross-validation records
+    out-of-fold predictions there). With ``average_last`` N > 1 the returned
+    model carries the mean of the weights after each of the last N epochs.
+    """
     seed_everything(config.seed)
     encoder, hidden = load_encoder(str(encoder_path(config.encoder)), config.max_layers)
-    model = Detector(encoder, hidden, N_EXTRAS, len(NAMES), config.tc_hidden, config.dropout).to(
-        device
-    )
-    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": model.encoder.parameters(), "lr": config.lr},
-            {"params": head_params, "lr": config.head_lr},
-        ],
-        weight_decay=config.weight_decay,
-    )
+    model = Detector(encoder, hidden, N_EXTRAS, len(NAMES), config.tc_hidden, config.dropout)
+    model.to(device)
+    optimizer = _optimizer(model, config)
     rng = random.Random(config.seed)
+    augment = augmenter(config)
+    gold = [prepare_example(e, pieces) for e in examples]
     size = config.window - 2
-    steps_per_epoch = -(
-        -len(epoch_windows(train_data, size, random.Random(0))) // config.batch_size
+    per_epoch = -(
+        -len(epoch_windows(gold, size, random.Random(0), config.windows)) // config.batch_size
     )
-    total = steps_per_epoch * config.epochs
+    total = per_epoch * config.epochs
     if config.max_steps:
         total = min(total, config.max_steps)
-    warm = max(1, int(config.warmup * total))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
-    )
-    class_weights = technique_weights(train_data, config.class_weight_power)
-    best, best_state, history, step = None, None, [], 0
+    scheduler = _schedule(optimizer, total, config.warmup)
+    class_weights = technique_weights(gold, config.class_weight_power)
+    history, kept, step = [], [], 0
     model.train()
     for epoch in range(1, config.epochs + 1):
-        windows = epoch_windows(train_data, size, rng)
-        started, seen_loss, seen_tc = time.time(), 0.0, 0.0
+        data = (
+            gold
+            if augment is None
+            else [prepare_example(augment(e, rng), pieces) for e in examples]
+        )
+        windows = epoch_windows(data, size, rng, config.windows)
         batches = [
             windows[i : i + config.batch_size] for i in range(0, len(windows), config.batch_size)
         ]
+        started, seen_loss, seen_tc, number = time.time(), 0.0, 0.0, 0
         for number, chunk in enumerate(batches, 1):
-            batch = collate(train_data, chunk, pieces, device)
-            with _autocast(device, config.bf16):
+            batch = collate(data, chunk, pieces, device)
+            with autocast(device, config.bf16):
                 loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -170,62 +168,61 @@ def fit(
             log.step(epoch, number, len(batches), seen_loss / number)
             if config.max_steps and step >= config.max_steps:
                 break
-        metrics = validate(model, val, pieces, config, device)
-        metrics.pop("_states")
         row = {
             "epoch": epoch,
             "loss": round(seen_loss / max(1, number), 4),
             "tc_loss": round(seen_tc / max(1, number), 4),
             "seconds": round(time.time() - started, 1),
-            **{
-                k: (round(v, 4) if isinstance(v, float) else v)
-                for k, v in metrics.items()
-                if k != "tc_per_technique"
-            },
         }
         history.append(row)
         log.epoch(row)
-        if best is None or _selection(metrics) > _selection(best):
-            best, best_state = (
-                metrics,
-                copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()}),
-            )
+        if epoch > config.epochs - config.average_last:
+            kept.append(copy.deepcopy({k: v.detach().cpu() for k, v in model.state_dict().items()}))
+        if on_epoch is not None:
+            model.eval()
+            on_epoch(epoch, model)
+            model.train()
         if config.max_steps and step >= config.max_steps:
             break
-    model.load_state_dict(best_state)
-    return model, best, history
-
-
-def _selection(metrics: dict) -> float:
-    """Model selection on validation: both tasks count equally."""
-    return metrics["si_f1"] + metrics["tc_micro_f1"]
-
-
-def pseudo_label(
-    model: Detector,
-    pieces: WordPieces,
-    config: TrainConfig,
-    device: torch.device,
-    decoding: dict,
-    cal: calibration.Calibration,
-) -> list[Example]:
-    """Tag the unlabeled articles and keep the spans whose calibrated score is high."""
-    from proplens.article import Article
-
+    if len(kept) > 1:
+        model.load_state_dict(average_weights(kept))
     model.eval()
-    heads = heads_from_torch(model)
-    encode = torch_encoder(model, device, config.bf16)
-    examples = []
-    for path in sorted(Path(config.pseudo_dir).glob("*.txt")):
-        text = Article.from_file(path).text
-        st = predict.encode_article(encode, pieces, heads, text, config.window, config.stride)
-        spans = predict.scored_spans(
-            predict.candidates(st, heads, Decoding(**decoding)), cal, NAMES
-        )
-        kept = [(s, e, t) for s, e, t, score in spans if score >= config.pseudo_min_score]
-        examples.append(Example(f"pseudo-{path.stem}", text, kept))
-    model.train()
-    return examples
+    return model, history
+
+
+def _optimizer(model: Detector, config: TrainConfig) -> torch.optim.Optimizer:
+    head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    return torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": config.lr},
+            {"params": head_params, "lr": config.head_lr},
+        ],
+        weight_decay=config.weight_decay,
+    )
+
+
+def _schedule(optimizer: torch.optim.Optimizer, total: int, warmup: float):
+    """Linear warm-up, then linear decay to zero."""
+    warm = max(1, int(warmup * total))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+
+
+def average_weights(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The element-wise mean of several state dicts (integer buffers are taken from the last).
+
+    >>> a, b = {"w": torch.tensor([1.0, 3.0])}, {"w": torch.tensor([3.0, 5.0])}
+    >>> average_weights([a, b])["w"].tolist()
+    [2.0, 4.0]
+    """
+    averaged = {}
+    for key, last in states[-1].items():
+        if last.is_floating_point():
+            averaged[key] = sum(s[key] for s in states) / len(states)
+        else:
+            averaged[key] = last
+    return averaged
 
 
 def data_hash(examples: list[Example]) -> str:
@@ -242,42 +239,19 @@ def train(
 ) -> dict:
     """The whole run; writes a checkpoint folder and returns its card (without export fields).
 
-    ``data_dirs``: one PTC folder or several (validation comes from the first).
+    ``data_dirs``: one PTC folder or several (the confirmation split comes from the first).
     """
     device = pick_device(config.device)
     folders = data_dirs if isinstance(data_dirs, list) else [data_dirs]
-    examples, val_ids = load_folders(folders)
-    train_ex = [e for e in examples if e.id not in val_ids]
-    val_ex = [e for e in examples if e.id in val_ids]
+    train_ex, confirm_ex = load_training_data(folders)
+    examples = train_ex + confirm_ex
     path = encoder_path(config.encoder)
     pieces = WordPieces(path / "tokenizer.json")
-    log.info(f"{len(train_ex)} training and {len(val_ex)} validation articles on {device}")
-    train_data = [prepare(e, pieces) for e in train_ex]
-    model, best, history = fit(config, train_data, val_ex, pieces, device, log)
-    rounds = [{"round": "gold", "si_f1": best["si_f1"], "tc_micro_f1": best["tc_micro_f1"]}]
-    if config.pseudo_dir:
-        final = validate(model, val_ex, pieces, config, device)
-        cal, _, _ = validation.calibrate(
-            heads_from_torch(model), val_ex, final["_states"], final["decoding"]
-        )
-        pseudo = pseudo_label(model, pieces, config, device, final["decoding"], cal)
-        log.info(
-            f"self-training: {sum(len(p.spans) for p in pseudo)} pseudo spans "
-            f"in {len(pseudo)} articles"
-        )
-        extra = [prepare(p, pieces, config.pseudo_weight) for p in pseudo]
-        model2, best2, history2 = fit(config, train_data + extra, val_ex, pieces, device, log)
-        rounds.append(
-            {"round": "self-training", "si_f1": best2["si_f1"], "tc_micro_f1": best2["tc_micro_f1"]}
-        )
-        history += [{**h, "round": "self-training"} for h in history2]
-        if _selection(best2) > _selection(best):
-            model, best = model2, best2
-    final = validate(model, val_ex, pieces, config, device, full_grid=True)
-    heads = heads_from_torch(model)
-    cal, table, summary = validation.calibrate(
-        heads, val_ex, final.pop("_states"), final["decoding"]
+    log.info(
+        f"{len(train_ex)} training articles on {device}; "
+        f"{len(confirm_ex)} confirmation articles held out"
     )
+    model, history = fit(config, train_ex, pieces, device, log)
     card = {
         "name": "proplens-minilm",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -286,29 +260,19 @@ def train(
         "training_data": {
             "sha256": data_hash(examples),
             "articles": len(examples),
-            "validation_articles": sorted(val_ids),
+            "trained_on": len(train_ex),
+            "confirmation_articles": sorted(e.id for e in confirm_ex),
         },
         "config": config.to_dict(),
         "seed": config.seed,
-        "decoding": final["decoding"],
-        "calibration": cal.to_dict(),
-        "default_threshold": 0.0,
-        "validation": {
-            "si": {k: round(final[k], 4) for k in ("si_precision", "si_recall", "si_f1")},
-            "tc_micro_f1": round(final["tc_micro_f1"], 4),
-            "tc_per_technique": final["tc_per_technique"],
-            "reliability": table,
-            "calibration_summary": summary,
-        },
         "history": history,
-        "rounds": rounds,
     }
-    write_checkpoint(model, heads, pieces, path, card, Path(output_dir))
+    write_checkpoint(model, pieces, path, card, Path(output_dir))
     return card
 
 
 def write_checkpoint(
-    model: Detector, heads, pieces, encoder_dir: Path, card: dict, out: Path
+    model: Detector, pieces: WordPieces, encoder_dir: Path, card: dict, out: Path
 ) -> None:
     """A folder with the fine-tuned encoder (safetensors), heads, tokenizer and card."""
     import shutil
@@ -316,5 +280,5 @@ def write_checkpoint(
     out.mkdir(parents=True, exist_ok=True)
     model.encoder.save_pretrained(out / "encoder", safe_serialization=True)
     shutil.copy(encoder_dir / "tokenizer.json", out / "tokenizer.json")
-    heads.save(out / "heads.npz")
+    heads_from_torch(model).save(out / "heads.npz")
     (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")

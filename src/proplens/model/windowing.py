@@ -1,9 +1,15 @@
-"""Cut a long article into overlapping encoder windows, keeping exact character offsets.
+"""Cut a long article into encoder windows, keeping exact character offsets.
 
 The tokenizer runs once over the whole text; each token keeps its ``(start, end)``
 character offsets, so everything the model says about tokens maps back onto the
 article's own offsets. Windows are slices of that token sequence wrapped in
-``[CLS] ... [SEP]``; a token seen by several windows gets the mean of their outputs.
+``[CLS] ... [SEP]``.
+
+Windows are *packed from whole paragraphs* (and, inside a paragraph too long
+for one window, whole sentences): an edit in one paragraph then changes the
+input of one window only, instead of shifting every window boundary after it.
+The detector's verdict on a sentence should not move because a word changed
+three paragraphs earlier (``bench/neutrality.py`` measures this).
 """
 
 from __future__ import annotations
@@ -54,6 +60,143 @@ class WordPieces:
         return Tokens(ids, offsets)
 
 
+def line_breaks(offsets: np.ndarray, text: str) -> np.ndarray:
+    r"""Whether a line break lies between each token and the one before it.
+
+    >>> line_breaks(np.array([[0, 3], [4, 7], [8, 11]]), "one two\nsix").tolist()
+    [False, False, True]
+    """
+    codepoints = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    newlines = np.flatnonzero(codepoints == 10)  # str indices, as offsets are
+    if len(offsets) == 0 or len(newlines) == 0:
+        return np.zeros(len(offsets), dtype=bool)
+    previous_end = np.concatenate([[0], offsets[:-1, 1]])
+    # a newline n with previous_end <= n < start exists iff the counts below differ
+    return np.searchsorted(newlines, offsets[:, 0]) > np.searchsorted(newlines, previous_end)
+
+
+def sentence_starts(offsets: np.ndarray, text: str) -> np.ndarray:
+    r"""Whether each token opens a sentence: after a line break, or after ``.!?`` and a space.
+
+    >>> offsets = np.array([[0, 2], [2, 3], [4, 6], [6, 7], [7, 9]])
+    >>> sentence_starts(offsets, "Hi. Go!Up").tolist()
+    [True, False, True, False, False]
+    """
+    starts = line_breaks(offsets, text)
+    if len(offsets):
+        starts[0] = True
+    for i in range(1, len(offsets)):
+        previous = text[offsets[i - 1, 0] : offsets[i - 1, 1]]
+        spaced = offsets[i, 0] > offsets[i - 1, 1]
+        if spaced and previous.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…"):
+            starts[i] = True
+    return starts
+
+
+def packed_windows(
+    offsets: np.ndarray, text: str, size: int, first_size: int | None = None
+) -> list[tuple[int, int]]:
+    r"""``(first token, length)`` windows of at most ``size`` tokens, packed from whole units.
+
+    A unit is a paragraph (a line); a paragraph longer than ``size`` is cut into
+    sentences, and a sentence longer than ``size`` into pieces of ``size``. Units
+    are packed greedily in order. ``first_size`` caps the first window (training
+    varies it so that the same article is packed differently each epoch).
+
+    >>> text = "One two.\nThree four five.\nSix."
+    >>> offsets = np.array([[0, 3], [4, 7], [7, 8], [9, 14], [15, 19], [20, 24], [24, 25],
+    ...                     [26, 29], [29, 30]])
+    >>> packed_windows(offsets, text, size=7)
+    [(0, 7), (7, 2)]
+    >>> packed_windows(offsets, text, size=4)
+    [(0, 3), (3, 4), (7, 2)]
+    """
+    units = _units(offsets, text, size)
+    windows: list[tuple[int, int]] = []
+    cap = size if first_size is None else max(1, min(first_size, size))
+    start, length = 0, 0
+    for unit_start, unit_length in units:
+        if length and length + unit_length > cap:
+            windows.append((start, length))
+            start, length, cap = unit_start, 0, size
+        length += unit_length
+    if length:
+        windows.append((start, length))
+    return windows
+
+
+def _units(offsets: np.ndarray, text: str, size: int) -> list[tuple[int, int]]:
+    """Paragraphs, or the sentences (cut to ``size``) of paragraphs longer than ``size``."""
+    n = len(offsets)
+    paragraphs = _segments(np.flatnonzero(line_breaks(offsets, text)), n)
+    sentences = np.flatnonzero(sentence_starts(offsets, text))
+    units = []
+    for start, stop in paragraphs:
+        if stop - start <= size:
+            units.append((start, stop - start))
+            continue
+        inner = sentences[(sentences > start) & (sentences < stop)]
+        for s_start, s_stop in _segments(inner, stop, first=start):
+            for piece in range(s_start, s_stop, size):
+                units.append((piece, min(size, s_stop - piece)))
+    return units
+
+
+def _segments(breaks: np.ndarray, stop: int, first: int = 0) -> list[tuple[int, int]]:
+    bounds = [first, *(int(b) for b in breaks if first < b < stop), stop]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def make_batch(pieces: WordPieces, tokens: Tokens, windows: list[tuple[int, int]]) -> Batch:
+    """Wrap each window ``(first token, length)`` in [CLS]/[SEP] and pad to one length."""
+    starts = [start for start, _ in windows]
+    lengths = [length for _, length in windows]
+    width = max(lengths) + 2
+    input_ids = np.full((len(windows), width), pieces.pad_id, dtype=np.int64)
+    mask = np.zeros((len(windows), width), dtype=np.int64)
+    for row, (start, n) in enumerate(windows):
+        input_ids[row, 0] = pieces.cls_id
+        input_ids[row, 1 : n + 1] = tokens.ids[start : start + n]
+        input_ids[row, n + 1] = pieces.sep_id
+        mask[row, : n + 2] = 1
+    return Batch(input_ids, mask, starts, lengths)
+
+
+@dataclass(frozen=True)
+class WindowPlan:
+    """How an article is cut into windows at inference (stored in the model card).
+
+    ``packed``: whole paragraphs/sentences per window, one window per encoder
+    call (dynamic int8 quantization scales activations per call, so windows
+    encoded together would influence each other). ``strided``: the 0.1.0 plan,
+    fixed token windows ``stride`` apart, ``per_call`` windows per call.
+    ``symmetric``: an article naming a side is read as the one of itself and
+    its side-swapped mirror that sorts first (``model.symmetry``; packed only).
+    """
+
+    window: int = 256  # encoder positions, [CLS] and [SEP] included
+    mode: str = "packed"
+    stride: int = 254
+    per_call: int = 1
+    symmetric: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("packed", "strided"):
+            raise ValueError(f"unknown window mode {self.mode!r}")
+        if self.symmetric and self.mode != "packed":
+            raise ValueError("symmetric reading needs packed windows")  # as trained
+
+    @property
+    def size(self) -> int:
+        return self.window - 2
+
+    def windows(self, tokens: Tokens, text: str) -> list[tuple[int, int]]:
+        if self.mode == "packed":
+            return packed_windows(tokens.offsets, text, self.size)
+        n = len(tokens)
+        return [(s, min(self.size, n - s)) for s in window_starts(n, self.size, self.stride)]
+
+
 def window_starts(n_tokens: int, size: int, stride: int) -> list[int]:
     """Start positions of windows of ``size`` tokens, ``stride`` apart, covering all tokens.
 
@@ -67,20 +210,6 @@ def window_starts(n_tokens: int, size: int, stride: int) -> list[int]:
     starts = list(range(0, n_tokens - size, stride))
     starts.append(n_tokens - size)
     return sorted(set(starts))
-
-
-def make_batch(pieces: WordPieces, tokens: Tokens, starts: list[int], size: int) -> Batch:
-    """Wrap each window ``tokens[s : s + size]`` in [CLS]/[SEP] and pad to one length."""
-    lengths = [min(size, len(tokens) - s) for s in starts]
-    width = max(lengths) + 2
-    input_ids = np.full((len(starts), width), pieces.pad_id, dtype=np.int64)
-    mask = np.zeros((len(starts), width), dtype=np.int64)
-    for row, (start, n) in enumerate(zip(starts, lengths, strict=True)):
-        input_ids[row, 0] = pieces.cls_id
-        input_ids[row, 1 : n + 1] = tokens.ids[start : start + n]
-        input_ids[row, n + 1] = pieces.sep_id
-        mask[row, : n + 2] = 1
-    return Batch(input_ids, mask, list(starts), lengths)
 
 
 def add_windows(values: np.ndarray, batch: Batch, total: np.ndarray, seen: np.ndarray) -> None:

@@ -19,8 +19,7 @@ def url_article(url: str, title: str | None, allow_private: bool) -> Article:
     if missing:
         raise FetchError(
             "unavailable",
-            f"this server cannot fetch URLs ({missing[0]} is missing): "
-            "pip install 'proplens[url]'",
+            f"this server cannot fetch URLs ({missing[0]} is missing): pip install 'proplens[url]'",
         )
     from proplens.fetch.http import FetchLimits
     from proplens.fetch.page import article_from_url

@@ -1,0 +1,132 @@
+"""Side-symmetric reading: an article and its mirror image get the same states."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from proplens.counterfactual import control_pairs, side_pairs, swap
+from proplens.model.predict import encode_article
+from proplens.model.runtime import SHIPPED_DIR
+from proplens.model.symmetry import aligned, canonical
+from proplens.model.windowing import WindowPlan, WordPieces
+
+HIDDEN = 8
+
+
+@pytest.fixture(scope="module")
+def pieces():
+    return WordPieces(SHIPPED_DIR / "tokenizer.json")
+
+
+class BioHead:
+    """The BIO part of ``Heads``: a linear map and a softmax."""
+
+    def __init__(self) -> None:
+        self.w = {"si_w": np.random.default_rng(0).normal(size=(3, HIDDEN)).astype(np.float32)}
+
+    def bio_probs(self, states: np.ndarray) -> np.ndarray:
+        logits = states @ self.w["si_w"].T
+        e = np.exp(logits - logits.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+
+
+@pytest.fixture(scope="module")
+def heads():
+    return BioHead()
+
+
+class ContextEncoder:
+    """A stand-in encoder whose states depend on the token and on its whole window.
+
+    Like a transformer, a word's state changes when another word of its window
+    does, which is exactly what makes verdicts depend on the side named.
+    """
+
+    def __init__(self) -> None:
+        self.windows = 0
+
+    def __call__(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        self.windows += len(input_ids)
+        own = np.sin(input_ids[..., None] * np.arange(1, HIDDEN + 1) * 0.37)
+        weights = attention_mask[..., None]
+        context = (own * weights).sum(axis=1, keepdims=True) / weights.sum(axis=1)[..., None]
+        return (own + context).astype(np.float32)
+
+
+def read(pieces, heads, text, symmetric=True):
+    encoder = ContextEncoder()
+    plan = WindowPlan(window=24, mode="packed", symmetric=symmetric)
+    return encode_article(encoder, pieces, heads, text, plan), encoder.windows
+
+
+TEXT = (
+    "Iran's regime is sending weapons, officials said on Monday.\n\n"
+    "The weather in the capital was mild.\n\n"
+    "Critics in America called the deal a disgrace."
+)
+
+
+def same_token_pairs(article, mirrored):
+    """(i, j): token i of the article and token j of its mirror, the same word piece."""
+    swapped = swap(article.text, side_pairs())
+    for i, where in enumerate(aligned(article.tokens, mirrored.tokens, swapped.offsets)):
+        if len(where) == 1 and article.tokens.ids[i] == mirrored.tokens.ids[where.start]:
+            yield i, where.start
+
+
+def test_an_article_and_its_mirror_get_the_same_states(pieces, heads):
+    mirrored_text = swap(TEXT, side_pairs()).text
+    assert "America's regime" in mirrored_text
+    article, _ = read(pieces, heads, TEXT)
+    mirrored, _ = read(pieces, heads, mirrored_text)
+    pairs = list(same_token_pairs(article, mirrored))
+    assert len(pairs) > 20
+    for i, j in pairs:
+        np.testing.assert_array_equal(article.states[i], mirrored.states[j])
+        np.testing.assert_array_equal(article.bio[i], mirrored.bio[j])
+
+
+def test_without_symmetry_the_mirror_reads_differently(pieces, heads):
+    """The check above can fail: a plain reading depends on the name in the window."""
+    article, _ = read(pieces, heads, TEXT, symmetric=False)
+    mirrored, _ = read(pieces, heads, swap(TEXT, side_pairs()).text, symmetric=False)
+    differ = [
+        i
+        for i, j in same_token_pairs(article, mirrored)
+        if not np.allclose(article.states[i], mirrored.states[j], atol=1e-4)
+    ]
+    assert differ
+
+
+def test_one_of_the_two_is_read_as_it_is_and_costs_no_extra_pass(pieces, heads):
+    mirrored_text = swap(TEXT, side_pairs()).text
+    assert (canonical(TEXT, side_pairs()) is None) != (
+        canonical(mirrored_text, side_pairs()) is None
+    )
+    for text in (TEXT, mirrored_text):
+        _, symmetric_windows = read(pieces, heads, text)
+        _, plain_windows = read(pieces, heads, text, symmetric=False)
+        assert symmetric_windows == plain_windows
+
+
+def test_the_choice_does_not_flip_when_other_words_change():
+    """Control swaps (dates, reporting verbs) leave which text is read unchanged."""
+    mirrored_text = swap(TEXT, side_pairs()).text
+    for text in (TEXT, mirrored_text):
+        edited = swap(text, control_pairs()).text
+        assert edited != text
+        assert (canonical(text, side_pairs()) is None) == (canonical(edited, side_pairs()) is None)
+
+
+def test_an_article_naming_no_side_is_read_as_it_is(pieces, heads):
+    text = "The council met on Tuesday and approved the budget."
+    assert canonical(text, side_pairs()) is None
+    article, _ = read(pieces, heads, text)
+    plain, _ = read(pieces, heads, text, symmetric=False)
+    np.testing.assert_array_equal(article.states, plain.states)
+
+
+def test_symmetric_reading_needs_packed_windows():
+    with pytest.raises(ValueError, match="packed"):
+        WindowPlan(mode="strided", symmetric=True)

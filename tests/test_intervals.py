@@ -1,0 +1,63 @@
+"""Bootstrap intervals over articles agree with the official measures and behave like intervals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from proplens.formats.semeval import LabelRow as R
+from proplens.intervals import (
+    bootstrap,
+    paired_difference,
+    si_article_stats,
+    si_f1,
+    tc_article_stats,
+    tc_f1,
+)
+from proplens.scoring import si_score, tc_score
+
+GOLD = [
+    R("1", 0, 10, "Doubt"),
+    R("1", 20, 30, "Slogans"),
+    R("2", 5, 15, "Doubt"),
+    R("3", 0, 4, "Doubt"),
+]
+PRED = [
+    R("1", 2, 12, "Doubt"),
+    R("1", 20, 25, "Doubt"),
+    R("2", 40, 50, "Doubt"),
+    R("3", 0, 4, "Doubt"),
+]
+
+
+def test_summed_article_rows_give_the_official_scores():
+    si = si_score(GOLD, PRED)
+    assert si_f1(si_article_stats(GOLD, PRED).sum(axis=0)) == pytest.approx(si.f1)
+    assert tc_f1(tc_article_stats(GOLD, PRED).sum(axis=0)) == pytest.approx(tc_score(GOLD, PRED).f1)
+
+
+def test_rows_follow_the_given_articles_even_without_spans():
+    stats = si_article_stats(GOLD, PRED, ["3", "9", "1"])
+    assert stats.shape == (3, 4)
+    assert stats[1].tolist() == [0, 0, 0, 0]
+    assert stats[0].tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_interval_contains_the_estimate_and_narrows_with_more_articles():
+    rng = np.random.default_rng(1)
+    rows = np.column_stack([rng.integers(0, 5, 400), np.full(400, 5), np.full(400, 5)]).astype(
+        float
+    )
+    small = bootstrap(rows[:40], tc_f1, resamples=400)
+    large = bootstrap(rows, tc_f1, resamples=400)
+    for interval in (small, large):
+        assert interval.low <= interval.value <= interval.high
+    assert (large.high - large.low) < (small.high - small.low)
+
+
+def test_paired_difference_of_identical_predictions_is_exactly_zero():
+    stats = tc_article_stats(GOLD, PRED)
+    diff = paired_difference(stats, stats, tc_f1, resamples=200)
+    assert (diff.value, diff.low, diff.high) == (0.0, 0.0, 0.0)
+    better = paired_difference(stats, tc_article_stats(GOLD, GOLD), tc_f1, resamples=200)
+    assert better.value > 0 and better.low >= 0  # never worse on any resample of articles
