@@ -47,16 +47,17 @@ def main() -> None:
     expected = set(model.card.get("training_data", {}).get("confirmation_articles", []))
     if expected and expected != {e.id for e in confirmation}:
         sys.exit(f"{args.data}: its confirmation split is not the one this model held out")
-    report = measure(model, confirmation, args.resamples)
+    predicted = predictions(model, confirmation)
+    report = measure(model, confirmation, args.resamples, predicted)
     if args.out:
-        report["reproduce"] = write_labels(model, confirmation, args.out)
+        report["reproduce"] = write_labels(model, confirmation, predicted, args.out)
     print(json.dumps(report, indent=2))
 
 
-def write_labels(model, examples: list, out: Path) -> list[str]:
+def write_labels(model, examples: list, predicted, out: Path) -> list[str]:
     """Gold and predicted label files, and the `proplens evaluate` commands that score them."""
     out.mkdir(parents=True, exist_ok=True)
-    detected, classified = predictions(model, examples)
+    detected, classified = predicted
     gold_tc = [LabelRow(e.id, s, end, t) for e in examples for s, end, t in e.spans]
     cut = model.default_threshold
     write_label_file(

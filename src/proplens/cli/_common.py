@@ -24,6 +24,19 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_max_bytes(parser: argparse.ArgumentParser, what: str = "article files") -> None:
+    """``--max-bytes``: the size limit every command that reads articles enforces."""
+    from proplens.article import DEFAULT_MAX_BYTES
+
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse {what} larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
+    )
+
+
 def load_analyzer(args: argparse.Namespace):
     from proplens.analyzer import Analyzer
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 
-from proplens.article import DEFAULT_MAX_BYTES, Article, iter_article_paths
-from proplens.cli._common import add_model_options, load_analyzer, output_stream, require_extra
+from proplens.article import Article, iter_article_paths
+from proplens.cli._common import (
+    add_max_bytes,
+    add_model_options,
+    load_analyzer,
+    output_stream,
+    require_extra,
+)
 from proplens.cli._progress import progress_for
 from proplens.errors import InputError
 from proplens.fetch.urls import EXTRA_MODULES, is_url
@@ -28,13 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", metavar="FILE", help="write here instead of stdout")
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse article files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
-    )
+    add_max_bytes(parser)
     parser.add_argument(
         "--sources",
         action="store_true",

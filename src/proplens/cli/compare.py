@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from proplens.article import DEFAULT_MAX_BYTES, Article
-from proplens.cli._common import add_model_options, output_stream, require_extra
+from proplens.article import Article
+from proplens.cli._common import add_max_bytes, add_model_options, output_stream, require_extra
 from proplens.errors import InputError
 
 FORMATS = ("text", "json", "html")
@@ -25,13 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("b", metavar="B", help="the version to check (.txt, or - for stdin)")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", metavar="FILE", help="write here instead of stdout")
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
-    )
+    add_max_bytes(parser, "files")
     parser.add_argument(
         "--no-sources",
         action="store_true",

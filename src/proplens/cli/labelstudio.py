@@ -11,8 +11,7 @@ import argparse
 import json
 import sys
 
-from proplens.article import DEFAULT_MAX_BYTES
-from proplens.cli._common import add_model_options, load_analyzer, output_stream
+from proplens.cli._common import add_max_bytes, add_model_options, load_analyzer, output_stream
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,13 +55,7 @@ def _register_export(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or -")
     parser.add_argument("--output", required=True, metavar="FILE", help="tasks JSON to write")
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse article files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
-    )
+    add_max_bytes(parser)
     add_model_options(parser)
     parser.set_defaults(run=run_export)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from proplens.article import DEFAULT_MAX_BYTES, Article
-from proplens.cli._common import output_stream
+from proplens.article import Article
+from proplens.cli._common import add_max_bytes, output_stream
 from proplens.cli.analyze import read_articles
 from proplens.errors import InputError
 from proplens.formats import jsonio
@@ -29,13 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or -")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", metavar="FILE", help="write here instead of stdout")
-    parser.add_argument(
-        "--max-bytes",
-        type=int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help=f"refuse article files larger than N bytes (default {DEFAULT_MAX_BYTES:,})",
-    )
+    add_max_bytes(parser)
     parser.set_defaults(run=run)
 
 

@@ -32,12 +32,15 @@ def predictions(model, examples: list[Example]) -> tuple[list, list[LabelRow]]:
     return detected, classified
 
 
-def measure(model, examples: list[Example], resamples: int = 2000) -> dict:
-    """SI (at the model's default threshold and others), TC, per technique, reliability."""
+def measure(model, examples: list[Example], resamples: int = 2000, predicted=None) -> dict:
+    """SI (at the model's default threshold and others), TC, per technique, reliability.
+
+    ``predicted``: ``predictions(model, examples)`` when the caller has them already.
+    """
     ids = [e.id for e in examples]
     gold_tc = [LabelRow(e.id, s, end, t) for e in examples for s, end, t in e.spans]
     gold_si = [LabelRow(r.article_id, r.start, r.end) for r in gold_tc]
-    detected, classified = predictions(model, examples)
+    detected, classified = predicted or predictions(model, examples)
     by_threshold = []
     for cut in sorted({*THRESHOLDS, model.default_threshold}):
         rows = [LabelRow(e.id, s, end) for e, (s, end, _, score) in detected if score >= cut]

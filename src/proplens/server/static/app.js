@@ -354,35 +354,40 @@ function hideTip() {
   });
 }
 
-function wireTooltip() {
-  const article = $("article");
-  article.addEventListener("mouseover", (e) => {
+// Tooltips on the marks inside ``container``: hover shows, focus or click pins
+// (``holder.pinned``), leaving hides. Shared by the article and the comparison.
+function wireMarkTips(container, show, holder) {
+  container.addEventListener("mouseover", (e) => {
     const mark = e.target.closest("mark.frag");
-    if (mark && !state.pinned) showTip(mark);
+    if (mark && !holder.pinned) show(mark);
   });
-  article.addEventListener("mouseout", (e) => {
+  container.addEventListener("mouseout", (e) => {
     const mark = e.target.closest("mark.frag");
-    if (mark && !state.pinned && !mark.contains(e.relatedTarget)) hideTip();
+    if (mark && !holder.pinned && !mark.contains(e.relatedTarget)) hideTip();
   });
-  article.addEventListener("focusin", (e) => {
+  container.addEventListener("focusin", (e) => {
     const mark = e.target.closest("mark.frag");
     if (mark) {
-      state.pinned = mark;
-      showTip(mark);
+      holder.pinned = mark;
+      show(mark);
     }
   });
-  article.addEventListener("focusout", () => {
-    state.pinned = null;
+  container.addEventListener("focusout", () => {
+    holder.pinned = null;
     hideTip();
   });
-  article.addEventListener("click", (e) => {
+  container.addEventListener("click", (e) => {
     const mark = e.target.closest("mark.frag");
     if (mark) {
       mark.focus();
-      state.pinned = mark;
-      showTip(mark);
+      holder.pinned = mark;
+      show(mark);
     }
   });
+}
+
+function wireTooltip() {
+  wireMarkTips($("article"), showTip, state);
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && !$("tip").hidden) {
       hideTip();

@@ -244,34 +244,7 @@ function showCompareTip(mark) {
 }
 
 function wireCompareTips() {
-  const grid = $("compare-grid");
-  grid.addEventListener("mouseover", (e) => {
-    const mark = e.target.closest("mark.frag");
-    if (mark && !cmp.pinned) showCompareTip(mark);
-  });
-  grid.addEventListener("mouseout", (e) => {
-    const mark = e.target.closest("mark.frag");
-    if (mark && !cmp.pinned && !mark.contains(e.relatedTarget)) hideTip();
-  });
-  grid.addEventListener("focusin", (e) => {
-    const mark = e.target.closest("mark.frag");
-    if (mark) {
-      cmp.pinned = mark;
-      showCompareTip(mark);
-    }
-  });
-  grid.addEventListener("focusout", () => {
-    cmp.pinned = null;
-    hideTip();
-  });
-  grid.addEventListener("click", (e) => {
-    const mark = e.target.closest("mark.frag");
-    if (mark) {
-      mark.focus();
-      cmp.pinned = mark;
-      showCompareTip(mark);
-    }
-  });
+  wireMarkTips($("compare-grid"), showCompareTip, cmp);
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape") cmp.pinned = null;
   });
