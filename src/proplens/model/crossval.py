@@ -89,10 +89,10 @@ def repredict(folder: str | Path, data_dirs: list[str | Path], config: TrainConf
     ``config``, and ``folds.json`` records it; the old ones are kept as
     ``fold<F>-avg-before.npz``.
     """
-    import torch
+    from types import SimpleNamespace
 
     from proplens.model.network import load_encoder
-    from proplens.model.train import encoder_path, pick_device, window_plan
+    from proplens.model.train import encoder_path, pick_device, torch_encoder, window_plan
 
     folder = Path(folder)
     assignment = json.loads((folder / "folds.json").read_text())
@@ -110,15 +110,12 @@ def repredict(folder: str | Path, data_dirs: list[str | Path], config: TrainConf
         encoder, _ = load_encoder(str(folder / f"fold{fold}-avg.encoder"))
         encoder = encoder.to(device).eval()
         heads = Heads.load(folder / f"fold{fold}-avg.heads.npz")
-
-        def encode(ids, mask, encoder=encoder):
-            with torch.no_grad():
-                out = encoder(
-                    input_ids=torch.from_numpy(ids).to(device),
-                    attention_mask=torch.from_numpy(mask).to(device),
-                )
-            return out.last_hidden_state.float().cpu().numpy()
-
+        model = SimpleNamespace(  # the encoder half of a Detector, as the recorder reads it
+            encode=lambda ids, mask, e=encoder: (
+                e(input_ids=ids, attention_mask=mask).last_hidden_state
+            )
+        )
+        encode = torch_encoder(model, device, config.bf16)
         states = [predict.encode_article(encode, pieces, heads, e.text, plan) for e in held]
         stem = folder / f"fold{fold}-avg"
         Path(f"{stem}.npz").rename(f"{stem}-before.npz")
