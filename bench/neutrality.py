@@ -1,7 +1,8 @@
 """Neutrality: how often the techniques found in a sentence change when only names change.
 
     python bench/neutrality.py [--corpus confirmation|news ...] [--model DIR] [--limit N]
-                               [--threshold T ...] [--windows-per-call N] [--sides FILE] [--json]
+                               [--threshold T ...] [--windows-per-call N] [--sides FILE]
+                               [--controls FILE] [--json]
 
 Each article is analysed as it is, with the sides it names swapped
 (Iran<->America, Democrats<->Republicans, Trump<->Obama...; the ``sides`` of
@@ -22,7 +23,9 @@ setting (dynamic int8 quantization scales activations per call, so windows sent
 together influence each other). ``--sides FILE`` swaps the side pairs of another
 list instead: ``bench/held-out-sides.json`` holds pairs the model never saw
 swapped in training (its counterfactual copies use pairs.json's sides), to see
-whether the invariance carries over to names it was not trained on. Not a test:
+whether the invariance carries over to names it was not trained on;
+``--controls FILE`` likewise swaps other neutral pairs: ``bench/held-out-controls.json``
+holds pairs the control-word training copies never use. Not a test:
 it prints figures and asserts nothing.
 """
 
@@ -72,20 +75,21 @@ def encode_windows_per_call(analyzer, windows: int) -> None:
     analyzer.model.plan = replace(analyzer.model.plan, per_call=windows)
 
 
-def side_table(path: Path | None) -> SwapTable:
-    """The side pairs to swap: pairs.json's, or those of ``path`` (same layout)."""
+def swap_table(path: Path | None, kind: str) -> SwapTable:
+    """The ``kind`` ("sides" or "controls") pairs to swap: pairs.json's, or those of ``path``."""
     if path is None:
-        return side_pairs()
+        return side_pairs() if kind == "sides" else control_pairs()
     lists = json.loads(path.read_text(encoding="utf-8"))
-    pairs = [(a, b) for groups in lists["sides"].values() for group in groups for a, b in group]
+    if kind not in lists:
+        sys.exit(f"{path}: no {kind!r} lists in it")
+    pairs = [(a, b) for groups in lists[kind].values() for group in groups for a, b in group]
     return SwapTable(pairs, lists.get("keep", ()))
 
 
 def run_corpus(
-    analyzer, articles: list[Article], thresholds: list[float], sides: SwapTable
+    analyzer, articles: list[Article], thresholds: list[float], tables: dict[str, SwapTable]
 ) -> dict:
     """Per swap, threshold and touched/other: (changed, total, flagged) counts per article."""
-    tables = {"side": sides, "control": control_pairs()}
     counts = {
         (swap, cut, touched): np.zeros((len(articles), 3), dtype=np.int64)
         for swap in tables
@@ -163,6 +167,9 @@ def main() -> None:
         "--windows-per-call", type=int, default=None, help="probe: windows per encoder call"
     )
     parser.add_argument("--sides", type=Path, help="side pairs to swap (default: pairs.json's)")
+    parser.add_argument(
+        "--controls", type=Path, help="neutral pairs to swap (default: pairs.json's)"
+    )
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
@@ -171,14 +178,18 @@ def main() -> None:
     if args.windows_per_call is not None:
         encode_windows_per_call(analyzer, args.windows_per_call)
     thresholds = args.threshold or [analyzer.threshold]
-    sides = side_table(args.sides)
+    tables = {
+        "side": swap_table(args.sides, "sides"),
+        "control": swap_table(args.controls, "controls"),
+    }
     card = analyzer.card
     report = {
         "model": f"{card.get('name', '?')} {card.get('version', card.get('created', ''))}".strip(),
         "windows_per_call": args.windows_per_call,
         "runtime_windows_per_call": analyzer.model.plan.per_call,
         "sides": str(args.sides) if args.sides else "pairs.json",
-        "pairs": {"side": len(sides), "control": len(control_pairs())},
+        "controls": str(args.controls) if args.controls else "pairs.json",
+        "pairs": {swap: len(table) for swap, table in tables.items()},
         "bootstrap_rounds": args.rounds,
         "command": " ".join(["python", *sys.argv]),
         "results": [],
@@ -187,7 +198,7 @@ def main() -> None:
     for name in args.corpus or ["confirmation", "news"]:
         articles = load_corpus(name, args.ptc, args.news, args.limit)
         print(f"{name}: {len(articles)} articles", file=sys.stderr)
-        counts = run_corpus(analyzer, articles, thresholds, sides)
+        counts = run_corpus(analyzer, articles, thresholds, tables)
         analyses += len(articles) + sum(
             int(counts[swap, thresholds[0], True][:, 1].astype(bool).sum()) for swap in SWAPS
         )

@@ -59,3 +59,35 @@ def test_bench_counts_every_sentence_once_per_swap(corpus, options):
             assert 0 <= share["with_technique"] <= 1
     if options:
         assert report["windows_per_call"] == 1 and result["threshold"] == 0.3
+
+
+def test_controls_option_swaps_the_pairs_of_another_list(corpus):
+    held_out = BENCH.parent / "held-out-controls.json"
+    report = run_bench(corpus, "--controls", str(held_out))
+    lists = json.loads(held_out.read_text(encoding="utf-8"))["controls"]
+    assert report["controls"] == str(held_out)
+    assert report["pairs"]["control"] == sum(len(group) for g in lists.values() for group in g)
+    [result] = report["results"]
+    # only "the roads were empty" holds a held-out word (roads <-> streets)
+    assert result["control"]["touched"]["sentences"] == 1
+
+
+def test_a_list_without_controls_is_refused_with_a_message(corpus, tmp_path):
+    wrong = tmp_path / "sides-only.json"
+    wrong.write_text(json.dumps({"sides": {"x": [[["Iran", "Iraq"]]]}}), encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH),
+            "--corpus",
+            "news",
+            "--news",
+            str(corpus),
+            "--controls",
+            str(wrong),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "no 'controls' lists" in done.stderr and "Traceback" not in done.stderr

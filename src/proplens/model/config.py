@@ -29,8 +29,8 @@ class TrainConfig:
     max_layers: int | None = None  # truncate the encoder (tiny test runs)
     max_steps: int | None = None  # stop early (tiny test runs)
     average_last: int = 3  # average the weights of the last N epochs (1: the last epoch only)
-    augment: str | None = "sides"  # swap the sides an article names, at random, each epoch
-    augment_rate: float = 0.5  # share of articles swapped in an epoch
+    augment: str | None = "sides"  # "sides", "controls", "sides+controls": swaps each epoch
+    augment_rate: float = 0.5  # share of articles swapped in an epoch (per kind of swap)
     symmetric: bool = True  # read windows naming a side mirrored too (inference only)
     device: str = "auto"
     bf16: bool = True  # bf16 autocast (CUDA, and CPUs with AVX512-BF16/AMX)

@@ -1,17 +1,18 @@
 """Export a training checkpoint to the shipped form: int8 ONNX encoder, heads, classifier, card.
 
-The encoder is exported to ONNX and quantized to int8 with per-channel dynamic
-quantization (per-tensor is too lossy for this model). Weight-only int8
-(``MatMulNBits``), which keeps activation scales per token, makes the states
-of a window independent of its other words' ranges and halves the sentences
-whose techniques change under neutral word swaps, but runs about 1.3x slower
-and misses the speed limit on 2 cores (docs/model.md, "Neutrality"). With ``cv``, the
-decoding, the technique classifier, the calibration and the default score
-threshold are chosen on the cross-validation run's out-of-fold predictions
-(``selection``) and the card carries their cross-validated estimates. With
-``data``, the exported model itself is then measured once on the confirmation
-split. ``manifest.json`` lists the SHA-256 of every file; the runtime refuses
-a model whose files do not match. Needs the ``[train]`` extra.
+The encoder is exported to ONNX with plain ("eager") attention: the SDPA export
+guards every softmax with IsNaN/Where nodes that cost 15% of the time and
+change nothing here. It is then quantized to int8 with activations scaled per
+token (``quantize``): onnxruntime's dynamic quantization scales a whole window
+at once, so one changed word re-rounds every other word of the window and
+doubles the sentences whose techniques change under neutral word swaps
+(docs/model.md, "Neutrality"). With ``cv``, the decoding, the technique
+classifier, the calibration and the default score threshold are chosen on the
+cross-validation run's out-of-fold predictions (``selection``) and the card
+carries their cross-validated estimates. With ``data``, the exported model
+itself is then measured once on the confirmation split. ``manifest.json``
+lists the SHA-256 of every file; the runtime refuses a model whose files do
+not match. Needs the ``[train]`` extra.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from proplens.errors import InputError
+from proplens.model.quantize import quantize_per_token
 from proplens.model.runtime import sha256
 
 ENCODER_FILE = "encoder.int8.onnx"
@@ -36,7 +38,11 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     from transformers import AutoModel
 
     encoder = AutoModel.from_pretrained(
-        encoder_dir, local_files_only=True, add_pooling_layer=False, dtype=torch.float32
+        encoder_dir,
+        local_files_only=True,
+        add_pooling_layer=False,
+        dtype=torch.float32,
+        attn_implementation="eager",
     ).eval()
 
     class Wrapped(torch.nn.Module):
@@ -66,14 +72,7 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     )
 
 
-QUANTIZATION = "int8 dynamic, per-channel"
-
-
-def quantize(fp32_file: Path, int8_file: Path) -> None:
-    """Dynamic int8 (per-channel weights): the fastest form on CPUs (docs/model.md)."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    quantize_dynamic(str(fp32_file), str(int8_file), per_channel=True, weight_type=QuantType.QInt8)
+QUANTIZATION = "int8, activations per token, weights per channel"
 
 
 def write_manifest(model_dir: Path, files: list[str]) -> dict:
@@ -104,7 +103,7 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "encoder.fp32.onnx"
     export_onnx(checkpoint / "encoder", fp32)
-    quantize(fp32, out / ENCODER_FILE)
+    quantize_per_token(fp32, out / ENCODER_FILE)
     fp32.unlink()
     for name in ("heads.npz", "tokenizer.json"):
         shutil.copyfile(checkpoint / name, out / name)

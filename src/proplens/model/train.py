@@ -90,23 +90,35 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+AUGMENTATIONS = ("sides", "controls")
+
+
 def augmenter(config: TrainConfig) -> Callable[[Example, random.Random], Example] | None:
-    """The per-epoch augmentation named in the config (``None``: the gold articles as they are)."""
+    """The per-epoch augmentation named in the config (``None``: the gold articles as they are).
+
+    ``"sides"`` swaps the sides an article names, ``"controls"`` its neutral
+    words (said/stated, Monday/Tuesday...), ``"sides+controls"`` both, each
+    independently with probability ``augment_rate``. Gold spans follow by offsets.
+    """
     if config.augment is None:
         return None
-    if config.augment == "sides":
-        from proplens.counterfactual import side_pairs, swap, swap_spans
+    from proplens.counterfactual import control_pairs, side_pairs, swap, swap_spans
 
-        table = side_pairs()
+    names = config.augment.split("+")
+    unknown = [n for n in names if n not in AUGMENTATIONS]
+    if unknown or not names:
+        raise ValueError(f"unknown augmentation {config.augment!r}")
+    tables = [side_pairs() if name == "sides" else control_pairs() for name in names]
 
-        def augment(example: Example, rng: random.Random) -> Example:
-            if rng.random() >= config.augment_rate:
-                return example
-            swapped = swap(example.text, table)
-            return Example(example.id, swapped.text, swap_spans(example.spans, swapped.offsets))
+    def augment(example: Example, rng: random.Random) -> Example:
+        for table in tables:
+            if rng.random() < config.augment_rate:
+                swapped = swap(example.text, table)
+                spans = swap_spans(example.spans, swapped.offsets)
+                example = Example(example.id, swapped.text, spans)
+        return example
 
-        return augment
-    raise ValueError(f"unknown augmentation {config.augment!r}")
+    return augment
 
 
 def fit(
