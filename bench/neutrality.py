@@ -19,8 +19,9 @@ Corpora: ``confirmation`` (the 56 confirmation articles of ../shared/data/ptc-tr
 ``proplens.model.corpus.confirmation_ids``: never trained on) and ``news`` (the
 400 articles of ../shared/data/news-unlabeled). ``--windows-per-call N`` is a
 probe: it sends N windows to each onnxruntime call instead of the model's own
-setting (dynamic int8 quantization scales activations per call, so windows sent
-together influence each other). ``--sides FILE`` swaps the side pairs of another
+setting (with a dynamically quantized encoder, activations are scaled per call,
+so windows sent together influence each other; per-token int8 gives the same
+results for any N). ``--sides FILE`` swaps the side pairs of another
 list instead: ``bench/held-out-sides.json`` holds pairs the model never saw
 swapped in training (its counterfactual copies use pairs.json's sides), to see
 whether the invariance carries over to names it was not trained on;
