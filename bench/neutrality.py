@@ -173,6 +173,12 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--card",
+        action="store_true",
+        help="also record the figures in the model's card (neutrality, or neutrality_held_out"
+        " with --sides/--controls)",
+    )
     args = parser.parse_args()
 
     analyzer = proplens.load(args.model)
@@ -212,6 +218,11 @@ def main() -> None:
         print(json.dumps(report, indent=2))
     else:
         print_table(report)
+    if args.card:
+        from proplens.model.export import record
+
+        key = "neutrality_held_out" if args.sides or args.controls else "neutrality"
+        record(analyzer.model.model_dir, key, report)
 
 
 if __name__ == "__main__":

@@ -91,3 +91,31 @@ def test_a_list_without_controls_is_refused_with_a_message(corpus, tmp_path):
     )
     assert done.returncode != 0
     assert "no 'controls' lists" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.fixture()
+def model_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from proplens.model.runtime import SHIPPED_DIR
+
+    return Path(shutil.copytree(SHIPPED_DIR, tmp_path / "model"))
+
+
+def test_card_option_records_the_figures_in_a_still_valid_model(corpus, model_copy):
+    import proplens
+
+    report = run_bench(corpus, "--model", str(model_copy), "--card")
+    report_held_out = run_bench(
+        corpus,
+        "--model",
+        str(model_copy),
+        "--controls",
+        str(BENCH.parent / "held-out-controls.json"),
+        "--card",
+    )
+    card = proplens.load(str(model_copy)).card  # the loader checks the re-signed checksums
+    assert card["neutrality"]["results"] == report["results"]
+    assert card["neutrality"]["controls"] == "pairs.json"
+    assert card["neutrality_held_out"]["results"] == report_held_out["results"]
+    assert card["neutrality_held_out"]["controls"].endswith("held-out-controls.json")

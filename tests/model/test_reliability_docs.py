@@ -94,3 +94,43 @@ def test_bench_validate_reproduces_the_cards_confirmation(ptc_train):
     expected = card()["confirmation"]
     assert measured["si"]["si_f1"]["value"] == expected["si"]["si_f1"]["value"]
     assert measured["tc_micro_f1"]["value"] == expected["tc_micro_f1"]["value"]
+
+
+def neutrality_cells(result: dict) -> list[str]:
+    """How the README writes one corpus row: side and control-word shares bold, then others."""
+
+    def cell(share: dict, bold: bool) -> str:
+        low, high = (f"{100 * bound:.1f}" for bound in share["ci95"])
+        value = f"{share['share']:.1%}"
+        return f"{f'**{value}**' if bold else value} [{low}, {high}]"
+
+    return [
+        cell(result["side"]["touched"], True),
+        cell(result["control"]["touched"], True),
+        cell(result["control"]["other"], False),
+    ]
+
+
+def test_readme_neutrality_rows_are_the_cards():
+    measured = card()["neutrality"]
+    readme = ROOT.joinpath("README.md").read_text(encoding="utf-8").splitlines()
+    corpora = {
+        "confirmation": "confirmation (56 articles), Detector II",
+        "news": "news (400 articles), Detector II",
+    }
+    default = card()["default_threshold"]
+    for result in measured["results"]:
+        if result["threshold"] != default:
+            continue
+        [row] = [line for line in readme if line.startswith(f"| {corpora[result['corpus']]} |")]
+        cells = [c.strip() for c in row.strip("|").split("|")][1:]
+        assert cells == neutrality_cells(result), result["corpus"]
+
+
+def test_readme_speed_is_the_cards():
+    speed = card()["speed"]
+    text = ROOT.joinpath("README.md").read_text(encoding="utf-8")
+    throughput = speed["throughput"]
+    assert f"**{throughput['articles_per_s']:.2f} articles/s**" in text
+    assert f"**peak RSS {throughput['peak_rss_mb']:.0f}" in text
+    assert f"**cold start {speed['cold_start']['total_s']:.2f} s**" in text

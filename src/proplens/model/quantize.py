@@ -9,9 +9,10 @@ that token alone; what still moves is what attention carries, as in fp32.
 
 Weights are symmetric int8 per output column; activations symmetric per row,
 stored as uint8 around a zero point of 128 so that onnxruntime runs its fast
-u8s8 kernel (``MatMulIntegerToFloat``). Embedding tables are int8 per row
-(weight-only: a lookup has no activation to scale). The file is as small as
-dynamic int8 and about as fast on x86 CPUs.
+u8s8 kernel (``MatMulIntegerToFloat``). Embedding tables are int8 with one
+scale per table, as onnxruntime writes them (weight-only: a lookup has no
+activation to scale). The file is as small as dynamic int8 and about as fast
+on x86 CPUs.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def quantize_weight(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rewrite_matmuls(model) -> int:
-    """Replace, in place, each MatMul by a constant 2-D weight; returns how many.
+    """Rewrite, in place, each MatMul whose weight is a constant 2-D matrix; returns how many.
 
     Inputs shared by several MatMuls (query, key and value read the same
-    states) are quantized once.
+    states) are quantized once. MatMuls of two activations (attention) stay fp32.
     """
     from onnx import numpy_helper
 
@@ -76,7 +77,8 @@ def rewrite_matmuls(model) -> int:
         nodes += builder.matmul(node.input[0], weight, node.output[0])
         used.add(node.input[1])
         replaced += 1
-    kept = [w for w in graph.initializer if w.name not in used]
+    still_read = {name for node in nodes for name in node.input}
+    kept = [w for w in graph.initializer if w.name not in used or w.name in still_read]
     del graph.node[:]
     graph.node.extend(nodes)
     del graph.initializer[:]
