@@ -137,8 +137,8 @@ def main() -> None:
 
 def record_in_card(model: str | None, report: dict) -> None:
     """The card's ``speed``: this report, junk spans counted rather than listed."""
-    import proplens
     from proplens.model.export import record
+    from proplens.model.runtime import SHIPPED_DIR
 
     throughput = dict(report["throughput"], junk_spans=len(report["throughput"]["junk_spans"]))
     value = {
@@ -146,7 +146,7 @@ def record_in_card(model: str | None, report: dict) -> None:
         **report,
         "throughput": throughput,
     }
-    record(proplens.load(model).model.model_dir, "speed", value)
+    record(Path(model) if model is not None else SHIPPED_DIR, "speed", value)
 
 
 if __name__ == "__main__":
