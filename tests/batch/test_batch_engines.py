@@ -12,7 +12,7 @@ import psutil
 import pytest
 from batch_helpers import FAKE, cli, make_articles, run, subprocess_env, write_jsonl
 
-from proplens.batch.engines.local import LocalEngine
+from proplens.batch.engines.local import LocalEngine, WorkerDied
 from proplens.batch.parts import parts_dir
 from proplens.batch.records import Item, Location
 from proplens.batch.worker import WorkerSpec
@@ -28,6 +28,22 @@ def test_leaving_on_an_error_stops_busy_workers(monkeypatch) -> None:
         workers = _spawned_workers(2)
         raise KeyboardInterrupt
     assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_leaving_after_a_worker_died_waits_for_the_pool_to_close(monkeypatch) -> None:
+    # The pool's manager thread must be done before the interpreter exits: in Python 3.11
+    # its closing races the exit hook and prints an OSError traceback under our message.
+    monkeypatch.setenv("PROPLENS_FAKE_DELAY", "60")
+    item = Item(Location("x"), "slow", "The so-called experts.")
+    engine = LocalEngine(WorkerSpec(FAKE), workers=2)
+    with pytest.raises(WorkerDied), engine:
+        first = engine.submit([item])
+        engine.submit([item])
+        workers = _spawned_workers(2)
+        manager = engine._executor._executor_manager_thread
+        workers[0].kill()
+        first.result()
+    assert not manager.is_alive()
 
 
 def _spawned_workers(n: int, timeout: float = 30) -> list[psutil.Process]:

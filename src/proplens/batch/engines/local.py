@@ -59,11 +59,17 @@ class LocalEngine:
             return
         # Interrupted or failed: stop the workers now, nobody will write their chunks.
         processes = _processes(self._executor)
+        manager = getattr(self._executor, "_executor_manager_thread", None)
         for process in processes:
             process.terminate()
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.join(timeout=10)
+        # The pool's manager thread closes its wake-up pipe when it sees the dead worker;
+        # the interpreter's exit hook writes to that pipe, and in Python 3.11 nothing
+        # orders the two (an OSError traceback at exit). Let the thread finish first.
+        if manager is not None:
+            manager.join(timeout=10)
 
 
 def _processes(executor: ProcessPoolExecutor) -> list:
