@@ -8,7 +8,9 @@ confirmation measurement, runtime), not quality.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +125,32 @@ def test_export_needs_two_finished_folds(exported, tmp_path, capsys):
     args = ["export", str(checkpoint), "--output", str(tmp_path / "model")]
     assert main([*args, "--cv", str(tmp_path / "cv"), "--data", str(data)]) == 2
     assert "fewer than 2 folds" in capsys.readouterr().err
+
+
+def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys):
+    data, checkpoint, model_dir = exported
+    cv = checkpoint.parent / "cv"
+    bench = _load_bench("new_folds")
+    folds = json.loads((cv / "folds.json").read_text())["folds"]
+    argv = ["new_folds.py", str(cv), "--model", str(model_dir), "--folds", "1"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--data", str(data), "--resamples", "50"])
+        bench.main()
+    lines = capsys.readouterr().out.splitlines()
+    in_fold = sum(1 for fold in folds.values() if fold == 1)
+    assert lines[0] == f"{in_fold} articles of folds [1]; {len(folds)} out-of-fold in all"
+    figures = [
+        line for line in lines[1:] if re.search(r"\d\.\d{4} \[-?\d\.\d{4}, -?\d\.\d{4}\]", line)
+    ]
+    assert [line.split(",")[0] for line in figures] == ["SI", "SI", "TC", "TC", "TC"]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="not finished"):
+        patch.setattr("sys.argv", [*argv[:-1], "7", "--data", str(data)])
+        bench.main()
+
+
+def _load_bench(name: str):
+    path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
