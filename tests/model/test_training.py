@@ -139,9 +139,8 @@ def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys
     lines = capsys.readouterr().out.splitlines()
     in_fold = sum(1 for fold in folds.values() if fold == 1)
     assert lines[0] == f"{in_fold} articles of folds [1]; {len(folds)} out-of-fold in all"
-    figures = [
-        line for line in lines[1:] if re.search(r"\d\.\d{4} \[-?\d\.\d{4}, -?\d\.\d{4}\]", line)
-    ]
+    interval = re.compile(r"\d\.\d{4} \[-?\d\.\d{4}, -?\d\.\d{4}\]")  # Interval's str()
+    figures = [line for line in lines[1:] if interval.search(line)]
     assert [line.split(",")[0] for line in figures] == ["SI", "SI", "TC", "TC", "TC"]
     with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="not finished"):
         patch.setattr("sys.argv", [*argv[:-1], "7", "--data", str(data)])
