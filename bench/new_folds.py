@@ -57,14 +57,7 @@ def tc_rows(oof, heads, classifier: TechniqueClassifier, folds, resamples: int) 
     words = classifier.lexical.log_probs(table.fragments)
     model = classifier.stacked.probs(stack_features(table.head, table.cues, words))
     keep = np.isin(table.folds, folds)
-    sub = selection.SpanTable(
-        [r for r, k in zip(table.rows, keep, strict=True) if k],
-        table.folds[keep],
-        table.labels[keep],
-        table.head[keep],
-        table.cues[keep],
-        [f for f, k in zip(table.fragments, keep, strict=True) if k],
-    )
+    sub = table.subset(keep)
     head = selection.tc_stats(sub, table.head[keep])
     mine = selection.tc_stats(sub, model[keep])
     other = selection.tc_stats(sub, refit[keep])

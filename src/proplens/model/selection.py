@@ -129,6 +129,18 @@ class SpanTable:
     def articles(self) -> list[str]:
         return sorted({r[0] for r in self.rows})
 
+    def subset(self, mask: np.ndarray) -> SpanTable:
+        """The rows where ``mask`` holds (e.g. the spans of some folds)."""
+        keep = np.flatnonzero(mask)
+        return SpanTable(
+            [self.rows[i] for i in keep],
+            self.folds[keep],
+            self.labels[keep],
+            self.head[keep],
+            self.cues[keep],
+            [self.fragments[i] for i in keep],
+        )
+
 
 def span_table(oof: list[OutOfFold], heads: dict) -> SpanTable:
     from proplens.model.cues import ArticleCues, span_cues
@@ -232,15 +244,7 @@ def _inner_stats(table: SpanTable, features: np.ndarray, mask: np.ndarray, setti
         train = mask & (table.folds != fold)
         test = mask & (table.folds == fold)
         probs[test] = _fit(features[train], table.labels[train], setting).probs(features[test])
-    sub = SpanTable(
-        [r for r, m in zip(table.rows, mask, strict=True) if m],
-        table.folds[mask],
-        table.labels[mask],
-        table.head[mask],
-        table.cues[mask],
-        [f for f, m in zip(table.fragments, mask, strict=True) if m],
-    )
-    return tc_stats(sub, probs[mask])
+    return tc_stats(table.subset(mask), probs[mask])
 
 
 def _fit(features: np.ndarray, labels: np.ndarray, setting: tuple[float, float]):
