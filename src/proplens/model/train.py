@@ -106,7 +106,7 @@ def augmenter(config: TrainConfig) -> Callable[[Example, random.Random], Example
 
     names = config.augment.split("+")
     unknown = [n for n in names if n not in AUGMENTATIONS]
-    if unknown or not names:
+    if unknown:
         raise ValueError(f"unknown augmentation {config.augment!r}")
     tables = [side_pairs() if name == "sides" else control_pairs() for name in names]
 
