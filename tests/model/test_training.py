@@ -147,6 +147,60 @@ def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys
         bench.main()
 
 
+def consistency_config(folder: Path) -> Path:
+    path = folder / "consistency.json"
+    path.write_text(json.dumps({"consistency_epochs": 1, "consistency_weight": 2.0}))
+    return path
+
+
+def test_consistency_stage_continues_a_checkpoint(exported, tmp_path):
+    data, checkpoint, _ = exported
+    config = consistency_config(tmp_path)
+    out = tmp_path / "polished"
+    assert (
+        train_tiny(data, out, "--init", str(checkpoint), "--config", str(config), "--epochs", "0")
+        == 0
+    )
+    card = json.loads((out / "card.json").read_text())
+    before = json.loads((checkpoint / "card.json").read_text())
+    assert card["init"]["from"] == str(checkpoint)
+    assert card["init"]["history"] == before["history"]  # the main epochs were the init's
+    (row,) = card["history"]
+    assert row["stage"] == "consistency" and row["divergence"] > 0  # the fixture has twins
+    assert (out / "heads.npz").read_bytes() != (checkpoint / "heads.npz").read_bytes()
+
+
+def test_consistency_stage_continues_each_fold_of_a_cross_validation(exported, tmp_path):
+    data, checkpoint, _ = exported
+    cv = checkpoint.parent / "cv"
+    config = consistency_config(tmp_path)
+    out = tmp_path / "cv-polished"
+    args = ["--folds", "2", "--init", str(cv), "--config", str(config), "--epochs", "0"]
+    assert train_tiny(data, out, *args) == 0
+    assignment = json.loads((out / "folds.json").read_text())
+    assert assignment["init"]["from"] == str(cv)
+    assert assignment["folds"] == json.loads((cv / "folds.json").read_text())["folds"]
+    for fold in (0, 1):
+        assert (out / f"fold{fold}-avg.npz").exists()
+        assert (out / f"fold{fold}-avg.heads.npz").read_bytes() != (
+            cv / f"fold{fold}-avg.heads.npz"
+        ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--epochs", "0"], "nothing to train"),
+        (["--epochs", "0", "--init", "no-such-folder"], "nothing to train"),
+        (["--init", "no-such-folder"], "encoder is missing"),
+    ],
+)
+def test_a_run_that_cannot_start_says_why(exported, tmp_path, capsys, extra, message):
+    data, _, _ = exported
+    assert train_tiny(data, tmp_path / "out", *extra) == 2
+    assert message in capsys.readouterr().err
+
+
 def _load_bench(name: str):
     path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)

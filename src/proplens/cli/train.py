@@ -34,6 +34,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--fold", type=int, help="with --folds: train this fold only (the others can follow later)"
     )
+    parser.add_argument(
+        "--init",
+        metavar="DIR",
+        help="start from the weights of a 'proplens train' checkpoint (with --folds: of a "
+        "cross-validation folder, each fold from its own model) instead of the pretrained "
+        "encoder; with --epochs 0 only the consistency stage runs",
+    )
     parser.add_argument("--epochs", type=int, help="override the config's epochs")
     parser.add_argument("--seed", type=int, help="override the config's seed")
     parser.add_argument("--device", help="cpu, cuda or auto (default: the config's)")
@@ -64,6 +71,12 @@ def run(args: argparse.Namespace) -> int:
         max_layers=args.max_layers,
         encoder=args.encoder,
     )
+    if config.epochs < 0 or config.consistency_epochs < 0:
+        raise ProplensError("epochs cannot be negative")
+    if config.epochs == 0 and (args.init is None or not config.consistency_epochs):
+        raise ProplensError(
+            "nothing to train: --epochs 0 needs --init and a config with consistency_epochs"
+        )
     log = TrainLog(quiet=args.quiet)
     if args.folds is not None:
         if args.folds < 2:
@@ -72,10 +85,17 @@ def run(args: argparse.Namespace) -> int:
             raise ProplensError(f"--fold must be between 0 and {args.folds - 1}, got {args.fold}")
         record = tuple(range(max(1, config.epochs - config.average_last + 1), config.epochs + 1))
         crossval.run(
-            config, args.data, args.output, log, k=args.folds, record=record, only=args.fold
+            config,
+            args.data,
+            args.output,
+            log,
+            k=args.folds,
+            record=record,
+            only=args.fold,
+            init=args.init,
         )
         print(json.dumps({"output": args.output, "folds": args.folds}))
         return 0
-    card = train(config, args.data, args.output, log)
+    card = train(config, args.data, args.output, log, init=args.init)
     print(json.dumps({"output": args.output, "trained_on": card["training_data"]["trained_on"]}))
     return 0

@@ -126,6 +126,13 @@ def technique_weights(data: list[Prepared], power: float) -> torch.Tensor:
 
 
 def losses(model: Detector, batch: dict, class_weights: torch.Tensor, tc_weight: float):
+    """The training loss of a batch (SI + ``tc_weight`` x TC) and its TC part, detached."""
+    _, _, loss, tc_loss = task_losses(model, batch, class_weights, tc_weight)
+    return loss, tc_loss
+
+
+def task_losses(model: Detector, batch: dict, class_weights: torch.Tensor, tc_weight: float):
+    """``(states, BIO logits, loss, detached TC loss)``: the states serve the consistency stage."""
     states = model.encode(batch["ids"], batch["mask"])
     logits = model.tag(states)
     per_token = torch.nn.functional.cross_entropy(
@@ -137,7 +144,7 @@ def losses(model: Detector, batch: dict, class_weights: torch.Tensor, tc_weight:
     tw = batch["token_weight"].reshape(-1)
     si_loss = (per_token * tw).sum() / tw.sum().clamp(min=1)
     if not batch["rows"]:
-        return si_loss, si_loss.detach() * 0
+        return states, logits, si_loss, si_loss.detach() * 0
     pooled = pool_spans(states.float(), batch["rows"], batch["ranges"])
     tc_logits = model.classify(torch.cat([pooled, batch["extras"]], dim=1))
     per_span = torch.nn.functional.cross_entropy(
@@ -147,4 +154,4 @@ def losses(model: Detector, batch: dict, class_weights: torch.Tensor, tc_weight:
         reduction="none",
     )
     tc_loss = (per_span * batch["span_weight"]).sum() / batch["span_weight"].sum()
-    return si_loss + tc_weight * tc_loss, tc_loss.detach()
+    return states, logits, si_loss + tc_weight * tc_loss, tc_loss.detach()

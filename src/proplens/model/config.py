@@ -32,6 +32,10 @@ class TrainConfig:
     augment: str | None = "sides"  # "sides", "controls", "sides+controls": swaps each epoch
     augment_rate: float = 0.5  # share of articles swapped in an epoch (per kind of swap)
     symmetric: bool = True  # read windows naming a side mirrored too (inference only)
+    consistency_epochs: int = 0  # epochs of the consistency stage after the averaged ones
+    consistency_lr: float = 3e-5  # its encoder learning rate (linear warm-up and decay)
+    consistency_head_lr: float = 1.2e-4
+    consistency_weight: float = 2.0  # weight of the window/twin divergence in its loss
     device: str = "auto"
     bf16: bool = True  # bf16 autocast (CUDA, and CPUs with AVX512-BF16/AMX)
 

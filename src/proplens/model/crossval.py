@@ -50,9 +50,14 @@ def run(
     k: int = FOLDS,
     record: tuple[int, ...] = (4, 5, 6),
     only: int | None = None,
+    init: str | Path | None = None,
 ) -> Path:
-    """Train ``k`` fold models of ``config`` (or fold ``only``); write out-of-fold predictions."""
-    from proplens.model.train import encoder_path, fit, pick_device, window_plan
+    """Train ``k`` fold models of ``config`` (or fold ``only``); write out-of-fold predictions.
+
+    ``init``: an earlier cross-validation folder with the same folds; each fold
+    model starts from that folder's model of the same fold.
+    """
+    from proplens.model.train import Init, encoder_path, fit, pick_device, started_from, window_plan
 
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -60,9 +65,12 @@ def run(
     if len(train_ex) < 2 * k:
         raise InputError(f"{len(train_ex)} training articles are too few for {k} folds")
     folds = fold_of([e.id for e in train_ex], k)
-    (output / "folds.json").write_text(
-        json.dumps({"k": k, "folds": folds, "config": config.to_dict()}, indent=1) + "\n"
-    )
+    assignment = {"k": k, "folds": folds, "config": config.to_dict()}
+    if init is not None:
+        assignment["init"] = started_from(Path(init) / "folds.json", init)
+        if json.loads((Path(init) / "folds.json").read_text())["folds"] != folds:
+            raise InputError(f"{init}: its folds differ from these ({k} folds of these articles)")
+    (output / "folds.json").write_text(json.dumps(assignment, indent=1) + "\n")
     device = pick_device(config.device)
     pieces = WordPieces(encoder_path(config.encoder) / "tokenizer.json")
     plan = window_plan(config)
@@ -75,7 +83,8 @@ def run(
         log.info(f"fold {fold}: training on {len(train)} articles, predicting {len(held)}")
 
         recorder = _Recorder(output / f"fold{fold}", held, pieces, plan, device, config, record)
-        model, _ = fit(config, train, pieces, device, log, on_epoch=recorder.on_epoch)
+        start = None if init is None else Init.fold(init, fold)
+        model, _ = fit(config, train, pieces, device, log, on_epoch=recorder.on_epoch, init=start)
         recorder.save("avg", model)
         model.encoder.save_pretrained(output / f"fold{fold}-avg.encoder", safe_serialization=True)
     return output

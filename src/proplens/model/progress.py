@@ -48,7 +48,10 @@ class TrainLog:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
-        self.info(
-            f"epoch {row['epoch']}: loss {row['loss']:.4f}  technique loss {row['tc_loss']:.4f}"
-            f"  [{row['seconds']}s]"
-        )
+        if row.get("stage") == "consistency":
+            detail = f"divergence {row['divergence']:.4f}"
+            name = f"consistency epoch {row['epoch']}"
+        else:
+            detail = f"technique loss {row['tc_loss']:.4f}"
+            name = f"epoch {row['epoch']}"
+        self.info(f"{name}: loss {row['loss']:.4f}  {detail}  [{row['seconds']}s]")

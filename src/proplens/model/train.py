@@ -19,17 +19,19 @@ import json
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from proplens.errors import InputError
 from proplens.model.batches import collate, epoch_windows, losses, technique_weights
 from proplens.model.batches import prepare as prepare_example
 from proplens.model.config import TrainConfig
 from proplens.model.corpus import Example, load_training_data
 from proplens.model.features import N_EXTRAS
-from proplens.model.heads import heads_from_torch
+from proplens.model.heads import Heads, heads_from_torch
 from proplens.model.network import Detector, load_encoder
 from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
@@ -121,6 +123,40 @@ def augmenter(config: TrainConfig) -> Callable[[Example, random.Random], Example
     return augment
 
 
+@dataclass(frozen=True)
+class Init:
+    """Trained weights to start from instead of the pretrained encoder (``train --init``)."""
+
+    encoder: Path
+    heads: Path
+
+    @classmethod
+    def checkpoint(cls, folder: str | Path) -> Init:
+        """The weights of a ``proplens train`` checkpoint folder."""
+        return cls._checked(Path(folder) / "encoder", Path(folder) / "heads.npz", folder)
+
+    @classmethod
+    def fold(cls, folder: str | Path, fold: int) -> Init:
+        """The averaged weights of one fold of a ``proplens train --folds`` folder."""
+        stem = Path(folder) / f"fold{fold}-avg"
+        return cls._checked(Path(f"{stem}.encoder"), Path(f"{stem}.heads.npz"), folder)
+
+    @classmethod
+    def _checked(cls, encoder: Path, heads: Path, folder) -> Init:
+        for needed in (encoder, heads):
+            if not needed.exists():
+                raise InputError(f"{folder}: cannot start from it ({needed.name} is missing)")
+        return cls(encoder, heads)
+
+
+def _load_heads(model: Detector, heads: Heads) -> None:
+    layers = {"si": model.si_head, "tc_hidden": model.tc_hidden, "tc_out": model.tc_out}
+    with torch.no_grad():
+        for name, layer in layers.items():
+            layer.weight.copy_(torch.from_numpy(heads.w[f"{name}_w"]))
+            layer.bias.copy_(torch.from_numpy(heads.w[f"{name}_b"]))
+
+
 def fit(
     config: TrainConfig,
     examples: list[Example],
@@ -128,17 +164,33 @@ def fit(
     device: torch.device,
     log,
     on_epoch: OnEpoch | None = None,
+    init: Init | None = None,
 ) -> tuple[Detector, list[dict]]:
-    """Train a fresh model for ``config.epochs``; return it (weights averaged) and its history.
+    """Train for ``config.epochs``, then the consistency stage; return the model and its history.
 
-    ``on_epoch(epoch, model)`` runs after every epoch (cross-validation records
-    out-of-fold predictions there). With ``average_last`` N > 1 the returned
-    model carries the mean of the weights after each of the last N epochs.
+    The model starts from the pretrained encoder, or from ``init``'s weights.
+    ``on_epoch(epoch, model)`` runs after every main epoch (cross-validation records
+    out-of-fold predictions there). With ``average_last`` N > 1 the model
+    carries the mean of the weights after each of the last N main epochs; the
+    ``consistency_epochs`` (``model.consistency``) start from those.
     """
     seed_everything(config.seed)
-    encoder, hidden = load_encoder(str(encoder_path(config.encoder)), config.max_layers)
+    source = encoder_path(config.encoder) if init is None else init.encoder
+    encoder, hidden = load_encoder(str(source), config.max_layers)
     model = Detector(encoder, hidden, N_EXTRAS, len(NAMES), config.tc_hidden, config.dropout)
+    if init is not None:
+        _load_heads(model, Heads.load(init.heads))
     model.to(device)
+    history = _main_epochs(model, config, examples, pieces, device, log, on_epoch)
+    if config.consistency_epochs:
+        history += _consistency_stage(model, config, examples, pieces, device, log)
+    model.eval()
+    return model, history
+
+
+def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list[dict]:
+    if config.epochs == 0:
+        return []
     optimizer = _optimizer(model, config)
     rng = random.Random(config.seed)
     augment = augmenter(config)
@@ -198,8 +250,67 @@ def fit(
             break
     if len(kept) > 1:
         model.load_state_dict(average_weights(kept))
-    model.eval()
-    return model, history
+    return history
+
+
+def _consistency_stage(model, config, examples, pieces, device, log) -> list[dict]:
+    """``config.consistency_epochs`` epochs of windows paired with their control-swapped twins."""
+    from proplens.model.consistency import Stage
+
+    seed_everything(config.seed + 1)
+    rng = random.Random(config.seed + 1)
+    augment = augmenter(config)
+    stage_config = replace(config, lr=config.consistency_lr, head_lr=config.consistency_head_lr)
+    optimizer = _optimizer(model, stage_config)
+    gold = [prepare_example(e, pieces) for e in examples]
+    size = config.window - 2
+    per_epoch = -(
+        -len(epoch_windows(gold, size, random.Random(0), config.windows)) // config.batch_size
+    )
+    total = per_epoch * config.consistency_epochs
+    if config.max_steps:
+        total = min(total, config.max_steps)
+    scheduler = _schedule(optimizer, total, config.warmup)
+    class_weights = technique_weights(gold, config.class_weight_power)
+    history, step = [], 0
+    model.train()
+    for epoch in range(1, config.consistency_epochs + 1):
+        chosen = examples if augment is None else [augment(e, rng) for e in examples]
+        data = [prepare_example(e, pieces) for e in chosen]
+        stage = Stage(data, chosen, pieces, size, config.seed + epoch)
+        windows = epoch_windows(data, size, rng, config.windows)
+        batches = [
+            windows[i : i + config.batch_size] for i in range(0, len(windows), config.batch_size)
+        ]
+        started, seen_loss, seen_divergence, number = time.time(), 0.0, 0.0, 0
+        for number, chunk in enumerate(batches, 1):
+            with autocast(device, config.bf16):
+                loss, divergence = stage.loss(
+                    model, chunk, class_weights, config.tc_weight, config.consistency_weight, device
+                )
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            seen_loss += loss.item()
+            seen_divergence += float(divergence)
+            log.step(epoch, number, len(batches), seen_loss / number)
+            if config.max_steps and step >= config.max_steps:
+                break
+        row = {
+            "stage": "consistency",
+            "epoch": epoch,
+            "loss": round(seen_loss / max(1, number), 4),
+            "divergence": round(seen_divergence / max(1, number), 4),
+            "seconds": round(time.time() - started, 1),
+        }
+        history.append(row)
+        log.epoch(row)
+        if config.max_steps and step >= config.max_steps:
+            break
+    return history
 
 
 def _optimizer(model: Detector, config: TrainConfig) -> torch.optim.Optimizer:
@@ -247,12 +358,18 @@ def data_hash(examples: list[Example]) -> str:
 
 
 def train(
-    config: TrainConfig, data_dirs: str | Path | list[str | Path], output_dir: str | Path, log
+    config: TrainConfig,
+    data_dirs: str | Path | list[str | Path],
+    output_dir: str | Path,
+    log,
+    init: str | Path | None = None,
 ) -> dict:
     """The whole run; writes a checkpoint folder and returns its card (without export fields).
 
     ``data_dirs``: one PTC folder or several (the confirmation split comes from the first).
+    ``init``: a checkpoint folder to start from (its card is kept in the new card's ``init``).
     """
+    start = None if init is None else Init.checkpoint(init)
     device = pick_device(config.device)
     folders = data_dirs if isinstance(data_dirs, list) else [data_dirs]
     train_ex, confirm_ex = load_training_data(folders)
@@ -263,7 +380,7 @@ def train(
         f"{len(train_ex)} training articles on {device}; "
         f"{len(confirm_ex)} confirmation articles held out"
     )
-    model, history = fit(config, train_ex, pieces, device, log)
+    model, history = fit(config, train_ex, pieces, device, log, init=start)
     card = {
         "name": "proplens-minilm",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -279,8 +396,22 @@ def train(
         "seed": config.seed,
         "history": history,
     }
+    if init is not None:
+        card["init"] = started_from(Path(init) / "card.json", init)
     write_checkpoint(model, pieces, path, card, Path(output_dir))
     return card
+
+
+def started_from(card_file: Path, folder) -> dict:
+    """What a run started from: the folder, and the recipe and history that made its weights."""
+    try:
+        earlier = json.loads(card_file.read_text())
+    except (OSError, json.JSONDecodeError) as err:
+        raise InputError(f"{folder}: cannot read {card_file.name} ({err})") from None
+    found = {"from": str(folder), "config": earlier.get("config")}
+    if "history" in earlier:
+        found["history"] = earlier["history"]
+    return found
 
 
 def write_checkpoint(
