@@ -201,6 +201,17 @@ def test_a_run_that_cannot_start_says_why(exported, tmp_path, capsys, extra, mes
     assert message in capsys.readouterr().err
 
 
+def test_consistency_config_is_the_default_recipe_plus_the_stage():
+    from proplens.model.config import TrainConfig
+
+    configs = Path(__file__).resolve().parents[2] / "configs"
+    default = json.loads((configs / "default.json").read_text())
+    documented = json.loads((configs / "consistency.json").read_text())
+    assert {k: v for k, v in documented.items() if not k.startswith("consistency_")} == default
+    assert TrainConfig.from_file(configs / "consistency.json").consistency_epochs == 1
+    assert TrainConfig.from_file(configs / "default.json").consistency_epochs == 0
+
+
 def _load_bench(name: str):
     path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
     spec = importlib.util.spec_from_file_location(name, path)
