@@ -191,18 +191,11 @@ def fit(
 def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list[dict]:
     if config.epochs == 0:
         return []
-    optimizer = _optimizer(model, config)
     rng = random.Random(config.seed)
     augment = augmenter(config)
     gold = [prepare_example(e, pieces) for e in examples]
     size = config.window - 2
-    per_epoch = -(
-        -len(epoch_windows(gold, size, random.Random(0), config.windows)) // config.batch_size
-    )
-    total = per_epoch * config.epochs
-    if config.max_steps:
-        total = min(total, config.max_steps)
-    scheduler = _schedule(optimizer, total, config.warmup)
+    optimizer, scheduler = _scheduled(model, config, gold, config.epochs)
     class_weights = technique_weights(gold, config.class_weight_power)
     history, kept, step = [], [], 0
     model.train()
@@ -212,20 +205,13 @@ def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list
             if augment is None
             else [prepare_example(augment(e, rng), pieces) for e in examples]
         )
-        windows = epoch_windows(data, size, rng, config.windows)
-        batches = [
-            windows[i : i + config.batch_size] for i in range(0, len(windows), config.batch_size)
-        ]
+        batches = _batches(epoch_windows(data, size, rng, config.windows), config.batch_size)
         started, seen_loss, seen_tc, number = time.time(), 0.0, 0.0, 0
         for number, chunk in enumerate(batches, 1):
             batch = collate(data, chunk, pieces, device)
             with autocast(device, config.bf16):
                 loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
+            _step(model, optimizer, scheduler, loss)
             step += 1
             seen_loss += loss.item()
             seen_tc += tc_loss.item()
@@ -261,16 +247,9 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
     rng = random.Random(config.seed + 1)
     augment = augmenter(config)
     stage_config = replace(config, lr=config.consistency_lr, head_lr=config.consistency_head_lr)
-    optimizer = _optimizer(model, stage_config)
     gold = [prepare_example(e, pieces) for e in examples]
     size = config.window - 2
-    per_epoch = -(
-        -len(epoch_windows(gold, size, random.Random(0), config.windows)) // config.batch_size
-    )
-    total = per_epoch * config.consistency_epochs
-    if config.max_steps:
-        total = min(total, config.max_steps)
-    scheduler = _schedule(optimizer, total, config.warmup)
+    optimizer, scheduler = _scheduled(model, stage_config, gold, config.consistency_epochs)
     class_weights = technique_weights(gold, config.class_weight_power)
     history, step = [], 0
     model.train()
@@ -278,21 +257,14 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
         chosen = examples if augment is None else [augment(e, rng) for e in examples]
         data = [prepare_example(e, pieces) for e in chosen]
         stage = Stage(data, chosen, pieces, size, config.seed + epoch)
-        windows = epoch_windows(data, size, rng, config.windows)
-        batches = [
-            windows[i : i + config.batch_size] for i in range(0, len(windows), config.batch_size)
-        ]
+        batches = _batches(epoch_windows(data, size, rng, config.windows), config.batch_size)
         started, seen_loss, seen_divergence, number = time.time(), 0.0, 0.0, 0
         for number, chunk in enumerate(batches, 1):
             with autocast(device, config.bf16):
                 loss, divergence = stage.loss(
                     model, chunk, class_weights, config.tc_weight, config.consistency_weight, device
                 )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
+            _step(model, optimizer, scheduler, loss)
             step += 1
             seen_loss += loss.item()
             seen_divergence += float(divergence)
@@ -311,6 +283,28 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
         if config.max_steps and step >= config.max_steps:
             break
     return history
+
+
+def _scheduled(model: Detector, config: TrainConfig, gold: list, epochs: int):
+    """AdamW and its schedule over ``epochs`` epochs of ``gold``'s windows (``max_steps`` caps)."""
+    optimizer = _optimizer(model, config)
+    windows = epoch_windows(gold, config.window - 2, random.Random(0), config.windows)
+    total = -(-len(windows) // config.batch_size) * epochs
+    if config.max_steps:
+        total = min(total, config.max_steps)
+    return optimizer, _schedule(optimizer, total, config.warmup)
+
+
+def _batches(windows: list, size: int) -> list[list]:
+    return [windows[i : i + size] for i in range(0, len(windows), size)]
+
+
+def _step(model: Detector, optimizer, scheduler, loss: torch.Tensor) -> None:
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
 
 
 def _optimizer(model: Detector, config: TrainConfig) -> torch.optim.Optimizer:
