@@ -18,17 +18,17 @@ class TrainLog:
         if not self.quiet:
             print(message, file=sys.stderr, flush=True)
 
-    def step(self, epoch: int, number: int, total: int, loss: float) -> None:
+    def step(self, epoch: int, number: int, total: int, loss: float, stage: str = "") -> None:
+        """Progress within an epoch; ``stage`` names epochs after the main ones ("consistency")."""
         if self.quiet:
             return
+        name = f"{stage} epoch {epoch}".strip()
         if self.tty:
-            self._rich_step(epoch, number, total, loss)
+            self._rich_step(name, number, total, loss)
         elif number == total or number % 50 == 0:
-            print(
-                f"epoch {epoch} step {number}/{total} loss {loss:.4f}", file=sys.stderr, flush=True
-            )
+            print(f"{name} step {number}/{total} loss {loss:.4f}", file=sys.stderr, flush=True)
 
-    def _rich_step(self, epoch: int, number: int, total: int, loss: float) -> None:
+    def _rich_step(self, name: str, number: int, total: int, loss: float) -> None:
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         if self._bar is None:
@@ -41,7 +41,7 @@ class TrainLog:
             )
             self._bar.start()
         if number == 1 or self._task is None:
-            self._task = self._bar.add_task(f"epoch {epoch}", total=total, loss=loss)
+            self._task = self._bar.add_task(name, total=total, loss=loss)
         self._bar.update(self._task, completed=number, loss=loss)
 
     def epoch(self, row: dict) -> None:

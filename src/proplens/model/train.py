@@ -268,7 +268,7 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
             step += 1
             seen_loss += loss.item()
             seen_divergence += float(divergence)
-            log.step(epoch, number, len(batches), seen_loss / number)
+            log.step(epoch, number, len(batches), seen_loss / number, "consistency")
             if config.max_steps and step >= config.max_steps:
                 break
         row = {
