@@ -96,3 +96,11 @@ def test_symmetric_kl_is_zero_for_equal_readings_and_symmetric():
     assert float(symmetric_kl(a, a)) == pytest.approx(0.0, abs=1e-7)
     assert float(symmetric_kl(a, b)) == pytest.approx(float(symmetric_kl(b, a)))
     assert float(symmetric_kl(a, b)) > 0
+
+
+def test_the_docstring_examples_hold():
+    import doctest
+
+    from proplens.model import consistency
+
+    assert doctest.testmod(consistency).failed == 0
