@@ -10,8 +10,9 @@ alone (and of a swapped word that stayed one piece), and the technique
 probabilities of the gold spans in the window and of three random stretches of it.
 
 Why: a neutral word should not change how the rest of its window reads. What
-the stage measurably does (to quality, and to verdicts under such swaps) is in
-docs/model.md, "The consistency stage".
+the stage measurably does (to quality, and to verdicts under such swaps: nothing
+beyond noise, so it is off in ``configs/default.json``) is in docs/model.md,
+Neutrality, "Nor does a consistency stage".
 Needs the ``[train]`` extra.
 """
 
@@ -38,7 +39,7 @@ MAX_RANDOM_SPAN = 15
 
 @dataclass
 class Twin:
-    """An article's control-swapped copy, the map between the two texts, and the gold spans."""
+    """An article's control-swapped copy, ready for training; the offset map onto it; its text."""
 
     prepared: Prepared
     offsets: OffsetMap
@@ -139,6 +140,7 @@ class Stage:
     def __init__(self, data: list[Prepared], examples: list[Example], pieces, limit: int, seed):
         self.data, self.examples, self.pieces, self.limit = data, examples, pieces, limit
         self.twins = [make_twin(e, pieces) for e in examples]
+        self.twin_data = [t.prepared if t is not None else None for t in self.twins]
         self.texts = [ArticleText(item.text) for item in data]
         self.rng = random.Random(seed)
 
@@ -158,9 +160,8 @@ class Stage:
         pairs = self.pairs(chunk)
         if not pairs:
             return loss, torch.zeros(())
-        twin_data = [t.prepared if t is not None else None for t in self.twins]
         twin_chunk = [(p.article, p.twin_start, p.twin_length) for p in pairs]
-        twin_batch = collate(twin_data, twin_chunk, self.pieces, device)
+        twin_batch = collate(self.twin_data, twin_chunk, self.pieces, device)
         twin_states, twin_logits, twin_loss, _ = task_losses(
             model, twin_batch, class_weights, tc_weight
         )
