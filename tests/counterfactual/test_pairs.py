@@ -9,8 +9,10 @@ from proplens.counterfactual.pairs import (
     categories,
     control_pairs,
     listed_pairs,
+    side_entities,
     side_pairs,
 )
+from proplens.counterfactual.swaps import swap
 
 
 @pytest.mark.parametrize("table", [side_pairs(), control_pairs()], ids=["sides", "controls"])
@@ -60,3 +62,25 @@ def test_a_keep_phrase_that_is_also_swapped_is_refused():
 def test_pairs_that_cannot_swap_back_are_refused(pair):
     with pytest.raises(ValueError):
         SwapTable([pair])
+
+
+def test_side_entities_hold_every_listed_side_form_once():
+    forms = [f for entities in side_entities().values() for e in entities for f in e if f]
+    assert len(forms) == len(set(forms))
+    assert set(forms) == {form for pair in listed_pairs("sides") for form in pair}
+    iran, america = side_entities()["countries"][:2]
+    assert iran[:4] == ("Iran", "Iranian", "Iranians", "Tehran")
+    assert america[:4] == ("America", "American", "Americans", "Washington")
+
+
+def test_a_missing_role_is_none_on_both_sides_of_its_group():
+    britain, france = (e for e in side_entities()["countries"] if e[0] in ("Britain", "France"))
+    assert britain[2] is None and france[2] is None  # no word for the people of either
+    assert britain[3] == "London" and france[3] == "Paris"
+
+
+def test_a_renaming_may_rotate_names_and_keeps_the_case():
+    table = SwapTable([("Iran", "America"), ("Russia", "Ukraine")])
+    rotation = table.renamed({"Iran": "Russia", "Russia": "America", "America": "Iran"})
+    assert swap("IRAN, Russia and America", rotation).text == "RUSSIA, America and Iran"
+    assert swap("Ukraine", rotation).text == "Ukraine"

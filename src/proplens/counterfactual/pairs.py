@@ -9,8 +9,10 @@ that a swapped text swapped again gives back the original exactly.
 The curated lists live in ``pairs.json`` beside this module: ``sides`` (who is
 named), ``controls`` (words without propaganda meaning) and ``keep`` (phrases
 such as "Latin America" that contain a listed word but name something else;
-they are matched whole and left alone). Why these words: docs/model.md,
-section Neutrality.
+they are matched whole and left alone). Each group of ``sides`` is one pair of
+entities, its i-th pair their forms for the i-th role of the category (for
+countries: name, adjective, people, capital, short and dotted names); ``null``
+marks a role the group lacks. Why these words: docs/model.md, section Neutrality.
 """
 
 from __future__ import annotations
@@ -40,10 +42,13 @@ class SwapTable:
         self.pairs = tuple((a, b) for a, b in pairs)
         self.keep = tuple(keep)
         self.forms: dict[str, Replacement] = {}
+        self.listed: dict[str, str] = {}  # each surface form -> the listed form it is a variant of
         for left, right in self.pairs:
             _check_pair(left, right)
-            for old, new in _variants(left, right) + _variants(right, left):
-                self._add(old, new, f"{left!r} <-> {right!r}")
+            for listed, partner in ((left, right), (right, left)):
+                for old, new in _variants(listed, partner):
+                    self._add(old, new, f"{left!r} <-> {right!r}")
+                    self.listed[old] = listed
         for phrase in self.keep:
             for old, _ in _variants(phrase, phrase):
                 self._add(old, Replacement(old), f"keep {phrase!r}")
@@ -57,6 +62,26 @@ class SwapTable:
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+    def renamed(self, mapping: dict[str, str]) -> Renaming:
+        """A one-way renaming over the same forms: each form in ``mapping`` becomes its value.
+
+        Case, CAPITALS and a/an follow as in a swap; forms not in ``mapping``
+        stay. Unlike the table it need not be its own inverse (names may rotate),
+        so it serves reading (``model.symmetry``), not counterfactual copies.
+        """
+        forms = {form: Replacement(form) for form in self.forms}
+        for old, new in mapping.items():
+            forms.update(_variants(old, new))
+        return Renaming(forms, self.pattern)
+
+
+@dataclass(frozen=True)
+class Renaming:
+    """Surface forms and what each becomes, and the regex that finds them (as in a table)."""
+
+    forms: dict[str, Replacement]
+    pattern: re.Pattern[str]
 
 
 def _check_pair(left: str, right: str) -> None:
@@ -104,15 +129,32 @@ def _lists() -> dict:
 
 def listed_pairs(kind: str) -> list[tuple[str, str]]:
     """All pairs of ``kind`` (``"sides"`` or ``"controls"``) in ``pairs.json``."""
-    categories = _lists()[kind]
-    return [(a, b) for groups in categories.values() for group in groups for a, b in group]
+    return [pair for pairs in categories(kind).values() for pair in pairs]
 
 
 def categories(kind: str) -> dict[str, list[tuple[str, str]]]:
     """The pairs of ``kind`` by category ("countries", "politicians", ...)."""
     return {
-        name: [(a, b) for group in groups for a, b in group]
+        name: [(pair[0], pair[1]) for group in groups for pair in group if pair is not None]
         for name, groups in _lists()[kind].items()
+    }
+
+
+@cache
+def side_entities() -> dict[str, tuple[tuple[str | None, ...], ...]]:
+    """Every listed side as its forms by role (``None``: no form), per category, in list order.
+
+    Each group gives two entities, its left and its right column:
+    ``[["Iran", "America"], ["Iranian", "American"]]`` gives
+    ``("Iran", "Iranian")`` and ``("America", "American")``.
+    """
+    return {
+        name: tuple(
+            tuple(None if pair is None else pair[column] for pair in group)
+            for group in groups
+            for column in (0, 1)
+        )
+        for name, groups in _lists()["sides"].items()
     }
 
 

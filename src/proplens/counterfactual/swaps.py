@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from proplens.article import Article, Span
-from proplens.counterfactual.pairs import SwapTable
+from proplens.counterfactual.pairs import Renaming, SwapTable
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class Swapped:
         return bool(self.offsets.edits)
 
 
-def swap(text: str, table: SwapTable) -> Swapped:
+def swap(text: str, table: SwapTable | Renaming) -> Swapped:
     """Replace every form of ``table`` in ``text`` by its partner, in one pass."""
     pieces: list[str] = []
     edits: list[Edit] = []
@@ -110,7 +110,7 @@ def swap(text: str, table: SwapTable) -> Swapped:
     return Swapped(text, "".join(pieces), OffsetMap(tuple(edits)))
 
 
-def _replacements(match: re.Match[str], table: SwapTable) -> list[tuple[int, int, str]]:
+def _replacements(match: re.Match[str], table: SwapTable | Renaming) -> list[tuple[int, int, str]]:
     """``(start, end, new text)`` for the article (if it must change) and the word itself."""
     form = match.group("form")
     replacement = table.forms[form]
