@@ -76,15 +76,27 @@ def encode_windows_per_call(analyzer, windows: int) -> None:
     analyzer.model.plan = replace(analyzer.model.plan, per_call=windows)
 
 
+def read_with_naming(analyzer, naming: str) -> None:
+    """The probe: symmetric reading with ``naming``, for this loaded model only."""
+    analyzer.model.plan = replace(analyzer.model.plan, symmetric=True, naming=naming)
+
+
 def swap_table(path: Path | None, kind: str) -> SwapTable:
     """The ``kind`` ("sides" or "controls") pairs to swap: pairs.json's, or those of ``path``."""
     if path is None:
         return side_pairs() if kind == "sides" else control_pairs()
-    lists = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        lists = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        sys.exit(f"{path}: cannot read the {kind} pairs ({err})")
     if kind not in lists:
         sys.exit(f"{path}: no {kind!r} lists in it")
-    pairs = [(a, b) for groups in lists[kind].values() for group in groups for a, b in group]
-    return SwapTable(pairs, lists.get("keep", ()))
+    groups = [group for category in lists[kind].values() for group in category]
+    pairs = [(pair[0], pair[1]) for group in groups for pair in group if pair is not None]
+    try:
+        return SwapTable(pairs, lists.get("keep", ()))
+    except ValueError as err:
+        sys.exit(f"{path}: {err}")
 
 
 def run_corpus(
@@ -167,6 +179,9 @@ def main() -> None:
     parser.add_argument(
         "--windows-per-call", type=int, default=None, help="probe: windows per encoder call"
     )
+    parser.add_argument(
+        "--naming", choices=["mirror", "ranked"], help="probe: read the sides named this way"
+    )
     parser.add_argument("--sides", type=Path, help="side pairs to swap (default: pairs.json's)")
     parser.add_argument(
         "--controls", type=Path, help="neutral pairs to swap (default: pairs.json's)"
@@ -184,6 +199,8 @@ def main() -> None:
     analyzer = proplens.load(args.model)
     if args.windows_per_call is not None:
         encode_windows_per_call(analyzer, args.windows_per_call)
+    if args.naming is not None:
+        read_with_naming(analyzer, args.naming)
     thresholds = args.threshold or [analyzer.threshold]
     tables = {
         "side": swap_table(args.sides, "sides"),
@@ -194,6 +211,7 @@ def main() -> None:
         "model": f"{card.get('name', '?')} {card.get('version', card.get('created', ''))}".strip(),
         "windows_per_call": args.windows_per_call,
         "runtime_windows_per_call": analyzer.model.plan.per_call,
+        "naming": analyzer.model.plan.naming if analyzer.model.plan.symmetric else None,
         "sides": str(args.sides) if args.sides else "pairs.json",
         "controls": str(args.controls) if args.controls else "pairs.json",
         "pairs": {swap: len(table) for swap, table in tables.items()},

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from proplens.counterfactual import control_pairs, side_pairs, swap
 from proplens.model.predict import encode_article
 from proplens.model.runtime import SHIPPED_DIR
-from proplens.model.symmetry import aligned, canonical
+from proplens.counterfactual.pairs import side_entities
+from proplens.counterfactual.swaps import indefinite_article
+from proplens.model.symmetry import aligned, canonical, ranked
 from proplens.model.windowing import WindowPlan, WordPieces
 
 HIDDEN = 8
@@ -54,9 +58,9 @@ class ContextEncoder:
         return (own + context).astype(np.float32)
 
 
-def read(pieces, heads, text, symmetric=True):
+def read(pieces, heads, text, symmetric=True, naming="mirror"):
     encoder = ContextEncoder()
-    plan = WindowPlan(window=24, mode="packed", symmetric=symmetric)
+    plan = WindowPlan(window=24, mode="packed", symmetric=symmetric, naming=naming)
     return encode_article(encoder, pieces, heads, text, plan), encoder.windows
 
 
@@ -130,3 +134,76 @@ def test_an_article_naming_no_side_is_read_as_it_is(pieces, heads):
 def test_symmetric_reading_needs_packed_windows():
     with pytest.raises(ValueError, match="packed"):
         WindowPlan(mode="strided", symmetric=True)
+
+
+def test_an_unknown_naming_is_refused():
+    with pytest.raises(ValueError, match="unknown naming"):
+        WindowPlan(symmetric=True, naming="alphabetical")
+
+
+# Ranked naming: listed sides renamed by order of first mention within their category.
+
+COUNTRIES = side_entities()["countries"]
+FULL = [i for i, e in enumerate(COUNTRIES) if len(e) >= 4 and None not in e[:4]]
+
+
+def country_text(first: tuple, second: tuple) -> str:
+    """An article naming two countries by name, demonym, people and capital."""
+    return (
+        f"{first[0]}'s regime accused {second[0]} of lying, {first[1]} officials said.\n\n"
+        f"{second[2]} protested in {second[3]}; {first[3]} called it"
+        f" {indefinite_article(second[1])} {second[1]} plot.\n\n"
+        f"Sources in {first[3]} said {first[2]} would not back down."
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.permutations(FULL))
+def test_renaming_the_countries_of_an_article_does_not_change_what_is_read(order):
+    """Iran and America may become any two listed countries: the text read stays the same."""
+    original = country_text(COUNTRIES[FULL[0]], COUNTRIES[FULL[1]])
+    renamed = country_text(COUNTRIES[order[0]], COUNTRIES[order[1]])
+    assert ranked_text(renamed) == ranked_text(original)
+
+
+def ranked_text(text: str) -> str:
+    reading = ranked(text)
+    return text if reading is None else reading.text
+
+
+def test_people_are_renamed_with_their_first_names_and_the_mirror_reads_the_same():
+    text = "Donald Trump told Hillary Clinton that Biden and Putin were wrong."
+    other = "Hillary Clinton told Donald Trump that Putin and Pelosi were wrong."
+    assert ranked_text(text) == "Donald Trump told Barack Obama that Clinton and Romney were wrong."
+    assert ranked_text(other) == ranked_text(text)
+    assert ranked_text(swap(text, side_pairs()).text) == ranked_text(text)
+
+
+def test_ranked_reading_leaves_other_words_and_kept_phrases_alone():
+    text = "In Latin America, Russia's envoy said on Monday that Iran was isolated."
+    reading = ranked(text)
+    assert reading.text == "In Latin America, Iran's envoy said on Monday that America was isolated."
+    edited = swap(text, control_pairs()).text
+    assert ranked_text(edited) == swap(reading.text, control_pairs()).text
+    assert ranked("The council met on Tuesday.") is None
+    assert ranked("Iran's envoy met America's envoy.") is None  # already in the list's order
+
+
+def test_a_role_the_canonical_side_lacks_falls_back_to_its_name():
+    """The U.S. entity has a dotted short name that no country in front of it has."""
+    assert ranked_text("Officials in Tehran and U.S. diplomats met.") == (
+        "Officials in Tehran and America diplomats met."
+    )
+
+
+def test_ranked_renaming_carries_states_back_like_the_mirror(pieces, heads):
+    text = "Russia's regime is sending weapons, officials said.\n\nCritics in Iran called it a disgrace."
+    other = "Syria's regime is sending weapons, officials said.\n\nCritics in Israel called it a disgrace."
+    first, _ = read(pieces, heads, text, naming="ranked")
+    second, _ = read(pieces, heads, other, naming="ranked")
+    assert len(first.tokens) == len(second.tokens)
+    names = {i for i, (a, b) in enumerate(zip(first.tokens.ids, second.tokens.ids)) if a != b}
+    assert names  # the two articles differ in their names only
+    np.testing.assert_array_equal(first.states, second.states)
+    plain, _ = read(pieces, heads, text, symmetric=False)
+    assert not np.allclose(plain.states, first.states)

@@ -31,7 +31,8 @@ class TrainConfig:
     average_last: int = 3  # average the weights of the last N epochs (1: the last epoch only)
     augment: str | None = "sides"  # "sides", "controls", "sides+controls": swaps each epoch
     augment_rate: float = 0.5  # share of articles swapped in an epoch (per kind of swap)
-    symmetric: bool = True  # read windows naming a side mirrored too (inference only)
+    symmetric: bool = True  # read sides named canonically (inference only; model.symmetry)
+    naming: str = "mirror"  # how: "mirror" or "ranked" (by order of first mention)
     consistency_epochs: int = 0  # epochs of the consistency stage after the averaged ones
     consistency_lr: float = 3e-5  # its encoder learning rate (linear warm-up and decay)
     consistency_head_lr: float = 1.2e-4

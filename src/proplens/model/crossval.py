@@ -90,10 +90,13 @@ def run(
     return output
 
 
+READING = ("symmetric", "naming")  # inference-only settings that repredict may change
+
+
 def repredict(folder: str | Path, data_dirs: list[str | Path], config: TrainConfig, log) -> None:
     """Predict each fold's articles again with its saved ``avg`` encoder under ``config``'s plan.
 
-    For inference settings that need no training (``symmetric``): the
+    For inference settings that need no training (``symmetric``, ``naming``): the
     ``avg`` predictions are rewritten as if the run had been made with
     ``config``, and ``folds.json`` records it; the old ones are kept as
     ``fold<F>-avg-before.npz``.
@@ -106,7 +109,7 @@ def repredict(folder: str | Path, data_dirs: list[str | Path], config: TrainConf
     folder = Path(folder)
     assignment = json.loads((folder / "folds.json").read_text())
     trained = TrainConfig(**assignment["config"]).to_dict()
-    differ = [k for k, v in config.to_dict().items() if k != "symmetric" and trained.get(k) != v]
+    differ = [k for k, v in config.to_dict().items() if k not in READING and trained.get(k) != v]
     if differ:
         raise InputError(f"{folder}: trained with other settings ({', '.join(sorted(differ))})")
     train_ex, _ = load_training_data(data_dirs)

@@ -117,6 +117,7 @@ def export(
             "stride": plan.stride,
             "per_call": plan.per_call,
             "symmetric": plan.symmetric,
+            "naming": plan.naming,
         },
     }
     files = list(BASE_FILES)

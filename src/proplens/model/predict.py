@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from proplens.counterfactual import side_pairs
 from proplens.model.calibration import Calibration
 from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
-from proplens.model.symmetry import canonical, states_back
+from proplens.model.symmetry import canonical_reading, states_back
 from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -54,15 +53,16 @@ def encode_article(
 
     Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
     windows are averaged where they overlap). With ``plan.symmetric`` an
-    article naming a side may be read as its side-swapped mirror, the states
-    carried back onto its own tokens (``symmetry``). ``progress(done, total)``
-    is called with window counts after each call.
+    article naming a side is read with its sides named canonically
+    (``plan.naming``), the states carried back onto its own tokens
+    (``symmetry``). ``progress(done, total)`` is called with window counts
+    after each call.
     """
     tokens = pieces.tokenize(text)
     hidden = heads.w["si_w"].shape[1]
     if len(tokens) == 0:
         return ArticleStates(text, tokens, np.zeros((0, hidden), np.float32), np.zeros((0, 3)))
-    mirror = canonical(text, side_pairs()) if plan.symmetric else None
+    mirror = canonical_reading(text, plan.naming) if plan.symmetric else None
     if mirror is None:
         states = _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden)
     else:

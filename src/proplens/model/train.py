@@ -52,7 +52,11 @@ def window_plan(config: TrainConfig) -> WindowPlan:
     """The inference window plan that matches the training windows of ``config``."""
     if config.windows == "packed":
         return WindowPlan(
-            window=config.window, mode="packed", per_call=1, symmetric=config.symmetric
+            window=config.window,
+            mode="packed",
+            per_call=1,
+            symmetric=config.symmetric,
+            naming=config.naming,
         )
     return WindowPlan(window=config.window, mode="strided", stride=config.stride, per_call=8)
 

@@ -162,6 +162,9 @@ def make_batch(pieces: WordPieces, tokens: Tokens, windows: list[tuple[int, int]
     return Batch(input_ids, mask, starts, lengths)
 
 
+NAMINGS = ("mirror", "ranked")  # how symmetric reading names the sides (model.symmetry)
+
+
 @dataclass(frozen=True)
 class WindowPlan:
     """How an article is cut into windows at inference (stored in the model card).
@@ -172,8 +175,11 @@ class WindowPlan:
     same either way; dynamic int8 let windows of one call influence each
     other). ``strided``: the 0.1.0 plan,
     fixed token windows ``stride`` apart, ``per_call`` windows per call.
-    ``symmetric``: an article naming a side is read as the one of itself and
-    its side-swapped mirror that sorts first (``model.symmetry``; packed only).
+    ``symmetric``: an article naming a side is read as a canonical text in
+    which the sides are named one way only (``model.symmetry``; packed only);
+    ``naming`` says which: ``"mirror"`` (the article or its side-swapped mirror,
+    whichever sorts first) or ``"ranked"`` (sides renamed by order of first
+    mention).
     """
 
     window: int = 256  # encoder positions, [CLS] and [SEP] included
@@ -181,10 +187,13 @@ class WindowPlan:
     stride: int = 254
     per_call: int = 1
     symmetric: bool = False
+    naming: str = "mirror"
 
     def __post_init__(self) -> None:
         if self.mode not in ("packed", "strided"):
             raise ValueError(f"unknown window mode {self.mode!r}")
+        if self.naming not in NAMINGS:
+            raise ValueError(f"unknown naming {self.naming!r} (one of {', '.join(NAMINGS)})")
         if self.symmetric and self.mode != "packed":
             raise ValueError("symmetric reading needs packed windows")  # as trained
 
