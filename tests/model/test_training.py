@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,23 @@ def test_export_needs_two_finished_folds(exported, tmp_path, capsys):
     args = ["export", str(checkpoint), "--output", str(tmp_path / "model")]
     assert main([*args, "--cv", str(tmp_path / "cv"), "--data", str(data)]) == 2
     assert "fewer than 2 folds" in capsys.readouterr().err
+
+
+def test_export_compares_settings_with_defaults_filled_in(exported, tmp_path, capsys):
+    """A checkpoint recorded before a setting existed has that setting's default."""
+    data, checkpoint, _ = exported
+    older = tmp_path / "checkpoint"
+    shutil.copytree(checkpoint, older)
+    card = json.loads((older / "card.json").read_text())
+    for newer in ("naming", "consistency_epochs", "consistency_lr"):
+        del card["config"][newer]
+    (older / "card.json").write_text(json.dumps(card))
+    args = ["export", str(older), "--cv", str(checkpoint.parent / "cv"), "--data", str(data)]
+    assert main([*args, "--output", str(tmp_path / "model")]) == 0
+    card["config"]["lr"] *= 2
+    (older / "card.json").write_text(json.dumps(card))
+    assert main([*args, "--output", str(tmp_path / "other")]) == 2
+    assert "cross-validated with other settings (lr)" in capsys.readouterr().err
 
 
 def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys):

@@ -140,16 +140,17 @@ def export(
 def _choose(card: dict, cv: Path, data: list[Path] | None, log):
     """Choose the cheap parts on the cross-validation run made with this checkpoint's recipe."""
     from proplens.model import crossval, selection
+    from proplens.model.config import TrainConfig
     from proplens.model.corpus import load_training_data
 
     folds_file = cv / "folds.json"
     if not folds_file.exists():
         raise InputError(f"{cv}: not a cross-validation folder (no folds.json)")
-    cv_config = json.loads(folds_file.read_text())["config"]
+    # both with defaults filled in: a key newer than the run means its default behaviour
+    cv_config = TrainConfig(**json.loads(folds_file.read_text())["config"]).to_dict()
+    own = TrainConfig(**card["config"]).to_dict()
     ignored = {"device", "max_steps"}
-    differ = sorted(
-        k for k in cv_config if k not in ignored and cv_config[k] != card["config"].get(k)
-    )
+    differ = sorted(k for k in cv_config if k not in ignored and cv_config[k] != own[k])
     if differ:
         raise InputError(f"{cv}: cross-validated with other settings ({', '.join(differ)})")
     if not data:
