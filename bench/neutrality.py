@@ -1,8 +1,8 @@
 """Neutrality: how often the techniques found in a sentence change when only names change.
 
     python bench/neutrality.py [--corpus confirmation|news ...] [--model DIR] [--limit N]
-                               [--threshold T ...] [--windows-per-call N] [--sides FILE]
-                               [--controls FILE] [--json]
+                               [--threshold T ...] [--windows-per-call N] [--naming NAMING]
+                               [--sides FILE] [--controls FILE] [--json] [--card]
 
 Each article is analysed as it is, with the sides it names swapped
 (Iran<->America, Democrats<->Republicans, Trump<->Obama...; the ``sides`` of
@@ -24,7 +24,10 @@ so windows sent together influence each other; per-token int8 gives the same
 results for any N). ``--sides FILE`` swaps the side pairs of another
 list instead: ``bench/held-out-sides.json`` holds pairs the model never saw
 swapped in training (its counterfactual copies use pairs.json's sides), to see
-whether the invariance carries over to names it was not trained on;
+whether the invariance carries over to names it was not trained on, and
+``bench/crossed-sides.json`` pairs listed sides otherwise than the list does
+(Iran<->Russia, Trump<->Clinton...); ``--naming mirror|ranked`` is a probe that
+reads the sides named that way (``model.symmetry``) instead of the model's own;
 ``--controls FILE`` likewise swaps other neutral pairs: ``bench/held-out-controls.json``
 holds pairs the control-word training copies never use. Not a test:
 it prints figures and asserts nothing.
@@ -191,8 +194,8 @@ def main() -> None:
     parser.add_argument(
         "--card",
         action="store_true",
-        help="also record the figures in the model's card (neutrality, or neutrality_held_out"
-        " with --sides/--controls)",
+        help="also record the figures in the model's card (neutrality; neutrality_held_out"
+        " with the held-out lists, neutrality_crossed_sides with crossed-sides.json)",
     )
     args = parser.parse_args()
 
@@ -239,8 +242,23 @@ def main() -> None:
     if args.card:
         from proplens.model.export import record
 
-        key = "neutrality_held_out" if args.sides or args.controls else "neutrality"
-        record(analyzer.model.model_dir, key, report)
+        record(analyzer.model.model_dir, card_key(args.sides, args.controls), report)
+
+
+def card_key(sides: Path | None, controls: Path | None) -> str:
+    """Where the card keeps the figures: one key per kind of list, so none overwrites another.
+
+    >>> card_key(None, None), card_key(Path("bench/held-out-sides.json"), None)
+    ('neutrality', 'neutrality_held_out')
+    >>> card_key(Path("bench/crossed-sides.json"), None)
+    'neutrality_crossed_sides'
+    """
+    names = [path.stem for path in (sides, controls) if path is not None]
+    if not names:
+        return "neutrality"
+    if all(name.startswith("held-out") for name in names):
+        return "neutrality_held_out"
+    return "neutrality_" + "_".join(name.replace("-", "_") for name in names)
 
 
 if __name__ == "__main__":

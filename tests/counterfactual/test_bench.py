@@ -72,25 +72,32 @@ def test_controls_option_swaps_the_pairs_of_another_list(corpus):
     assert result["control"]["touched"]["sentences"] == 1
 
 
-def test_a_list_without_controls_is_refused_with_a_message(corpus, tmp_path):
-    wrong = tmp_path / "sides-only.json"
-    wrong.write_text(json.dumps({"sides": {"x": [[["Iran", "Iraq"]]]}}), encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(BENCH),
-            "--corpus",
-            "news",
-            "--news",
-            str(corpus),
-            "--controls",
-            str(wrong),
-        ],
-        capture_output=True,
-        text=True,
-    )
+def run_failing(corpus: Path, *options: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, str(BENCH), "--corpus", "news", "--news", str(corpus), *options]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize(
+    "lists, message",
+    [
+        ({"sides": {"x": [[["Iran", "Iraq"]]]}}, "no 'controls' lists"),
+        ({"controls": {"x": [[["CNN", "Fox"]]]}}, "must be written alike"),
+        (None, "cannot read the controls pairs"),
+    ],
+    ids=["no controls", "pair that cannot swap back", "missing file"],
+)
+def test_a_list_that_cannot_be_used_is_refused_with_a_message(corpus, tmp_path, lists, message):
+    wrong = tmp_path / "list.json"
+    if lists is not None:
+        wrong.write_text(json.dumps(lists), encoding="utf-8")
+    done = run_failing(corpus, "--controls", str(wrong))
     assert done.returncode != 0
-    assert "no 'controls' lists" in done.stderr and "Traceback" not in done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_naming_probe_reads_the_sides_named_that_way(corpus):
+    assert run_bench(corpus, "--naming", "mirror")["naming"] == "mirror"
+    assert run_bench(corpus, "--naming", "ranked")["naming"] == "ranked"
 
 
 @pytest.fixture()
@@ -119,3 +126,8 @@ def test_card_option_records_the_figures_in_a_still_valid_model(corpus, model_co
     assert card["neutrality"]["controls"] == "pairs.json"
     assert card["neutrality_held_out"]["results"] == report_held_out["results"]
     assert card["neutrality_held_out"]["controls"].endswith("held-out-controls.json")
+    crossed = BENCH.parent / "crossed-sides.json"
+    report_crossed = run_bench(corpus, "--model", str(model_copy), "--sides", str(crossed), "--card")
+    card = proplens.load(str(model_copy)).card
+    assert card["neutrality_crossed_sides"]["results"] == report_crossed["results"]
+    assert card["neutrality_held_out"]["results"] == report_held_out["results"]  # kept
