@@ -127,7 +127,9 @@ def test_card_option_records_the_figures_in_a_still_valid_model(corpus, model_co
     assert card["neutrality_held_out"]["results"] == report_held_out["results"]
     assert card["neutrality_held_out"]["controls"].endswith("held-out-controls.json")
     crossed = BENCH.parent / "crossed-sides.json"
-    report_crossed = run_bench(corpus, "--model", str(model_copy), "--sides", str(crossed), "--card")
+    report_crossed = run_bench(
+        corpus, "--model", str(model_copy), "--sides", str(crossed), "--card"
+    )
     card = proplens.load(str(model_copy)).card
     assert card["neutrality_crossed_sides"]["results"] == report_crossed["results"]
     assert card["neutrality_held_out"]["results"] == report_held_out["results"]  # kept

@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proplens.counterfactual import control_pairs, side_pairs, swap
-from proplens.model.predict import encode_article
-from proplens.model.runtime import SHIPPED_DIR
 from proplens.counterfactual.pairs import side_entities
 from proplens.counterfactual.swaps import indefinite_article
+from proplens.model.predict import encode_article
+from proplens.model.runtime import SHIPPED_DIR
 from proplens.model.symmetry import aligned, canonical, ranked
 from proplens.model.windowing import WindowPlan, WordPieces
 
@@ -182,7 +182,9 @@ def test_people_are_renamed_with_their_first_names_and_the_mirror_reads_the_same
 def test_ranked_reading_leaves_other_words_and_kept_phrases_alone():
     text = "In Latin America, Russia's envoy said on Monday that Iran was isolated."
     reading = ranked(text)
-    assert reading.text == "In Latin America, Iran's envoy said on Monday that America was isolated."
+    assert reading.text == (
+        "In Latin America, Iran's envoy said on Monday that America was isolated."
+    )
     edited = swap(text, control_pairs()).text
     assert ranked_text(edited) == swap(reading.text, control_pairs()).text
     assert ranked("The council met on Tuesday.") is None
@@ -197,13 +199,14 @@ def test_a_role_the_canonical_side_lacks_falls_back_to_its_name():
 
 
 def test_ranked_renaming_carries_states_back_like_the_mirror(pieces, heads):
-    text = "Russia's regime is sending weapons, officials said.\n\nCritics in Iran called it a disgrace."
-    other = "Syria's regime is sending weapons, officials said.\n\nCritics in Israel called it a disgrace."
+    template = (
+        "{}'s regime is sending weapons, officials said.\n\nCritics in {} called it a disgrace."
+    )
+    text, other = template.format("Russia", "Iran"), template.format("Syria", "Israel")
     first, _ = read(pieces, heads, text, naming="ranked")
     second, _ = read(pieces, heads, other, naming="ranked")
     assert len(first.tokens) == len(second.tokens)
-    names = {i for i, (a, b) in enumerate(zip(first.tokens.ids, second.tokens.ids)) if a != b}
-    assert names  # the two articles differ in their names only
+    assert (first.tokens.ids != second.tokens.ids).any()  # the articles differ in their names
     np.testing.assert_array_equal(first.states, second.states)
     plain, _ = read(pieces, heads, text, symmetric=False)
     assert not np.allclose(plain.states, first.states)
