@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -194,3 +195,12 @@ def test_carried_spans_stay_inside_the_text_and_keep_their_order(text, bounds):
     assert 0 <= new_start < new_end <= len(swapped.text)
     overlapping = [e for e in swapped.offsets.edits if e.start < end and e.end > start]
     assert swapped.offsets.touches(start, end) == bool(overlapping)
+
+
+@given(text=texts(TOY), offsets=st.lists(st.integers(0, 250), max_size=30))
+def test_offsets_map_the_same_one_by_one_and_all_at_once(text, offsets):
+    mapped = swap(text, TOY).offsets
+    offsets = [o for o in offsets if o <= len(text)]
+    for snap in ("left", "right"):
+        expected = [mapped.forward(o, snap) for o in offsets]
+        assert mapped.forward_many(np.array(offsets, dtype=np.int64), snap).tolist() == expected

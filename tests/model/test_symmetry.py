@@ -74,9 +74,10 @@ TEXT = (
 def same_token_pairs(article, mirrored):
     """(i, j): token i of the article and token j of its mirror, the same word piece."""
     swapped = swap(article.text, side_pairs())
-    for i, where in enumerate(aligned(article.tokens, mirrored.tokens, swapped.offsets)):
-        if len(where) == 1 and article.tokens.ids[i] == mirrored.tokens.ids[where.start]:
-            yield i, where.start
+    first, stop = aligned(article.tokens, mirrored.tokens, swapped.offsets)
+    for i, (j, end) in enumerate(zip(first, stop, strict=True)):
+        if end - j == 1 and article.tokens.ids[i] == mirrored.tokens.ids[j]:
+            yield i, j
 
 
 def test_an_article_and_its_mirror_get_the_same_states(pieces, heads):

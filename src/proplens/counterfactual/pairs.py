@@ -70,10 +70,17 @@ class SwapTable:
         stay. Unlike the table it need not be its own inverse (names may rotate),
         so it serves reading (``model.symmetry``), not counterfactual copies.
         """
-        forms = {form: Replacement(form) for form in self.forms}
+        forms = _Unchanged()
         for old, new in mapping.items():
             forms.update(_variants(old, new))
         return Renaming(forms, self.pattern)
+
+
+class _Unchanged(dict):
+    """Forms a renaming does not name stay as they are (built per article, so kept small)."""
+
+    def __missing__(self, form: str) -> Replacement:
+        return Replacement(form)
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,10 @@ def ranked(text: str, table: SwapTable | None = None) -> Swapped | None:
         for rank, entity in enumerate(order):
             target = entities[category][rank]
             for role, form in enumerate(entities[category][entity]):
-                if form is not None:
+                if form is not None and _form_for(target, role) != form:
                     mapping[form] = _form_for(target, role)
+    if not mapping:
+        return None
     renamed = swap(text, table.renamed(mapping))
     return renamed if renamed.changed else None
 
@@ -112,25 +114,25 @@ def _entity_of_form() -> dict[str, tuple[str, int]]:
     }
 
 
-def aligned(tokens: Tokens, mirror: Tokens, offsets) -> list[range]:
+def aligned(tokens: Tokens, mirror: Tokens, offsets) -> tuple[np.ndarray, np.ndarray]:
     """For each token of the article, the mirror's tokens over the same characters.
 
+    ``(first, stop)``: token i reads the mirror's tokens ``first[i]:stop[i]``.
     A token outside a swapped word has exactly one (the same piece); a piece of
     a swapped name maps to all pieces of the name that replaced it.
     """
     starts = mirror.offsets[:, 0]
-    found = []
-    for start, end in tokens.offsets:
-        a, b = offsets.span(int(start), int(end))
-        lo = int(np.searchsorted(starts, a, side="left"))
-        hi = max(int(np.searchsorted(starts, b, side="left")), lo + 1)
-        found.append(range(min(lo, len(mirror) - 1), min(hi, len(mirror))))
-    return found
+    a = offsets.forward_many(tokens.offsets[:, 0], "left")
+    b = offsets.forward_many(tokens.offsets[:, 1], "right")
+    first = np.searchsorted(starts, a, side="left")
+    stop = np.maximum(np.searchsorted(starts, b, side="left"), first + 1)
+    return np.minimum(first, len(mirror) - 1), np.minimum(stop, len(mirror))
 
 
 def states_back(tokens: Tokens, mirror: Tokens, offsets, mirror_states: np.ndarray) -> np.ndarray:
     """The mirror's token states carried onto the article's tokens (a name's pieces: mean)."""
-    result = np.empty((len(tokens), mirror_states.shape[1]), dtype=np.float32)
-    for i, where in enumerate(aligned(tokens, mirror, offsets)):
-        result[i] = mirror_states[where.start] if len(where) == 1 else mirror_states[where].mean(0)
+    first, stop = aligned(tokens, mirror, offsets)
+    result = mirror_states[first].astype(np.float32)
+    for i in np.flatnonzero(stop - first > 1):
+        result[i] = mirror_states[first[i] : stop[i]].mean(0)
     return result
