@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from proplens.model.decode import Decoding, decode, has_content, line_breaks, trim, whole_words
 
@@ -82,6 +83,13 @@ def test_spans_of_function_words_only_are_dropped():
     assert spans(text, tags, threshold=0.5, merge_gap=0) == []
     assert spans(text, [O_, O_, O_, O_, B_, I_], threshold=0.5, merge_gap=0) == [("backed it", 0.9)]
     assert not has_content("... , ;") and has_content("the regime")
+
+
+@pytest.mark.parametrize("alone", ["perhaps", "once", "almost", "Indeed", "however"])
+def test_an_adverb_of_degree_or_time_alone_is_not_a_span(alone):
+    """Spans the news bench found with Detector II: "perhaps" as loaded language, "once"..."""
+    assert not has_content(alone)
+    assert has_content(f"{alone} disastrous")
 
 
 def test_a_span_does_not_end_on_a_word_that_opens_a_phrase():

@@ -39,6 +39,8 @@ FUNCTION_WORDS = frozenset(
     anyone anybody anything everyone everybody everything someone somebody something
     nobody nothing whatever whoever mine yours ours theirs hers myself yourself himself
     herself itself ourselves themselves never ever even still already again else first last
+    once always often sometimes almost perhaps rather quite somewhat indeed however thus
+    hence therefore otherwise nevertheless
     made make makes seem seems seemed done top bottom full
     's ’s""".split()
 )
