@@ -60,7 +60,7 @@ def canonical(text: str, table: SwapTable) -> Swapped | None:
     return mirror
 
 
-def ranked(text: str, table: SwapTable | None = None) -> Swapped | None:
+def ranked(text: str) -> Swapped | None:
     """``text`` with its listed sides renamed by order of first mention in each category.
 
     >>> ranked("Putin met Trump in Russia.").text
@@ -69,9 +69,9 @@ def ranked(text: str, table: SwapTable | None = None) -> Swapped | None:
     'Trump met Obama in Iran.'
 
     ``None`` when nothing changes (the article names no side, or names them
-    in the list's own order). ``table``: the side pairs (default ``side_pairs()``).
+    in the list's own order).
     """
-    table = table or side_pairs()
+    table = side_pairs()
     entities = side_entities()
     where = _entity_of_form()
     named: dict[str, list[int]] = {}  # category -> entities in order of first mention
@@ -87,8 +87,9 @@ def ranked(text: str, table: SwapTable | None = None) -> Swapped | None:
         for rank, entity in enumerate(order):
             target = entities[category][rank]
             for role, form in enumerate(entities[category][entity]):
-                if form is not None and _form_for(target, role) != form:
-                    mapping[form] = _form_for(target, role)
+                new = _form_for(target, role)
+                if form is not None and new != form:
+                    mapping[form] = new
     if not mapping:
         return None
     renamed = swap(text, table.renamed(mapping))
