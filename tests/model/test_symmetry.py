@@ -211,3 +211,12 @@ def test_ranked_renaming_carries_states_back_like_the_mirror(pieces, heads):
     np.testing.assert_array_equal(first.states, second.states)
     plain, _ = read(pieces, heads, text, symmetric=False)
     assert not np.allclose(plain.states, first.states)
+
+
+def test_the_modules_worked_examples_hold():
+    import doctest
+
+    from proplens.model import symmetry
+
+    assert doctest.testmod(symmetry).attempted >= 2
+    assert doctest.testmod(symmetry).failed == 0
