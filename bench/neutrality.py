@@ -48,7 +48,7 @@ import proplens
 from proplens.article import Article, article_id
 from proplens.counterfactual import control_pairs, side_pairs
 from proplens.counterfactual.neutrality import bootstrap_share, measure_article
-from proplens.counterfactual.pairs import SwapTable
+from proplens.counterfactual.pairs import SwapTable, group_pairs
 from proplens.model.corpus import confirmation_ids
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -94,8 +94,7 @@ def swap_table(path: Path | None, kind: str) -> SwapTable:
         sys.exit(f"{path}: cannot read the {kind} pairs ({err})")
     if kind not in lists:
         sys.exit(f"{path}: no {kind!r} lists in it")
-    groups = [group for category in lists[kind].values() for group in category]
-    pairs = [(pair[0], pair[1]) for group in groups for pair in group if pair is not None]
+    pairs = [pair for groups in lists[kind].values() for pair in group_pairs(groups)]
     try:
         return SwapTable(pairs, lists.get("keep", ()))
     except ValueError as err:

@@ -141,10 +141,12 @@ def listed_pairs(kind: str) -> list[tuple[str, str]]:
 
 def categories(kind: str) -> dict[str, list[tuple[str, str]]]:
     """The pairs of ``kind`` by category ("countries", "politicians", ...)."""
-    return {
-        name: [(pair[0], pair[1]) for group in groups for pair in group if pair is not None]
-        for name, groups in _lists()[kind].items()
-    }
+    return {name: group_pairs(groups) for name, groups in _lists()[kind].items()}
+
+
+def group_pairs(groups: list) -> list[tuple[str, str]]:
+    """The pairs of a category's groups as a lists file writes them (``null`` roles skipped)."""
+    return [(pair[0], pair[1]) for group in groups for pair in group if pair is not None]
 
 
 @cache

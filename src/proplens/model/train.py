@@ -222,12 +222,7 @@ def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list
             log.step(epoch, number, len(batches), seen_loss / number)
             if config.max_steps and step >= config.max_steps:
                 break
-        row = {
-            "epoch": epoch,
-            "loss": round(seen_loss / max(1, number), 4),
-            "tc_loss": round(seen_tc / max(1, number), 4),
-            "seconds": round(time.time() - started, 1),
-        }
+        row = _epoch_row(epoch, number, started, loss=seen_loss, tc_loss=seen_tc)
         history.append(row)
         log.epoch(row)
         if epoch > config.epochs - config.average_last:
@@ -241,6 +236,12 @@ def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list
     if len(kept) > 1:
         model.load_state_dict(average_weights(kept))
     return history
+
+
+def _epoch_row(epoch: int, steps: int, started: float, **sums: float) -> dict:
+    """An epoch's line in the history: each summed figure as its mean over the epoch's steps."""
+    means = {name: round(total / max(1, steps), 4) for name, total in sums.items()}
+    return {"epoch": epoch, **means, "seconds": round(time.time() - started, 1)}
 
 
 def _consistency_stage(model, config, examples, pieces, device, log) -> list[dict]:
@@ -277,10 +278,7 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
                 break
         row = {
             "stage": "consistency",
-            "epoch": epoch,
-            "loss": round(seen_loss / max(1, number), 4),
-            "divergence": round(seen_divergence / max(1, number), 4),
-            "seconds": round(time.time() - started, 1),
+            **_epoch_row(epoch, number, started, loss=seen_loss, divergence=seen_divergence),
         }
         history.append(row)
         log.epoch(row)
