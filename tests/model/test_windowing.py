@@ -8,6 +8,7 @@ import pytest
 from proplens.model.runtime import SHIPPED_DIR
 from proplens.model.windowing import (
     WordPieces,
+    call_groups,
     make_batch,
     merge_windows,
     packed_windows,
@@ -105,3 +106,49 @@ def test_training_can_cut_the_first_window_short():
     _, full = packed(text, size=30)
     _, short = packed(text, size=30, first=8)
     assert short[0][1] <= 8 < full[0][1]
+
+
+def test_call_groups_send_each_window_once_and_never_pad_a_short_one_to_a_long_one():
+    windows = [(0, 254), (254, 31), (285, 250), (535, 254), (789, 190), (979, 200), (1179, 254)]
+    groups = call_groups(windows, per_call=3)
+    assert sorted(i for group in groups for i in group) == list(range(len(windows)))
+    for group in groups:
+        assert len(group) <= 3
+        longest = max(windows[i][1] for i in group)
+        assert all(windows[i][1] >= 0.8 * longest for i in group)
+    assert [1] in groups  # the 31-token paragraph is not padded to 254
+
+
+def test_windows_read_together_give_the_states_they_give_alone(analyzer):
+    """Per-token int8: a window's states do not depend on the windows of its call."""
+    from dataclasses import replace
+
+    from proplens.model.predict import encode_article
+
+    model = analyzer.model
+    text = "\n\n".join(
+        f"Paragraph {i}: the council met on Monday and said the plan was a disaster. " * (i + 1)
+        for i in range(12)
+    )
+    calls: list[int] = []
+
+    def encode(ids, mask):
+        calls.append(len(ids))
+        return model.encode(ids, mask)
+
+    alone = encode_article(encode, model.pieces, model.heads, text, replace(model.plan, per_call=1))
+    assert set(calls) == {1} and len(calls) > 3
+    calls.clear()
+    together = encode_article(
+        encode, model.pieces, model.heads, text, replace(model.plan, per_call=8)
+    )
+    assert max(calls) > 1
+    assert np.array_equal(alone.states, together.states)
+
+
+def test_docstring_examples():
+    import doctest
+
+    from proplens.model import windowing
+
+    assert doctest.testmod(windowing).failed == 0

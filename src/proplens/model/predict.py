@@ -18,7 +18,14 @@ from proplens.model.decode import Decoding, decode
 from proplens.model.features import ArticleText, pool, span_extras, token_range
 from proplens.model.heads import Heads
 from proplens.model.symmetry import canonical_reading, states_back
-from proplens.model.windowing import Tokens, WindowPlan, WordPieces, add_windows, make_batch
+from proplens.model.windowing import (
+    Tokens,
+    WindowPlan,
+    WordPieces,
+    add_windows,
+    call_groups,
+    make_batch,
+)
 
 Encode = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -51,8 +58,8 @@ def encode_article(
 ) -> ArticleStates:
     """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
-    Windows go to the encoder ``plan.per_call`` at a time (overlapping strided
-    windows are averaged where they overlap). With ``plan.symmetric`` an
+    Windows of similar length go to the encoder up to ``plan.per_call`` at a
+    time (overlapping strided windows are averaged where they overlap). With ``plan.symmetric`` an
     article naming a side is read with its sides named canonically
     (``plan.naming``), the states carried back onto its own tokens
     (``symmetry``). ``progress(done, total)`` is called with window counts
@@ -77,11 +84,13 @@ def _encode_tokens(encode, pieces, text, tokens, plan, progress, hidden: int) ->
     windows = plan.windows(tokens, text)
     states = np.zeros((len(tokens), hidden), dtype=np.float32)
     seen = np.zeros(len(tokens), dtype=np.float32)
-    for i in range(0, len(windows), plan.per_call):
-        batch = make_batch(pieces, tokens, windows[i : i + plan.per_call])
+    done = 0
+    for group in call_groups(windows, plan.per_call):
+        batch = make_batch(pieces, tokens, [windows[i] for i in group])
         add_windows(encode(batch.input_ids, batch.attention_mask), batch, states, seen)
+        done += len(group)
         if progress is not None:
-            progress(min(i + plan.per_call, len(windows)), len(windows))
+            progress(done, len(windows))
     return states / np.maximum(seen, 1)[:, None]
 
 

@@ -54,7 +54,7 @@ def window_plan(config: TrainConfig) -> WindowPlan:
         return WindowPlan(
             window=config.window,
             mode="packed",
-            per_call=1,
+            per_call=8,
             symmetric=config.symmetric,
             naming=config.naming,
         )

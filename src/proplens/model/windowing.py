@@ -162,6 +162,32 @@ def make_batch(pieces: WordPieces, tokens: Tokens, windows: list[tuple[int, int]
     return Batch(input_ids, mask, starts, lengths)
 
 
+def call_groups(
+    windows: list[tuple[int, int]], per_call: int, fill: float = 0.8
+) -> list[list[int]]:
+    """Indices of ``windows`` to send to the encoder together, longest first.
+
+    A call pads its windows to the longest, so a window joins a call only
+    while it is at least ``fill`` times as long as the call's first: a short
+    last paragraph is sent alone instead of being padded to a full window.
+    With per-token int8 a window's states do not depend on its companions.
+
+    >>> call_groups([(0, 254), (254, 60), (314, 250), (564, 240)], per_call=8)
+    [[0, 2, 3], [1]]
+    >>> call_groups([(0, 254), (254, 254), (508, 254)], per_call=2)
+    [[0, 1], [2]]
+    """
+    order = sorted(range(len(windows)), key=lambda i: -windows[i][1])
+    groups: list[list[int]] = []
+    for i in order:
+        group = groups[-1] if groups else None
+        if group and len(group) < per_call and windows[i][1] >= fill * windows[group[0]][1]:
+            group.append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
 NAMINGS = ("mirror", "ranked")  # how symmetric reading names the sides (model.symmetry)
 
 
@@ -169,12 +195,12 @@ NAMINGS = ("mirror", "ranked")  # how symmetric reading names the sides (model.s
 class WindowPlan:
     """How an article is cut into windows at inference (stored in the model card).
 
-    ``packed``: whole paragraphs/sentences per window, one window per encoder
-    call: windows differ in length, and padding a batch to its longest window
-    cost more than the calls it saved (with per-token int8 the results are the
-    same either way; dynamic int8 let windows of one call influence each
-    other). ``strided``: the 0.1.0 plan,
-    fixed token windows ``stride`` apart, ``per_call`` windows per call.
+    ``packed``: whole paragraphs/sentences per window. ``strided``: the 0.1.0
+    plan, fixed token windows ``stride`` apart. Up to ``per_call`` windows of
+    similar length go to the encoder in one call (``call_groups``): with
+    per-token int8 the states are the same either way, and larger matrix
+    products run faster (dynamic int8 let windows of one call influence each
+    other, so older packed models read one window per call).
     ``symmetric``: an article naming a side is read as a canonical text in
     which the sides are named one way only (``model.symmetry``; packed only);
     ``naming`` says which: ``"mirror"`` (the article or its side-swapped mirror,
