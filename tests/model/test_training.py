@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch", reason="training needs the [train] extra")
@@ -236,3 +237,28 @@ def _load_bench(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, tmp_path):
+    import onnx
+    import onnxruntime as ort
+
+    from proplens.model.export import export_onnx
+    from proplens.model.quantize import quantize_per_token
+
+    _, checkpoint, model_dir = exported
+    fused = model_dir / "encoder.int8.onnx"
+    ops = [node.op_type for node in onnx.load(str(fused)).graph.node]
+    assert ops.count("MultiHeadAttention") == 1 and "Softmax" not in ops  # one layer
+    export_onnx(checkpoint / "encoder", tmp_path / "fp32.onnx")
+    quantize_per_token(tmp_path / "fp32.onnx", tmp_path / "plain.onnx")
+    ids = np.array([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 3231, 102, 0, 0]])
+    mask = (ids > 0).astype(np.int64)
+    states = [
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+            ["hidden"], {"input_ids": ids, "attention_mask": mask}
+        )[0]
+        for path in (fused, tmp_path / "plain.onnx")
+    ]
+    real = mask.astype(bool)
+    assert np.array_equal(states[0][real], states[1][real])

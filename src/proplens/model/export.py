@@ -6,13 +6,14 @@ change nothing here. It is then quantized to int8 with activations scaled per
 token (``quantize``): onnxruntime's dynamic quantization scales a whole window
 at once, so one changed word re-rounds every other word of the window and
 doubles the sentences whose techniques change under neutral word swaps
-(docs/model.md, "Neutrality"). With ``cv``, the decoding, the technique
-classifier, the calibration and the default score threshold are chosen on the
-cross-validation run's out-of-fold predictions (``selection``) and the card
-carries their cross-validated estimates. With ``data``, the exported model
-itself is then measured once on the confirmation split. ``manifest.json``
-lists the SHA-256 of every file; the runtime refuses a model whose files do
-not match. Needs the ``[train]`` extra.
+(docs/model.md, "Neutrality"). Each attention block then becomes one
+``MultiHeadAttention`` node (``fusion``): same states, less time. With ``cv``,
+the decoding, the technique classifier, the calibration and the default score
+threshold are chosen on the cross-validation run's out-of-fold predictions
+(``selection``) and the card carries their cross-validated estimates. With
+``data``, the exported model itself is then measured once on the confirmation
+split. ``manifest.json`` lists the SHA-256 of every file; the runtime refuses
+a model whose files do not match. Needs the ``[train]`` extra.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from proplens.errors import InputError
+from proplens.model.fusion import attention_heads, fuse_attention_file
 from proplens.model.quantize import quantize_per_token
 from proplens.model.runtime import sha256
 
@@ -105,6 +107,8 @@ def export(
     export_onnx(checkpoint / "encoder", fp32)
     quantize_per_token(fp32, out / ENCODER_FILE)
     fp32.unlink()
+    fused = fuse_attention_file(out / ENCODER_FILE, attention_heads(checkpoint / "encoder"))
+    log(f"attention: {fused} blocks fused into MultiHeadAttention")
     for name in ("heads.npz", "tokenizer.json"):
         shutil.copyfile(checkpoint / name, out / name)
     plan = window_plan(config)
