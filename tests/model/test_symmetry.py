@@ -192,6 +192,13 @@ def test_ranked_reading_leaves_other_words_and_kept_phrases_alone():
     assert ranked("Iran's envoy met America's envoy.") is None  # already in the list's order
 
 
+def test_a_newspaper_named_after_a_city_is_not_renamed_with_the_city():
+    text = "The Washington Post and the Moscow Times said America and Russia met in Moscow."
+    assert ranked_text(text) == (
+        "The Washington Post and the Moscow Times said Iran and America met in Washington."
+    )
+
+
 def test_a_role_the_canonical_side_lacks_falls_back_to_its_name():
     """The U.S. entity has a dotted short name that no country in front of it has."""
     assert ranked_text("Officials in Tehran and U.S. diplomats met.") == (
