@@ -44,7 +44,13 @@ def fuse_attention_file(path: Path, num_heads: int) -> int:
 
 
 def fuse_attention(model, num_heads: int, mask_input: str = "attention_mask") -> int:
-    """Replace, in place, each recognised self-attention block; returns how many."""
+    """Replace, in place, each recognised self-attention block; returns how many.
+
+    The scores' additive mask is taken to be the key-padding mask of
+    ``mask_input``, as in BERT-style encoders: the matcher does not follow the
+    mask's own nodes (the tests compare fused and unfused outputs on padded
+    batches, and the export's on the tiny trained encoder).
+    """
     from onnx import TensorProto, helper
 
     graph = _Graph(model.graph)
