@@ -76,3 +76,37 @@ def test_cli_reports_a_tampered_model_in_one_line(model_copy, tmp_path, capsys):
     assert code == 3
     assert len(err.splitlines()) == 1
     assert "encoder.int8.onnx: checksum mismatch" in err
+
+
+SPIN_ENTRY = "session.intra_op.allow_spinning"
+
+
+def test_encoder_threads_do_not_spin_unless_asked(monkeypatch):
+    import onnxruntime as ort
+
+    from proplens.model.runtime import session_options
+
+    monkeypatch.delenv("PROPLENS_SPIN", raising=False)
+    monkeypatch.setenv("PROPLENS_THREADS", " 1 ")
+    options = session_options(ort)
+    assert options.get_session_config_entry(SPIN_ENTRY) == "0"
+    assert options.intra_op_num_threads == 1
+    monkeypatch.setenv("PROPLENS_SPIN", "1")
+    assert session_options(ort).get_session_config_entry(SPIN_ENTRY) == "1"
+
+
+@pytest.mark.parametrize(
+    "variable,value",
+    [("PROPLENS_SPIN", "yes"), ("PROPLENS_THREADS", "two"), ("PROPLENS_THREADS", "-1")],
+)
+def test_a_bad_thread_setting_is_refused_in_one_line(
+    monkeypatch, capsys, tmp_path, variable, value
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ModelError, match=variable):
+        Model.load()
+    article = tmp_path / "a.txt"
+    article.write_text("The council met on Monday.", encoding="utf-8")
+    assert main(["analyze", str(article)]) != 0
+    err = capsys.readouterr().err
+    assert variable in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
