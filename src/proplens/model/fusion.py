@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from proplens.model.quantize import use_microsoft_domain
+
 MASK_INT32 = "fusion_attention_mask_int32"
 HEADS_FIRST = [0, 2, 1, 3]  # (batch, length, heads, size) <-> (batch, heads, length, size)
 KEYS_FIRST = [0, 2, 3, 1]  # keys transposed for the score product
@@ -74,7 +76,7 @@ def fuse_attention(model, num_heads: int, mask_input: str = "attention_mask") ->
         replacements.get(node.output[0], node) if node.output else node for node in model.graph.node
     ]
     _keep_needed(model.graph, nodes)
-    _use_microsoft_domain(model)
+    use_microsoft_domain(model)
     return len(replacements)
 
 
@@ -82,20 +84,28 @@ class _Graph:
     """Producers, consumers and constants of a graph, for walking a pattern."""
 
     def __init__(self, graph) -> None:
-        from onnx import numpy_helper
-
         self.nodes = list(graph.node)
         self.producer = {out: node for node in self.nodes for out in node.output}
         self.consumers: dict[str, list] = {}
         for node in self.nodes:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
-        self.constants = {w.name: numpy_helper.to_array(w) for w in graph.initializer}
+        # tensors, not arrays: only the scores' scale is ever read, not the weights
+        self.constants = {w.name: w for w in graph.initializer}
         for node in self.nodes:
             if node.op_type == "Constant" and node.attribute:
                 value = node.attribute[0]
                 if value.name == "value":
-                    self.constants[node.output[0]] = numpy_helper.to_array(value.t)
+                    self.constants[node.output[0]] = value.t
+
+    def scalar(self, name: str) -> float | None:
+        """The value of a one-element constant, or None."""
+        from onnx import numpy_helper
+
+        tensor = self.constants.get(name)
+        if tensor is None or int(np.prod(tensor.dims)) != 1:
+            return None
+        return float(numpy_helper.to_array(tensor).ravel()[0])
 
     def of_type(self, op_type: str) -> list:
         return [node for node in self.nodes if node.op_type == op_type]
@@ -141,10 +151,9 @@ class _Graph:
         else:
             product, constant = node.input
         matmul = self.made_by(product, "MatMul")
-        value = self.constants.get(constant)
-        if matmul is None or value is None or np.size(value) != 1:
+        scale = self.scalar(constant)
+        if matmul is None or scale is None:
             return None
-        scale = float(np.ravel(value)[0])
         return (matmul.input[0], matmul.input[1]), scale if node.op_type == "Mul" else 1 / scale
 
     def _split_heads(self, name: str, perm: list[int]) -> str | None:
@@ -180,10 +189,3 @@ def _keep_needed(graph, nodes: list) -> None:
     initializers = [w for w in graph.initializer if w.name in needed]
     del graph.initializer[:]
     graph.initializer.extend(initializers)
-
-
-def _use_microsoft_domain(model) -> None:
-    from onnx import helper
-
-    if not any(o.domain == "com.microsoft" for o in model.opset_import):
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))

@@ -59,9 +59,9 @@ def encode_article(
     """Tokenize once, run the encoder over the plan's windows, merge back per token.
 
     Windows of similar length go to the encoder up to ``plan.per_call`` at a
-    time (overlapping strided windows are averaged where they overlap). With ``plan.symmetric`` an
-    article naming a side is read with its sides named canonically
-    (``plan.naming``), the states carried back onto its own tokens
+    time (overlapping strided windows are averaged where they overlap). With
+    ``plan.symmetric`` an article naming a side is read with its sides named
+    canonically (``plan.naming``), the states carried back onto its own tokens
     (``symmetry``). ``progress(done, total)`` is called with window counts
     after each call.
     """

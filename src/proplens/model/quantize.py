@@ -83,7 +83,7 @@ def rewrite_matmuls(model) -> int:
     graph.node.extend(nodes)
     del graph.initializer[:]
     graph.initializer.extend(kept + builder.initializers)
-    _use_microsoft_domain(model)
+    use_microsoft_domain(model)
     return replaced
 
 
@@ -158,7 +158,8 @@ class _Builder:
         self.initializers.append(numpy_helper.from_array(np.asarray(value), name))
 
 
-def _use_microsoft_domain(model) -> None:
+def use_microsoft_domain(model) -> None:
+    """Declare the ``com.microsoft`` operator set (for onnxruntime's contrib ops)."""
     from onnx import helper
 
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
