@@ -82,6 +82,36 @@ def test_loaded_terms_removed_and_added_sentence(analyzer):
     ]
 
 
+def test_other_techniques_are_named_apart_and_told_once_per_span():
+    from tests.compare.conftest import KeywordAnalyzer
+
+    analyzer = KeywordAnalyzer(
+        {
+            "regime": ("Name_Calling,Labeling", 0.6),
+            "who knows why. Our flag": ("Doubt", 0.5),  # one span over two sentences
+            "proud nation": ("Flag-Waving", 0.4),
+            "cannot be trusted": ("Doubt", 0.3),
+        }
+    )
+    a = "T\n\nThe government sent soldiers.\nThe people waited.\n"
+    b = (
+        "T\n\nThe regime sent soldiers, who knows why. Our flag flies high.\n"
+        "The people of a proud nation waited.\nThe regime cannot be trusted.\n"
+    )
+    result = Comparer(analyzer).compare(a, b)
+    assert flags(result) == [
+        ("loaded_terms_added", None, "regime"),
+        ("technique_added", None, "who knows why. Our flag"),
+        ("technique_added", None, "proud nation"),
+        ("loaded_terms_added", None, "regime"),
+        ("technique_added", None, "cannot be trusted"),
+    ]
+    said = " ".join(result.summary["text"])
+    assert "adds 2 loaded terms and 3 other technique fragments (doubt 2, flag-waving 1)" in said
+    assert "B 5 (doubt 2, name calling, labeling 2, flag-waving 1)" in said
+    assert set(result.summary["flags"]) >= {"technique_added", "source_vaguer", "source_added"}
+
+
 # -- flags that need proplens.sources (scripted here) -----------------------------------------
 
 A = "Troops\n\nAn opposition MP said 4,000 soldiers were operating in Kalen province.\n"
@@ -102,9 +132,13 @@ def test_attribution_to_a_vaguer_source_with_an_endorsing_verb(analyzer):
         },
     )
     result = comparer.compare(A, B)
-    assert flags(result) == [("attribution_changed", "An opposition MP said", "Reports confirmed")]
-    detail = result.flags[0].detail
-    assert detail["changes"] == ["source", "stance"]
+    assert flags(result) == [
+        ("source_vaguer", "An opposition MP", "Reports"),
+        ("attribution_changed", "An opposition MP said", "Reports confirmed"),
+    ]
+    assert result.flags[0].detail == {"a_source_kind": "role", "b_source_kind": "vague"}
+    detail = result.flags[1].detail
+    assert detail["changes"] == ["stance"]
     assert (detail["a_stance"], detail["b_stance"]) == ("neutral", "endorsing")
     assert (detail["a_verb"], detail["b_verb"]) == ("said", "confirmed")
     said = " ".join(result.summary["text"])
@@ -254,3 +288,67 @@ def test_a_correction_note_is_not_an_unsourced_claim(analyzer):
     note = "This story was updated on 14 June with the operator's figures"
     comparer = scripted(analyzer, {b: Sources(claims=[claim(b, note)])})
     assert types(comparer.compare(a, b)) == ["number_changed"]
+
+
+# -- allegation made fact, source added (issue 25) --------------------------------------------
+
+
+def test_an_allegation_restated_as_fact(analyzer):
+    a = "T\n\nRights groups have accused the militias of abuses against civilians in Tal.\n"
+    b = "T\n\nThe militias have been slaughtering civilians in Tal.\n"
+    result = Comparer(analyzer).compare(a, b)  # a text check: no parser needed
+    assert flags(result) == [("allegation_as_fact", "accused", b.strip().split("\n")[-1])]
+    assert "turns 1 allegation into a statement of fact" in " ".join(result.summary["text"])
+
+
+def test_an_allegation_kept_as_one_or_hedged_is_not_flagged(analyzer):
+    a = "T\n\nRights groups have accused the militias of abuses against civilians in Tal.\n"
+    for b in (
+        "T\n\nThe militias are alleged to have abused civilians in Tal.\n",
+        "T\n\nThe militias may have abused civilians in Tal, rights groups say.\n",
+        "T\n\nRights groups accuse the militias of abusing civilians in Tal.\n",
+    ):
+        assert "allegation_as_fact" not in types(Comparer(analyzer).compare(a, b)), b
+
+
+def test_a_rejected_accusation_is_a_denial_not_an_allegation(analyzer):
+    a = "T\n\nMilitia leaders rejected the accusations against their fighters.\n"
+    b = "T\n\nMilitia leaders defended their fighters.\n"
+    assert types(Comparer(analyzer).compare(a, b)) == ["balance_dropped"]
+
+
+def test_a_source_added_to_vouch_for_a_claim_a_gave_no_source_for(analyzer):
+    a = "T\n\nThe militias abused civilians in Tal, rights groups said.\n"
+    b = "T\n\nThe militias abused civilians in Tal, rights groups and US commanders said.\n"
+    unsourced = "T\n\nThe militias abused civilians in Tal last year.\n"
+    content = "The militias abused civilians in Tal"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([attribution(a, "rights groups", "vague", "said", "neutral", content)]),
+            b: Sources([attribution(b, "rights groups and US commanders", "vague", "said",
+                                    "neutral", content)]),
+        },
+    )  # fmt: skip
+    assert flags(comparer.compare(a, b)) == [
+        ("source_added", "rights groups", "rights groups and US commanders")
+    ]
+    assert flags(comparer.compare(unsourced, b)) == [
+        ("source_added", None, "rights groups and US commanders")
+    ]
+    assert "adds 1 source that vouches" in " ".join(comparer.compare(a, b).summary["text"])
+
+
+def test_the_same_source_named_more_fully_is_not_added(analyzer):
+    a = "T\n\nTellen, who chairs the defence committee, said 40 troops had crossed.\n"
+    b = "T\n\nThe head of the defence committee said 40 troops had crossed.\n"
+    content = "40 troops had crossed"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([attribution(a, "Tellen", "named", "said", "neutral", content)]),
+            b: Sources([attribution(b, "The head of the defence committee", "role", "said",
+                                    "neutral", content)]),
+        },
+    )  # fmt: skip
+    assert types(comparer.compare(a, b)) == ["source_vaguer"]

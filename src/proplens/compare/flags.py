@@ -9,11 +9,21 @@ and/or B. Checks that need attributions, claims and hedges
   (:mod:`.balance`) with no balancing phrase of the same kind at its place in B
   (nor in a sentence B added);
 - ``number_changed``: a quantity of A replaced by a different one (:mod:`.numbers`);
-- ``loaded_terms_added`` / ``_removed``: a detector span on words that only one
-  side has (changed or added words), with no span of the same technique on the
-  same words on the other side;
-- ``attribution_changed``: the same statement with a less specific source, a
-  verb of another stance, a quote turned into a paraphrase, or no source left;
+- ``loaded_terms_added`` / ``_removed``: a loaded-language or name-calling span of
+  the detector on words that only one side has (changed or added words), with
+  no span of the same technique on the same words on the other side;
+- ``technique_added`` / ``_removed``: the same for every other technique (doubt,
+  appeal to fear, flag-waving...); each span is told once, on the item holding
+  its first character, even when it runs over two sentences;
+- ``attribution_changed``: the same statement with a verb of another stance, a
+  quote turned into a paraphrase, or no source left;
+- ``source_vaguer``: the same statement's source made less specific (named ->
+  role -> vague or anonymous);
+- ``source_added``: a source in B vouching (neutral or endorsing verb) for a
+  statement that A gave no source, or another source, for;
+- ``allegation_as_fact``: an allegation marker of A ("accused ... of",
+  "alleged", "claimed") with none left in B's counterpart, nor a distancing
+  verb or a hedge that would keep the doubt;
 - ``hedge_dropped`` / ``hedge_added``: a hedge or certainty marker on one side
   of a reworded statement only;
 - ``unsourced_claim_added``: a claim of an added B sentence with no attribution
@@ -28,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from proplens.article import Article, Span
-from proplens.compare import balance, numbers
+from proplens.compare import allegations, balance, numbers
 from proplens.compare.modals import modal_hedges
 from proplens.compare.result import Flag, Item
 from proplens.compare.sentences import Sentence
@@ -53,6 +63,11 @@ _EDITORIAL = re.compile(
 """Lines about the article itself (corrections, updates, credits): not claims of the story."""
 
 _SOURCE_RANK = {"named": 3, "role": 2, "anonymous": 1, "vague": 1}
+LOADED_TECHNIQUES = frozenset({"Loaded_Language", "Name_Calling,Labeling"})
+"""Detector techniques that are loaded words (``loaded_terms_*``); the rest are
+``technique_*``."""
+_VOUCHING = frozenset({"neutral", "endorsing"})
+_COORDINATION = re.compile(r",|\band\b|\bas well as\b|\balong with\b", re.IGNORECASE)
 
 
 @dataclass
@@ -72,10 +87,12 @@ class Context:
 
 
 def flag_item(item: Item, ctx: Context) -> list[Flag]:
-    found = balance_dropped(item, ctx) + number_changed(item, ctx) + loaded_terms(item, ctx)
+    found = balance_dropped(item, ctx) + number_changed(item, ctx) + techniques(item, ctx)
+    found += allegation_as_fact(item, ctx)
     if ctx.has_sources:
-        found += attribution_changed(item, ctx) + hedges_changed(item, ctx, found)
-        found += unsourced_claim_added(item, ctx)
+        alleged = [f.a for f in found if f.type == "allegation_as_fact"]
+        found += attribution_changed(item, ctx, alleged) + hedges_changed(item, ctx, found)
+        found += source_added(item, ctx) + unsourced_claim_added(item, ctx)
     return found
 
 
@@ -116,27 +133,35 @@ def number_changed(item: Item, ctx: Context) -> list[Flag]:
 # -- loaded terms ------------------------------------------------------------------------
 
 
-def loaded_terms(item: Item, ctx: Context) -> list[Flag]:
+def techniques(item: Item, ctx: Context) -> list[Flag]:
+    """Detector spans on one side only: loaded words as ``loaded_terms_*``, the rest as
+    ``technique_*``."""
     if item.kind == "same":
         return []
-    added = _one_sided(item, ctx, side="b")
-    removed = _one_sided(item, ctx, side="a")
-    return [
-        Flag("loaded_terms_added", None, (s.start, s.end), {"technique": s.technique})
-        for s in added
-    ] + [
-        Flag("loaded_terms_removed", (s.start, s.end), None, {"technique": s.technique})
-        for s in removed
-    ]
+    flags = []
+    for side, change in (("b", "added"), ("a", "removed")):
+        for span in _one_sided(item, ctx, side):
+            family = "loaded_terms" if span.technique in LOADED_TECHNIQUES else "technique"
+            where = (span.start, span.end)
+            flags.append(
+                Flag(
+                    f"{family}_{change}",
+                    where if side == "a" else None,
+                    where if side == "b" else None,
+                    {"technique": span.technique},
+                )
+            )
+    return flags
 
 
 def _one_sided(item: Item, ctx: Context, side: str) -> list[Span]:
-    """Spans of ``side`` inside the item on words the other side lacks, without a twin there."""
+    """Spans of ``side`` held by the item on words the other side lacks, without a twin there."""
     own, other = (ctx.b, ctx.a) if side == "b" else (ctx.a, ctx.b)
     here, there = (item.b, item.a) if side == "b" else (item.a, item.b)
     if here is None:
         return []
-    spans = _inside(own.spans, here)  # the analysis already kept spans >= its threshold
+    ranges = [x.b if side == "b" else x.a for x in ctx.items]
+    spans = _held(own.spans, here, [r for r in ranges if r is not None])
     if there is None:
         return spans
     changed = [
@@ -156,6 +181,20 @@ def _one_sided(item: Item, ctx: Context, side: str) -> list[Span]:
     return out
 
 
+def _held(spans: list[Span], where, ranges) -> list[Span]:
+    """Spans that this item holds: those starting inside it, and those overlapping it whose
+    first character lies in no item (between sentences). A span that runs over two
+    sentences of two items is so told once, by the item where it starts."""
+    start, end = where
+    out = []
+    for span in _inside(spans, where):
+        if start <= span.start < end:
+            out.append(span)
+        elif not any(lo <= span.start < hi for lo, hi in ranges):
+            out.append(span)
+    return out
+
+
 def _inside(spans: list[Span], where) -> list[Span]:
     start, end = where
     return [s for s in spans if s.start < end and s.end > start]
@@ -169,7 +208,13 @@ def _overlaps_word(text: str, span: Span, lo: int, hi: int) -> bool:
 # -- attributions (need proplens.sources) ---------------------------------------------------
 
 
-def attribution_changed(item: Item, ctx: Context) -> list[Flag]:
+def attribution_changed(item: Item, ctx: Context, alleged=()) -> list[Flag]:
+    """``attribution_changed`` (stance, quote, source removed) and ``source_vaguer``.
+
+    ``alleged``: A evidence of this item's ``allegation_as_fact`` flags; an
+    attribution that flag already tells (a distancing verb made neutral, or
+    removed) is not told again.
+    """
     if item.a is None or item.b is None or item.kind == "same":
         return []
     a_attr = _within(ctx.a_sources.attributions, item.a)
@@ -179,17 +224,116 @@ def attribution_changed(item: Item, ctx: Context) -> list[Flag]:
     flags = []
     for attr in a_attr:
         partner = partners.get(attr)
+        told = any(attr.start < e and s < attr.end for s, e in alleged)
         if partner is None:
-            if not b_attr and _statement_kept(attr, ctx, item):
+            if not b_attr and not told and _statement_kept(attr, ctx, item):
                 flags.append(_attribution_flag(attr, None, ["removed"], item))
             continue
+        if _SOURCE_RANK.get(partner.source.kind, 0) < _SOURCE_RANK.get(attr.source.kind, 0):
+            flags.append(
+                Flag(
+                    "source_vaguer",
+                    (attr.source.start, attr.source.end),
+                    (partner.source.start, partner.source.end),
+                    {"a_source_kind": attr.source.kind, "b_source_kind": partner.source.kind},
+                )
+            )
         changes = _attribution_changes(attr, partner, a_stances)
+        if told:
+            changes = [c for c in changes if c != "stance"]
         if changes:
             flag = _attribution_flag(attr, partner, changes, item)
             flag.detail["a_verb"] = ctx.a.text[attr.verb.start : attr.verb.end]
             flag.detail["b_verb"] = ctx.b.text[partner.verb.start : partner.verb.end]
             flags.append(flag)
     return flags
+
+
+def source_added(item: Item, ctx: Context) -> list[Flag]:
+    """B attributions that vouch for A's statement with a source A did not give it.
+
+    A B attribution with a neutral or endorsing verb whose content A's sentence
+    holds counts when A gave that content no source, or a source sharing none
+    of its words, or when B's source adds another one to A's ("human rights
+    groups" -> "human rights groups and US commanders"). A source made vaguer is
+    ``source_vaguer``, not this.
+    """
+    if item.a is None or item.b is None or item.kind == "same":
+        return []
+    a_attr = _within(ctx.a_sources.attributions, item.a)
+    b_attr = _within(ctx.b_sources.attributions, item.b)
+    partners = {b: a for a, b in _pair_attributions(a_attr, ctx.a.text, b_attr, ctx.b.text).items()}
+    a_words = words(ctx.a.text[item.a[0] : item.a[1]])
+    flags = []
+    for attr in b_attr:
+        if attr.verb.stance not in _VOUCHING:
+            continue
+        source_text = ctx.b.text[attr.source.start : attr.source.end]
+        source = set(words(source_text)) - _PRONOUN_STEMS
+        if not source:
+            continue  # a pronoun: who it is, the sentence before says
+        partner = partners.get(attr)
+        if partner is None:
+            content = words(ctx.b.text[attr.content_start : attr.content_end])
+            if containment(content, a_words) < SUPPORTED:
+                continue
+            if any(set(words(_source_text(x, ctx.a.text))) & source for x in a_attr):
+                continue
+            before = None
+        else:
+            if _SOURCE_RANK.get(attr.source.kind, 0) < _SOURCE_RANK.get(partner.source.kind, 0):
+                continue
+            a_source = set(words(_source_text(partner, ctx.a.text)))
+            if not source - a_source:
+                continue
+            shared = source & a_source
+            if shared and not _COORDINATION.search(source_text):
+                continue  # the same source, named more fully
+            before = (partner.source.start, partner.source.end)
+        if source - set(a_words) == set():
+            continue  # A's sentence names or describes this source already
+        flags.append(
+            Flag(
+                "source_added",
+                before,
+                (attr.source.start, attr.source.end),
+                {"b_source_kind": attr.source.kind, "b_stance": attr.verb.stance},
+            )
+        )
+    return flags
+
+
+def _source_text(attr, text: str) -> str:
+    return text[attr.source.start : attr.source.end]
+
+
+_PRONOUN_STEMS = frozenset(words("he she it they him her them his its their one i we you us"))
+
+
+def allegation_as_fact(item: Item, ctx: Context) -> list[Flag]:
+    """A's allegation markers whose statement B keeps with no marker, distancing verb or hedge.
+
+    Markers inside one of A's balancing phrases ("rejected the accusations") are the
+    other side's answer, not the allegation, and are left to ``balance_dropped``.
+    """
+    if item.a is None or item.b is None or item.kind == "same":
+        return []
+    a_markers = allegations.markers(ctx.a.text, *item.a)
+    balancing = _cues(ctx.a.text, item.a)
+    a_markers = [
+        m for m in a_markers if not any(c.start <= m.start and m.end <= c.end for c in balancing)
+    ]
+    if not a_markers or allegations.markers(ctx.b.text, *item.b):
+        return []
+    if modal_hedges(ctx.b.text, *item.b):
+        return []
+    if ctx.has_sources:
+        b_attr = _within(ctx.b_sources.attributions, item.b)
+        if any(attr.verb.stance == "distancing" for attr in b_attr):
+            return []
+        if any(h.kind == "hedge" for h in _within(ctx.b_sources.hedges, item.b)):
+            return []
+    return [Flag("allegation_as_fact", (m.start, m.end), item.b) for m in a_markers[:1]]
 
 
 def _within(found, where) -> list:
@@ -242,8 +386,6 @@ def _attribution_changes(a, b, a_stances: set[str]) -> list[str]:
     not been reframed, even if the pairing of the two verbs is uncertain.
     """
     changes = []
-    if _SOURCE_RANK.get(b.source.kind, 0) < _SOURCE_RANK.get(a.source.kind, 0):
-        changes.append("source")
     if a.verb.stance != b.verb.stance and b.verb.stance not in a_stances:
         changes.append("stance")
     if a.quote and not b.quote:

@@ -19,10 +19,15 @@ Offsets = tuple[int, int]
 FLAG_TYPES = (
     "balance_dropped",
     "attribution_changed",
+    "source_vaguer",
+    "source_added",
+    "allegation_as_fact",
     "hedge_dropped",
     "hedge_added",
     "loaded_terms_added",
     "loaded_terms_removed",
+    "technique_added",
+    "technique_removed",
     "number_changed",
     "unsourced_claim_added",
 )

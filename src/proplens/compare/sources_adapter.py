@@ -12,7 +12,14 @@ from typing import Any
 
 from proplens.errors import ProplensError
 
-NEEDS_SOURCES = ("attribution_changed", "hedge_dropped", "hedge_added", "unsourced_claim_added")
+NEEDS_SOURCES = (
+    "attribution_changed",
+    "source_vaguer",
+    "source_added",
+    "hedge_dropped",
+    "hedge_added",
+    "unsourced_claim_added",
+)
 
 
 def load_finder() -> tuple[Any, str | None]:

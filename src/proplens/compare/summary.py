@@ -55,12 +55,14 @@ def plain_words(comparison: Comparison, kinds: Counter) -> list[str]:
     findings = _findings_sentence(comparison)
     lines.append(
         findings
-        or "B changes no attribution, balance line, number or loaded term that proplens checks."
+        or "B changes no attribution, source, balance line, number or technique fragment "
+        "that proplens checks."
     )
     lines.append(_techniques_sentence(comparison))
     if comparison.skipped:
         lines.append(
-            f"Attribution, hedge and unsourced-claim checks did not run: {comparison.skipped}."
+            "Attribution, source, hedge and unsourced-claim checks did not run: "
+            f"{comparison.skipped}."
         )
     return lines
 
@@ -118,12 +120,28 @@ def _findings_sentence(comparison: Comparison) -> str:
     unsourced = sum(1 for f in flags if f.type == "unsourced_claim_added")
     if unsourced:
         groups["adds"].append(_count(unsourced, "unattributed claim", "unattributed claims"))
-    loaded = sum(1 for f in flags if f.type == "loaded_terms_added")
-    if loaded:
-        groups["adds"].append(_count(loaded, "loaded term", "loaded terms"))
-    unloaded = sum(1 for f in flags if f.type == "loaded_terms_removed")
-    if unloaded:
-        groups["removes"].append(_count(unloaded, "loaded term", "loaded terms"))
+    alleged = sum(1 for f in flags if f.type == "allegation_as_fact")
+    if alleged:
+        groups["turns"].append(
+            f"{_count(alleged, 'allegation', 'allegations')} into "
+            f"{'a statement' if alleged == 1 else 'statements'} of fact"
+        )
+    added_sources = sum(1 for f in flags if f.type == "source_added")
+    if added_sources:
+        groups["adds"].append(
+            _count(added_sources, "source that vouches", "sources that vouch")
+            + " for what A gave no or another source for"
+        )
+    for change, verb in (("added", "adds"), ("removed", "removes")):
+        loaded = sum(1 for f in flags if f.type == f"loaded_terms_{change}")
+        if loaded:
+            groups[verb].append(_count(loaded, "loaded term", "loaded terms"))
+        other = [f.detail.get("technique") for f in flags if f.type == f"technique_{change}"]
+        if other:
+            groups[verb].append(
+                f"{_count(len(other), 'other technique fragment', 'other technique fragments')}"
+                f" ({_technique_counts(Counter(other))})"
+            )
     clauses = [f"{verb} {_join(parts)}" for verb, parts in groups.items() if parts]
     return f"B {_join(clauses)}." if clauses else ""
 
@@ -143,7 +161,8 @@ def _attribution_phrases(flags, groups) -> None:
     other_stance = (
         sum(1 for f in changed if "stance" in f.detail.get("changes", [])) - endorse - distance
     )
-    vaguer = sum(1 for f in changed if "source" in f.detail.get("changes", []))
+    vaguer_flags = [f for f in flags if f.type == "source_vaguer"]
+    vaguer = len(vaguer_flags)
     quotes = sum(1 for f in changed if "quote" in f.detail.get("changes", []))
     removed = sum(1 for f in changed if "removed" in f.detail.get("changes", []))
     if endorse:
@@ -163,8 +182,7 @@ def _attribution_phrases(flags, groups) -> None:
         moves = sorted(
             {
                 f"{f.detail.get('a_source_kind')} → {f.detail.get('b_source_kind')}"
-                for f in changed
-                if "source" in f.detail.get("changes", [])
+                for f in vaguer_flags
             }
         )
         groups["makes"].append(f"{_count(vaguer, 'source', 'sources')} vaguer ({', '.join(moves)})")
@@ -192,16 +210,24 @@ def _techniques_sentence(comparison: Comparison) -> str:
         counts = _techniques(spans)
         if not counts:
             return "none"
-        top = ", ".join(
-            f"{BY_NAME[t].label.lower() if t in BY_NAME else t} {n}"
-            for t, n in list(counts.items())[:3]
-        )
-        return f"{len(spans)} ({top})"
+        return f"{len(spans)} ({_technique_counts(counts)})"
 
     return (
         f"Technique fragments found by the detector: A {describe(comparison.a.spans)}; "
         f"B {describe(comparison.b.spans)}."
     )
+
+
+def _technique_counts(counts: dict[str, int]) -> str:
+    """Every technique with its count, most frequent first: "doubt 2, flag-waving 1"."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], _label(kv[0])))
+    return ", ".join(f"{_label(t)} {n}" for t, n in ordered)
+
+
+def _label(technique: str | None) -> str:
+    if technique in BY_NAME:
+        return BY_NAME[technique].label.lower()
+    return str(technique)
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -78,16 +78,18 @@ def _detail(flag: Flag) -> str:
     d = flag.detail
     if flag.type == "balance_dropped":
         return f" ({d.get('cue')})"
-    if flag.type.startswith("loaded_terms"):
+    if flag.type.startswith(("loaded_terms", "technique_")):
         return f" ({d.get('technique')})"
+    if flag.type == "source_vaguer":
+        return f" ({d.get('a_source_kind')} source → {d.get('b_source_kind')})"
+    if flag.type == "source_added":
+        return f" ({d.get('b_source_kind')} source, {d.get('b_stance')})"
     if flag.type.startswith("hedge"):
         return f" ({d.get('kind')})"
     if flag.type == "attribution_changed":
         parts = []
         if "stance" in d.get("changes", []):
             parts.append(f"{d.get('a_stance')} → {d.get('b_stance')}")
-        if "source" in d.get("changes", []):
-            parts.append(f"{d.get('a_source_kind')} source → {d.get('b_source_kind')}")
         if "quote" in d.get("changes", []):
             parts.append("quote → paraphrase")
         if "removed" in d.get("changes", []):

@@ -14,10 +14,15 @@ const cmp = {
 const FLAG_LABELS = {
   balance_dropped: "Balance dropped",
   attribution_changed: "Attribution changed",
+  source_vaguer: "Source made vaguer",
+  source_added: "Source added",
+  allegation_as_fact: "Allegation stated as fact",
   hedge_dropped: "Hedge dropped",
   hedge_added: "Hedge added",
   loaded_terms_added: "Loaded terms added",
   loaded_terms_removed: "Loaded terms removed",
+  technique_added: "Technique added",
+  technique_removed: "Technique removed",
   number_changed: "Number changed",
   unsourced_claim_added: "Unsourced claim added",
 };
@@ -198,13 +203,16 @@ function markedPieces(side, start, end, changed, shown) {
 
 function flagDetail(flag) {
   if (flag.type === "balance_dropped") return ` (${flag.cue})`;
-  if (flag.type.startsWith("loaded_terms")) return ` (${labelOf(flag.technique)})`;
+  if (flag.type.startsWith("loaded_terms") || flag.type.startsWith("technique_")) {
+    return ` (${labelOf(flag.technique)})`;
+  }
+  if (flag.type === "source_vaguer") return ` (${flag.a_source_kind} → ${flag.b_source_kind})`;
+  if (flag.type === "source_added") return ` (${flag.b_source_kind}, ${flag.b_stance})`;
   if (flag.type.startsWith("hedge")) return ` (${flag.kind})`;
   if (flag.type === "attribution_changed") {
     const parts = [];
     const changes = flag.changes || [];
     if (changes.includes("stance")) parts.push(`${flag.a_stance} → ${flag.b_stance}`);
-    if (changes.includes("source")) parts.push(`${flag.a_source_kind} source → ${flag.b_source_kind}`);
     if (changes.includes("quote")) parts.push("quote → paraphrase");
     if (changes.includes("removed")) parts.push("source removed");
     return ` (${parts.join("; ")})`;
