@@ -58,8 +58,10 @@ def main() -> int:
                 false.append(entry)
                 if _same_place(i, j, anchors):
                     same_place.append(entry)
-    print(f"{args.split}: {len(pairs)} story pairs; sentence pairs: {len(true)} true alignments, "
-          f"{len(false)} false ({len(same_place)} of them at the same place), headlines apart")
+    print(
+        f"{args.split}: {len(pairs)} story pairs; sentence pairs: {len(true)} true alignments, "
+        f"{len(false)} false ({len(same_place)} of them at the same place), headlines apart"
+    )
     print(f"\n{'similarity':>12s} {'true':>6s} {'false':>6s} {'false, same place':>18s}")
     for lo, hi in zip(BINS, BINS[1:], strict=False):
         n_true = sum(lo <= e[0] < hi or (hi == 1.0 and e[0] == 1.0) for e in true)
@@ -73,8 +75,10 @@ def main() -> int:
         above = sum(e[0] >= floor for e in false)
         place = sum(e[0] >= floor for e in same_place)
         print(f"{floor:6.2f} {below:11d} {above:18d} {place:11d}")
-    print(f"\nheadlines: true {sorted(round(s, 2) for s, t, _ in titles if t)}, "
-          f"false {sorted(round(s, 2) for s, t, _ in titles if not t)}")
+    print(
+        f"\nheadlines: true {sorted(round(s, 2) for s, t, _ in titles if t)}, "
+        f"false {sorted(round(s, 2) for s, t, _ in titles if not t)}"
+    )
     highest_false = sorted(same_place, reverse=True)[:5]
     print("\nhighest false pairs at the same place:")
     for score, name, i, j, x, y in highest_false:

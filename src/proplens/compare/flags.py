@@ -67,7 +67,7 @@ LOADED_TECHNIQUES = frozenset({"Loaded_Language", "Name_Calling,Labeling"})
 """Detector techniques that are loaded words (``loaded_terms_*``); the rest are
 ``technique_*``."""
 _VOUCHING = frozenset({"neutral", "endorsing"})
-_COORDINATION = re.compile(r",|\band\b|\bas well as\b|\balong with\b", re.IGNORECASE)
+_COORDINATION = re.compile(r"\b(?:and|as well as|along with)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -221,6 +221,7 @@ def attribution_changed(item: Item, ctx: Context, alleged=()) -> list[Flag]:
     b_attr = _within(ctx.b_sources.attributions, item.b)
     partners = _pair_attributions(a_attr, ctx.a.text, b_attr, ctx.b.text)
     a_stances = {attr.verb.stance for attr in a_attr}
+    headline = _headlines(item, ctx)
     flags = []
     for attr in a_attr:
         partner = partners.get(attr)
@@ -229,7 +230,7 @@ def attribution_changed(item: Item, ctx: Context, alleged=()) -> list[Flag]:
             if not b_attr and not told and _statement_kept(attr, ctx, item):
                 flags.append(_attribution_flag(attr, None, ["removed"], item))
             continue
-        if _SOURCE_RANK.get(partner.source.kind, 0) < _SOURCE_RANK.get(attr.source.kind, 0):
+        if not headline and _rank(partner) < _rank(attr):
             flags.append(
                 Flag(
                     "source_vaguer",
@@ -256,9 +257,10 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
     holds counts when A gave that content no source, or a source sharing none
     of its words, or when B's source adds another one to A's ("human rights
     groups" -> "human rights groups and US commanders"). A source made vaguer is
-    ``source_vaguer``, not this.
+    ``source_vaguer``, not this; one vague or anonymous source put for another
+    ("a doctor who asked not to be named" -> "insiders") vouches no more than A's.
     """
-    if item.a is None or item.b is None or item.kind == "same":
+    if item.a is None or item.b is None or item.kind == "same" or _headlines(item, ctx):
         return []
     a_attr = _within(ctx.a_sources.attributions, item.a)
     b_attr = _within(ctx.b_sources.attributions, item.b)
@@ -281,16 +283,18 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
                 continue
             before = None
         else:
-            if _SOURCE_RANK.get(attr.source.kind, 0) < _SOURCE_RANK.get(partner.source.kind, 0):
+            if _rank(attr) < _rank(partner):
                 continue
             a_source = set(words(_source_text(partner, ctx.a.text)))
             if not source - a_source:
                 continue
-            shared = source & a_source
-            if shared and not _COORDINATION.search(source_text):
+            coordinated = _COORDINATION.search(source_text) is not None
+            if source & a_source and not coordinated:
                 continue  # the same source, named more fully
+            if not coordinated and _rank(attr) < _SOURCE_RANK["role"]:
+                continue  # one vague source for another
             before = (partner.source.start, partner.source.end)
-        if source - set(a_words) == set():
+        if all(_known(word, a_words) for word in source):
             continue  # A's sentence names or describes this source already
         flags.append(
             Flag(
@@ -301,6 +305,38 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
             )
         )
     return flags
+
+
+def _known(word: str, pool) -> bool:
+    """``word`` or a longer or shorter form of it ("head"/"heads") is in ``pool``
+    (a one- or two-letter piece, such as the "s" of "parliament's", always is)."""
+    if len(word) < 3:
+        return True
+    return any(
+        w.startswith(word) or word.startswith(w) for w in pool if min(len(w), len(word)) >= 3
+    )
+
+
+def _rank(attr) -> int:
+    return _SOURCE_RANK.get(attr.source.kind, 0)
+
+
+def _headlines(item: Item, ctx: Context) -> bool:
+    """The item links the two headlines: their sources are not compared by kind.
+
+    Headlines are written in title style ("Opposition MP says ..."), which the
+    parser reads as names, and name their source in short ("council says"),
+    leaving the lead to say who; a headline's source is its lead's.
+    """
+    first = ctx.a_sentences[0] if ctx.a_sentences else None
+    return (
+        item.a_sentences == (0,)
+        and item.b_sentences == (0,)
+        and first is not None
+        and first.paragraph == 0
+        and len(ctx.a_sentences) > 1
+        and ctx.a_sentences[1].paragraph > 0
+    )
 
 
 def _source_text(attr, text: str) -> str:
