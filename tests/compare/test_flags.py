@@ -352,3 +352,19 @@ def test_the_same_source_named_more_fully_is_not_added(analyzer):
         },
     )  # fmt: skip
     assert types(comparer.compare(a, b)) == ["source_vaguer"]
+
+
+def test_a_source_put_in_place_of_another_is_not_told_as_added(analyzer):
+    a = "T\n\nThe head of the IAEA said shelling near the plant was dangerous.\n"
+    b = "T\n\nThe UN's nuclear chief said shelling near the plant was dangerous.\n"
+    content = "shelling near the plant was dangerous"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([attribution(a, "The head of the IAEA", "role", "said", "neutral",
+                                    content)]),
+            b: Sources([attribution(b, "The UN's nuclear chief", "role", "said", "neutral",
+                                    content)]),
+        },
+    )  # fmt: skip
+    assert types(comparer.compare(a, b)) == []  # one man, described otherwise

@@ -56,6 +56,10 @@ def test_changed_quantities(a, b, changed):
         ("The figures could not be independently verified.", "caveat", None),
         ("The study has not been peer-reviewed.", "caveat", None),
         ("Officials did not say who was responsible.", "caveat", "did not say who"),
+        ("The cause of the fire has not been determined.", "caveat", "has not been determined"),
+        ("Radiation levels at the site remained normal.", "caveat", "remained normal"),
+        ("Monitors had not detected contaminants at levels of concern.", "caveat", None),
+        ("The firm said it was cooperating with investigators.", "response", None),
     ],
 )
 def test_balancing_phrases_are_found(sentence, kind, phrase):
@@ -71,6 +75,8 @@ def test_balancing_phrases_are_found(sentence, kind, phrase):
         "The council approved the plan on Tuesday.",
         "Mediators urged both sides to respect the ceasefire.",
         "The company said it would keep its office open.",
+        "Prices were normal for the season.",
+        "Police did not find the car.",
     ],
 )
 def test_plain_sentences_have_no_balancing_phrase(sentence):

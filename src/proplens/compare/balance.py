@@ -37,6 +37,7 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "response": (
         r"\bdid\s+not\s+(?:immediately\s+)?(?:respond|reply|answer|return)\b",
+        r"\b(?:was|is|were|are|has\s+been|have\s+been)\s+(?:fully\s+)?co-?operating\s+with\b",
         r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:responded|replied|commented)\b",
         r"\b(?:declined|refused)\s+to\s+comment\b",
         r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\b",
@@ -56,7 +57,12 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\s+(?:be\s+)?(?:verified|confirmed|checked)\b",
         r"\b(?:could|can)\s+not\s+independently\s+(?:verify|confirm|check)\b",
         r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?been\s+(?:peer[\s-]reviewed|verified"
-        r"|confirmed|independently)\b",
+        r"|confirmed|independently|determined|established)\b",
+        r"\b(?:is|was|remains?|remained)\s+(?:still\s+)?(?:unknown|not\s+(?:yet\s+)?known)\b",
+        r"\b(?:remained|remain|remains)\s+(?:within\s+)?normal\b"
+        r"|\blevels\s+(?:were|was|are|is)\s+(?:within\s+)?normal\b",
+        r"\b(?:had|has|have|did)\s+not\s+(?:yet\s+)?(?:detected|detect|found|find)\s+"
+        r"(?:any\s+)?(?:\w+\s+)?(?:at\s+levels|above|contamina|traces?|radiation)",
         r"\bnot\s+(?:yet\s+)?(?:been\s+)?peer[\s-]reviewed\b",
         r"\b(?:does|do|did)\s+not\s+(?:prove|show|establish|mean)\b",
         r"\bdid\s+not\s+say\s+(?:who|whether|how|why|what)\b",

@@ -20,7 +20,7 @@ and/or B. Checks that need attributions, claims and hedges
 - ``source_vaguer``: the same statement's source made less specific (named ->
   role -> vague or anonymous);
 - ``source_added``: a source in B vouching (neutral or endorsing verb) for a
-  statement that A gave no source, or another source, for;
+  statement that A gave no source for, or added to A's source;
 - ``allegation_as_fact``: an allegation marker of A ("accused ... of",
   "alleged", "claimed") with none left in B's counterpart, nor a distancing
   verb or a hedge that would keep the doubt;
@@ -254,11 +254,12 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
     """B attributions that vouch for A's statement with a source A did not give it.
 
     A B attribution with a neutral or endorsing verb whose content A's sentence
-    holds counts when A gave that content no source, or a source sharing none
-    of its words, or when B's source adds another one to A's ("human rights
-    groups" -> "human rights groups and US commanders"). A source made vaguer is
-    ``source_vaguer``, not this; one vague or anonymous source put for another
-    ("a doctor who asked not to be named" -> "insiders") vouches no more than A's.
+    holds counts when A gave that content no source (and does not name B's
+    source in that sentence), or when B's source adds another one to A's
+    ("human rights groups" -> "human rights groups and US commanders"). A source
+    put in place of A's is not told: without knowing who each phrase refers to,
+    "the head of the IAEA" -> "the UN's nuclear chief" (one man) cannot be told
+    from a different person; a source made less specific is ``source_vaguer``.
     """
     if item.a is None or item.b is None or item.kind == "same" or _headlines(item, ctx):
         return []
@@ -288,11 +289,8 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
             a_source = set(words(_source_text(partner, ctx.a.text)))
             if not source - a_source:
                 continue
-            coordinated = _COORDINATION.search(source_text) is not None
-            if source & a_source and not coordinated:
-                continue  # the same source, named more fully
-            if not coordinated and _rank(attr) < _SOURCE_RANK["role"]:
-                continue  # one vague source for another
+            if not (source & a_source and _COORDINATION.search(source_text)):
+                continue  # the same source named otherwise, or one we cannot tell apart
             before = (partner.source.start, partner.source.end)
         if all(_known(word, a_words) for word in source):
             continue  # A's sentence names or describes this source already
