@@ -13,6 +13,7 @@ from proplens.intervals import (
     si_f1,
     tc_article_stats,
     tc_f1,
+    wilson,
 )
 from proplens.scoring import si_score, tc_score
 
@@ -61,3 +62,22 @@ def test_paired_difference_of_identical_predictions_is_exactly_zero():
     assert (diff.value, diff.low, diff.high) == (0.0, 0.0, 0.0)
     better = paired_difference(stats, tc_article_stats(GOLD, GOLD), tc_f1, resamples=200)
     assert better.value > 0 and better.low >= 0  # never worse on any resample of articles
+
+
+def test_wilson_does_not_collapse_when_every_case_agrees_and_narrows_with_more():
+    few, many = wilson(3, 3), wilson(300, 300)
+    assert few.value == many.value == 1.0
+    assert 0.4 < few.low < 0.5 and few.high == 1.0
+    assert many.low > 0.98
+    half = wilson(50, 100)
+    assert half.low < 0.5 < half.high and half.high - 0.5 == pytest.approx(0.5 - half.low)
+
+
+def test_bootstrap_leaves_out_resamples_where_the_measure_is_undefined():
+    rows = np.array([[1.0, 1.0]] + [[0.0, 0.0]] * 3)  # one case in four rows
+
+    def ratio(totals):
+        return totals[0] / totals[1] if totals[1] else float("nan")
+
+    interval = bootstrap(rows, ratio, resamples=300)
+    assert (interval.value, interval.low, interval.high) == (1.0, 1.0, 1.0)

@@ -99,6 +99,9 @@ def bootstrap(
 ) -> Interval:
     """Percentile interval of ``measure(summed rows)`` over resamples of the article rows.
 
+    A resample where the measure is undefined (``measure`` returns NaN, e.g. a
+    precision when the resample holds no prediction) is left out of the quantiles.
+
     >>> stats = np.array([[1.0, 1.0, 1.0], [0.0, 1.0, 1.0]] * 20)
     >>> interval = bootstrap(stats, tc_f1, resamples=500)
     >>> interval.value, interval.low < 0.5 < interval.high
@@ -109,8 +112,26 @@ def bootstrap(
     picks = rng.integers(0, len(stats), size=(resamples, len(stats)))
     values = np.array([measure(stats[p].sum(axis=0)) for p in picks])
     tail = (1 - level) / 2
-    low, high = np.quantile(values, [tail, 1 - tail])
+    low, high = np.nanquantile(values, [tail, 1 - tail])
     return Interval(value, float(low), float(high), level)
+
+
+def wilson(successes: float, n: float, level: float = 0.95) -> Interval:
+    """Wilson score interval of the proportion ``successes / n`` (n > 0).
+
+    Unlike a percentile bootstrap, it does not collapse to one point when every
+    case agrees: 3 of 3 gives about [0.44, 1.00], not [1.00, 1.00].
+
+    >>> str(wilson(3, 3))
+    '1.0000 [0.4385, 1.0000]'
+    """
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return Interval(p, max(0.0, centre - half), min(1.0, centre + half), level)
 
 
 def paired_difference(

@@ -16,8 +16,9 @@ PAIRS = Path(__file__).resolve().parents[2] / "bench" / "compare-pairs"
 
 def test_every_story_pair_loads_and_covers_both_texts():
     pairs = load_pairs(PAIRS)
-    assert len(pairs) >= 15
-    assert Counter(p.split for p in pairs).keys() == {"dev", "held"}
+    assert len(pairs) >= 40
+    splits = Counter(p.split for p in pairs)
+    assert splits.keys() == {"dev", "held"} and abs(splits["dev"] - splits["held"]) <= 1
     assert {p.kind for p in pairs} == {"slanted", "innocent"}
     assert len({p.topic for p in pairs}) >= 5
     for pair in pairs:
@@ -68,3 +69,28 @@ def test_bad_pair_files_name_the_problem(tmp_path, alignment, flags, message):
     with pytest.raises(FormatError, match="bad.toml") as err:
         load_pair(path)
     assert message in str(err.value)
+
+
+def test_scores_carry_intervals_over_story_pairs(tmp_path):
+    from proplens.compare import Comparer
+    from proplens.compare.evaluation import Score, score_pair
+    from tests.compare.conftest import KeywordAnalyzer
+
+    path = tmp_path / "p.toml"
+    path.write_text(
+        "title = 't'\ntopic = 'x'\nkind = 'slanted'\n"
+        "a = '''T\n\nThe bank will cut 600 jobs.\n'''\n"
+        "b = '''T\n\nThe bank will cut 1,600 jobs.\n'''\n"
+        "alignment = '''\nA1 = B1\nA2 ~ B2\n'''\n"
+        "flags = '''\nnumber_changed A2 B2\n'''\n",
+        encoding="utf-8",
+    )
+    pair = load_pair(path, split="dev")
+    score = Score()
+    comparer = Comparer(KeywordAnalyzer())
+    for _ in range(3):
+        score_pair(pair, comparer.compare(pair.a, pair.b), score)
+    precision = score.interval("number_changed", "precision")
+    assert precision.value == 1.0 and 0.4 < precision.low < 0.5  # 3 of 3: Wilson, not a point
+    assert score.interval("alignment", "accuracy").value == 1.0
+    assert score.interval("hedge_added", "precision") is None  # nothing predicted

@@ -7,6 +7,11 @@
   of evidence it has, as the pairs are annotated. It matches an expected flag
   of the same type that names a sentence of its item; each expected flag is
   matched at most once.
+- **Intervals**: 95%, the wider of two (:mod:`proplens.intervals`): a bootstrap
+  over story pairs (the flags of one pair were written by one hand about one
+  story and are not independent, so pairs, not flags, are resampled) and the
+  Wilson interval of the counts (which does not collapse to a point when every
+  case agrees, as a percentile bootstrap does: 3 of 3 is not [1.00, 1.00]).
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from proplens.compare.result import FLAG_TYPES, Comparison
 from proplens.compare.storypairs import ExpectedFlag, StoryPair
+from proplens.intervals import Interval, bootstrap, wilson
 
 
 @dataclass
@@ -30,6 +38,9 @@ class Score:
     matched_expected: Counter = field(default_factory=Counter)
     innocent_alarms: Counter = field(default_factory=Counter)
     misses: list[str] = field(default_factory=list)
+    pair_rows: list[dict[str, tuple[int, int, int, int]]] = field(default_factory=list)
+    """Per pair: flag -> (matched predicted, predicted, matched expected, expected);
+    ``"alignment"`` -> (sentences right, sentences, 0, 0)."""
 
     @property
     def alignment_accuracy(self) -> float:
@@ -43,11 +54,42 @@ class Score:
         n = self.expected[flag]
         return self.matched_expected[flag] / n if n else None
 
+    def interval(self, flag: str, measure: str) -> Interval | None:
+        """95% interval of ``measure`` ("precision", "recall" or, with flag
+        "alignment", "accuracy") over resampled story pairs; None when undefined."""
+        rows = np.array([row.get(flag, (0, 0, 0, 0)) for row in self.pair_rows], dtype=float)
+        if not len(rows):
+            return None
+        cols = (2, 3) if measure == "recall" else (0, 1)
+        hits, n = rows[:, cols[0]].sum(), rows[:, cols[1]].sum()
+        if n == 0:
+            return None
+        pairs = bootstrap(rows, lambda t: t[cols[0]] / t[cols[1]] if t[cols[1]] else np.nan)
+        counts = wilson(hits, n)
+        return Interval(hits / n, min(pairs.low, counts.low), max(pairs.high, counts.high))
+
 
 def score_pair(pair: StoryPair, result: Comparison, total: Score) -> None:
     """Add one pair's comparison to ``total``; misses are described in ``total.misses``."""
+    before = (
+        total.aligned_right,
+        total.sentences,
+        Counter(total.matched_predicted),
+        Counter(total.predicted),
+        Counter(total.matched_expected),
+        Counter(total.expected),
+    )
     _score_alignment(pair, result, total)
     _score_flags(pair, result, total)
+    row = {"alignment": (total.aligned_right - before[0], total.sentences - before[1], 0, 0)}
+    for flag in FLAG_TYPES:
+        row[flag] = (
+            total.matched_predicted[flag] - before[2][flag],
+            total.predicted[flag] - before[3][flag],
+            total.matched_expected[flag] - before[4][flag],
+            total.expected[flag] - before[5][flag],
+        )
+    total.pair_rows.append(row)
 
 
 def _score_alignment(pair: StoryPair, result: Comparison, total: Score) -> None:
