@@ -64,9 +64,9 @@ def main() -> int:
     )
     print(f"\n{'similarity':>12s} {'true':>6s} {'false':>6s} {'false, same place':>18s}")
     for lo, hi in zip(BINS, BINS[1:], strict=False):
-        n_true = sum(lo <= e[0] < hi or (hi == 1.0 and e[0] == 1.0) for e in true)
-        n_false = sum(lo <= e[0] < hi for e in false)
-        n_place = sum(lo <= e[0] < hi for e in same_place)
+        n_true = sum(_in_bin(e[0], lo, hi) for e in true)
+        n_false = sum(_in_bin(e[0], lo, hi) for e in false)
+        n_place = sum(_in_bin(e[0], lo, hi) for e in same_place)
         if n_true or n_false:
             print(f"{lo:5.2f}-{hi:4.2f}  {n_true:6d} {n_false:6d} {n_place:18d}")
     print(f"\n{'floor':>6s} {'true below':>11s} {'false at or above':>18s} {'same place':>11s}")
@@ -89,6 +89,11 @@ def main() -> int:
             if score < args.list:
                 print(f"  {score:.2f} {name} A{i + 1} / B{j + 1}: {x[:70]!r} / {y[:70]!r}")
     return 0
+
+
+def _in_bin(score: float, lo: float, hi: float) -> bool:
+    """``lo <= score < hi``; the last bin holds 1.0 too."""
+    return lo <= score < hi or (hi == 1.0 and score == 1.0)
 
 
 def _same_place(i: int, j: int, anchors: list[tuple[int, int]]) -> bool:
