@@ -79,3 +79,16 @@ def test_html_is_standalone_and_escapes_the_articles(analyzer):
     assert '<del class="chg">council</del>' in page and '<ins class="chg">9</ins>' in page
     assert 'data-tip="Name calling, labeling' in page
     assert page.count('class="cell empty"') == 2  # the dropped and the added row
+
+
+def test_the_page_and_the_terminal_name_every_flag_type():
+    import re
+    from pathlib import Path
+
+    from proplens.compare.result import FLAG_TYPES
+    from proplens.compare.sources_adapter import NEEDS_SOURCES
+
+    script = Path(__file__).resolve().parents[2] / "src/proplens/server/static/compare.js"
+    labels = re.search(r"const FLAG_LABELS = \{(.*?)\};", script.read_text(), re.S).group(1)
+    assert set(re.findall(r"^\s*(\w+):", labels, re.M)) == set(FLAG_TYPES)
+    assert set(NEEDS_SOURCES) < set(FLAG_TYPES)
