@@ -104,3 +104,22 @@ def test_headlines_sharing_no_word_are_not_forced_together():
     a = "Storm closes ferry port\n\nThe storm closed the ferry port at Dunmore on Monday.\n"
     b = "Weather chaos\n\nThe storm closed the ferry port at Dunmore on Monday.\n"
     assert links(a, b) == [("dropped", (0,), ()), ("added", (), (0,)), ("same", (1,), (1,))]
+
+
+def test_unrelated_sentences_at_the_same_place_are_not_aligned():
+    """Issue 25: a dropped denial was linked to an unrelated added sentence at 0.26."""
+    from proplens.compare.align import GAP_THRESHOLD
+    from proplens.compare.similarity import similarity, words
+
+    denial = "Russia's defence ministry denied the accusation."
+    added = "Russian forces have stored heavy weapons inside the plant's turbine halls."
+    assert 0.25 <= similarity(words(denial), words(added)) < GAP_THRESHOLD
+    a = f"Plant\n\nShelling hit the plant on Friday.\n{denial}\nThe agency called for calm.\n"
+    b = f"Plant\n\nShelling hit the plant on Friday.\n{added}\nThe agency called for calm.\n"
+    assert links(a, b) == [
+        ("same", (0,), (0,)),
+        ("same", (1,), (1,)),
+        ("dropped", (2,), ()),
+        ("added", (), (2,)),
+        ("same", (3,), (3,)),
+    ]
