@@ -1,13 +1,17 @@
 // Build the unpacked extension into dist/: bundle the scripts with esbuild (no minifying:
 // store reviewers and users can read what runs) and copy the static files.
 import { build } from "esbuild";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, process.argv[2] || "dist");
+const out = resolve(here, process.argv[2] || "dist");
 
+if (existsSync(out) && readdirSync(out).length && !existsSync(join(out, "manifest.json"))) {
+  console.error(`build: ${out} is not empty and holds no extension build; not replacing it`);
+  process.exit(2);
+}
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({
