@@ -16,7 +16,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -199,16 +198,12 @@ def test_news_page_highlights_explains_summarises_and_clears(browser, pages, tmp
         popup.goto(f"{ORIGIN}/popup.html?tab={tab_id}")
         popup.wait_for_selector("body[data-ready='true']")
         assert popup.inner_text("#count").startswith("3 fragments at confidence ≥ 0.50")
-        rows = popup.locator("#techniques li")
-        assert rows.all_inner_texts() == [
-            "Loaded language\n1",
-            "Name calling, labeling\n1",
-            "Slogans\n1",
-        ] or [r.replace("\t", "\n") for r in rows.all_inner_texts()] == [
-            "Loaded language\n1",
-            "Name calling, labeling\n1",
-            "Slogans\n1",
-        ]
+        rows = popup.eval_on_selector_all(
+            "#techniques li",
+            "(rows) => rows.map((r) => [r.querySelector('.label').textContent,"
+            " r.querySelector('.n').textContent])",
+        )
+        assert rows == [["Loaded language", "1"], ["Name calling, labeling", "1"], ["Slogans", "1"]]
         link = popup.get_attribute("#link", "href")
         assert link == f"{server}/a/{summary['analysisId']}?t=0.5"
         assert "sources" in popup.inner_text("#sources").lower()  # the server's note (none here)
@@ -292,3 +287,147 @@ def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
     assert page.locator("mark.proplens-frag").count() == 0
     popup.close()
     page.close()
+
+
+# Written for this test: an invented story, loaded on purpose, about 1,000 words in all.
+LONG_STORY = [
+    "The harbour sale has become the most bitter fight the island has seen in a generation. "
+    "On one side stand the mayor and a developer from the mainland; on the other, the "
+    "fishing families who have worked the old quay for a hundred years.",
+    "Opponents call the deal a shameful betrayal of everything the island stands for. They say "
+    "the so-called experts who wrote the council's report were paid to find the answer the "
+    "mayor wanted, and that nobody asked the people who will lose their livelihoods.",
+    "The mayor dismissed her critics as a noisy handful of troublemakers who would rather see "
+    "the island die than change. Either we sell the harbour, she told the council, or we watch "
+    "our young people leave on every ferry until nobody is left to turn out the lights.",
+    "Every true islander knows what the harbour means to us, said the fishermen's "
+    "association in a statement read outside the town hall. Our fathers built it with their own "
+    "hands, and we will not let a reckless, greedy developer bulldoze their memory.",
+    "The developer's spokesman said the company had been slandered by a campaign of lies. The "
+    "new marina, he said, would bring hundreds of jobs, thousands of visitors and the best "
+    "restaurants the island has ever had. It is simply the greatest opportunity in our history.",
+    "Can we really trust a council that held its vote after midnight, when most residents were "
+    "asleep? Councillor Ada Brandt asked the question three times during the debate and never "
+    "received an answer. The minutes of the meeting were published a week late.",
+    "Prices in the island shops have risen every month since the mainland company arrived, "
+    "and some residents blame the developer for all of it. Economists at the regional "
+    "university point to fuel costs, ferry fares and a poor tourist season instead.",
+    "Clean harbour, free harbour! The slogan is painted on the sea wall, on banners across the "
+    "main street and on the side of the old lifeboat station. Children chant it on the way to "
+    "school. The mayor's office says the banners break the planning rules.",
+]
+
+
+def long_article(words: int = 1000) -> list[str]:
+    paragraphs: list[str] = []
+    i = 0
+    while sum(len(p.split()) for p in paragraphs) < words:
+        base = LONG_STORY[i % len(LONG_STORY)]
+        paragraphs.append(base if i < len(LONG_STORY) else f"Later, in week {i // 8 + 1}: {base}")
+        i += 1
+    return paragraphs
+
+
+@contextmanager
+def real_served(*args: str):
+    """``proplens serve`` with the shipped model on a free port; skips without a model."""
+    log = tempfile.TemporaryFile(mode="w+")
+    command = "import sys; from proplens.cli import main; sys.exit(main(sys.argv[1:]))"
+    server = subprocess.Popen(
+        [sys.executable, "-c", command, "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        line = ""
+        for _ in range(5):
+            line = server.stdout.readline()
+            if "serving on" in line or not line:
+                break
+        if "serving on http://127.0.0.1:" not in line:
+            server.wait(timeout=60)
+            log.seek(0)
+            pytest.skip(f"proplens serve with the shipped model did not start: {log.read()[-300:]}")
+        url = "http://127.0.0.1:" + line.split("127.0.0.1:")[1].split("/")[0]
+        _wait_until_answering(url)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        server.stdout.close()
+        log.close()
+
+
+@pytest.mark.slow
+def test_thousand_word_article_with_the_shipped_model(browser, tmp_path):
+    """End to end with the real model: prints the time (target: under 2 s on this machine)."""
+    context, worker = browser
+    paragraphs = long_article()
+    n_words = sum(len(p.split()) for p in paragraphs)
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    (tmp_path / "long.html").write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>The harbour fight | The Island Courier</title>"
+        "<style>body{font:17px/1.55 Georgia,serif;max-width:42rem;margin:2rem auto;color:#222}"
+        "</style></head><body><header><a href='/'>The Island Courier</a></header>"
+        f"<article><h1>The harbour fight</h1>{body}</article>"
+        "<footer>Written for proplens's tests.</footer></body></html>",
+        encoding="utf-8",
+    )
+    store = str(tmp_path / "s.db")
+    with (
+        real_served("--trust-origin", ORIGIN, "--store", store) as server,
+        static_pages(tmp_path) as site,
+    ):
+        configure(worker, server)
+        page, tab_id = open_tab(context, worker, f"{site}/long.html")
+        analyze(worker, tab_id)  # once to warm up the model's first call
+        worker.evaluate("(id) => proplens.clearTab(id)", tab_id)
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            summary = analyze(worker, tab_id)
+            timings.append(time.perf_counter() - started)
+            worker.evaluate("(id) => proplens.clearTab(id)", tab_id)
+        summary = analyze(worker, tab_id)
+        doc = stored(server, summary["analysisId"])
+        assert len(doc["text"].split()) >= 1000 and n_words >= 1000
+        for i, span in enumerate(doc["spans"]):
+            if span["score"] >= summary["threshold"]:
+                assert covered(page, i)["text"] == " ".join(span["text"].split())
+        server_alone = []
+        body = json.dumps({"text": doc["text"], "title": doc["title"], "threshold": 0.05})
+        for _ in range(3):
+            request = urllib.request.Request(
+                f"{server}/v1/analyze",
+                data=body.encode("utf-8"),
+                headers={"Content-Type": "application/json"},
+            )
+            started = time.perf_counter()
+            with urllib.request.urlopen(request) as answer:
+                answer.read()
+            server_alone.append(time.perf_counter() - started)
+        print(
+            f"\nthe server alone (same text, POST from Python): median "
+            f"{sorted(server_alone)[1]:.2f} s"
+        )
+        print(
+            f"extension end to end, {len(doc['text'].split())} words, shipped model, "
+            f"{summary['shown']} fragments shown: "
+            + ", ".join(f"{t:.2f} s" for t in timings)
+            + f" (median {sorted(timings)[1]:.2f} s)"
+        )
+        assert sorted(timings)[1] < 30  # a sanity bound only; the target is 2 s
+        first = page.locator("mark.proplens-frag").first
+        first.focus()
+        page.evaluate("window.scrollTo(0, 0)")
+        first.focus()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "extension-shipped-model.png"))
+        page.close()
