@@ -15,6 +15,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -260,6 +261,19 @@ def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
         configure(worker, server, "s3cret-key")
         assert analyze(worker, tab_id)["shown"] == 3  # the server needs the key: it was sent
         worker.evaluate("(id) => proplens.clearTab(id)", tab_id)
+        options = context.new_page()
+        options.goto(f"{ORIGIN}/options.html")
+        options.wait_for_selector("body[data-ready='true']")
+        assert options.input_value("#server") == server
+        assert options.inner_text("#command") == f"proplens serve --trust-origin {ORIGIN}"
+        options.click("#test")
+        sync_api.expect(options.locator("#result")).to_have_text(
+            re.compile(rf"^Connected: proplens \S+ at {server}, API key accepted")
+        )
+        options.fill("#api-key", "not-the-key")
+        options.click("#test")
+        sync_api.expect(options.locator("#result")).to_contain_text("refused the API key (401)")
+        options.close()
         configure(worker, server, "wrong")
         with pytest.raises(sync_api.Error, match=r"refused the API key \(401\)"):
             analyze(worker, tab_id)
@@ -279,6 +293,15 @@ def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
         f"no proplens server answers at {untrusting}. "
         f"Start it with: proplens serve --trust-origin {ORIGIN}"
     ) in str(stopped.value)
+    options = context.new_page()
+    options.goto(f"{ORIGIN}/options.html")
+    options.wait_for_selector("body[data-ready='true']")
+    options.click("#test")
+    sync_api.expect(options.locator("#result")).to_have_text(
+        f"no proplens server answers at {untrusting}. "
+        f"Start it with: proplens serve --trust-origin {ORIGIN}"
+    )
+    options.close()
     # and the popup shows the same message for that tab
     popup = context.new_page()
     popup.goto(f"{ORIGIN}/popup.html?tab={tab_id}")
