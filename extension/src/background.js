@@ -58,6 +58,8 @@ async function analyzeTab(tabId) {
     const api = client(await settings());
     const health = await api.health();
     const target = { tabId };
+    // once per page: a second analysis of the same page must not stack a second copy
+    await chrome.scripting.removeCSS({ target, files: ["content.css"] }).catch(() => {});
     await chrome.scripting.insertCSS({ target, files: ["content.css"] });
     await chrome.scripting.executeScript({ target, files: ["content.js"] });
     const page = await tell(tabId, { type: "proplens:extract" });
@@ -139,7 +141,7 @@ async function analyzeActiveTab(tab) {
   }
 }
 
-globalThis.proplens = { analyzeTab, clearTab, setThreshold, tabState };
+globalThis.proplens = { analyzeTab, clearTab, setThreshold };
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.create({

@@ -177,6 +177,17 @@ def test_news_page_highlights_explains_summarises_and_clears(browser, pages, tmp
         assert page.evaluate(
             "document.querySelector('a[href=\"/people/hendry\"]').textContent"
         ) == ("so-called")
+        popup = context.new_page()
+        popup.goto(f"{ORIGIN}/popup.html?tab={tab_id}")
+        popup.wait_for_selector("body[data-ready='true']")
+        assert popup.inner_text("#count").startswith(f"{summary['shown']} fragments")
+        sources = popup.inner_text("#sources")
+        if summary["sources"]["available"]:  # the server has the sources extra
+            claims = summary["sources"]["claims"]
+            assert f"{claims} claim(s)" in sources and len(doc["claims"]) == claims
+        else:
+            assert sources == f"Sources and claims: {summary['sources']['note']}"
+        popup.close()
         first = page.locator("mark.proplens-frag").first
         assert first.get_attribute("data-proplens-technique") == "Loaded_Language"
         assert first.get_attribute("data-proplens-score") == "0.90"
@@ -447,6 +458,17 @@ def test_thousand_word_article_with_the_shipped_model(browser, tmp_path):
             + f" (median {sorted(timings)[1]:.2f} s)"
         )
         assert sorted(timings)[1] < 30  # a sanity bound only; the target is 2 s
+        popup = context.new_page()
+        popup.goto(f"{ORIGIN}/popup.html?tab={tab_id}")
+        popup.wait_for_selector("body[data-ready='true']")
+        assert popup.inner_text("#count").startswith(f"{summary['shown']} fragments")
+        sources = popup.inner_text("#sources")
+        if summary["sources"]["available"]:  # the server has the sources extra
+            claims = summary["sources"]["claims"]
+            assert f"{claims} claim(s)" in sources and len(doc["claims"]) == claims
+        else:
+            assert sources == f"Sources and claims: {summary['sources']['note']}"
+        popup.close()
         first = page.locator("mark.proplens-frag").first
         first.focus()
         page.evaluate("window.scrollTo(0, 0)")

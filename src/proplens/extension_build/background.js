@@ -227,6 +227,8 @@
       const api = client(await settings());
       const health = await api.health();
       const target = { tabId };
+      await chrome.scripting.removeCSS({ target, files: ["content.css"] }).catch(() => {
+      });
       await chrome.scripting.insertCSS({ target, files: ["content.css"] });
       await chrome.scripting.executeScript({ target, files: ["content.js"] });
       const page = await tell(tabId, { type: "proplens:extract" });
@@ -299,7 +301,7 @@
     } catch {
     }
   }
-  globalThis.proplens = { analyzeTab, clearTab, setThreshold, tabState };
+  globalThis.proplens = { analyzeTab, clearTab, setThreshold };
   chrome.runtime.onInstalled.addListener(() => {
     chrome.contextMenus.create({
       id: MENU_ID,
