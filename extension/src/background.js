@@ -55,11 +55,10 @@ async function analyzeTab(tabId) {
   checkTabId(tabId);
   const started = performance.now();
   try {
+    await removeHighlights(tabId); // a failed analysis must not leave the last one's behind
     const api = client(await settings());
     const health = await api.health();
     const target = { tabId };
-    // once per page: a second analysis of the same page must not stack a second copy
-    await chrome.scripting.removeCSS({ target, files: ["content.css"] }).catch(() => {});
     await chrome.scripting.insertCSS({ target, files: ["content.css"] });
     await chrome.scripting.executeScript({ target, files: ["content.js"] });
     const page = await tell(tabId, { type: "proplens:extract" });
@@ -112,15 +111,22 @@ async function setThreshold(tabId, threshold) {
 /** Remove every highlight from tab `tabId`, restoring its DOM; resolves to {cleared}. */
 async function clearTab(tabId) {
   checkTabId(tabId);
-  const state = await tabState(tabId);
-  let cleared = false;
-  if (state && state.summary) {
-    cleared = (await tell(tabId, { type: "proplens:clear" })).cleared;
-    await chrome.scripting.removeCSS({ target: { tabId }, files: ["content.css"] });
-  }
+  const cleared = await removeHighlights(tabId);
   await setTabState(tabId, null);
   await badge(tabId, "");
   return { cleared };
+}
+
+/** Whether highlights were removed; a tab the content script never ran in has none. */
+async function removeHighlights(tabId) {
+  let cleared = false;
+  try {
+    cleared = (await tell(tabId, { type: "proplens:clear" })).cleared;
+  } catch {
+    return false; // no content script in this tab (never analysed, or navigated since)
+  }
+  await chrome.scripting.removeCSS({ target: { tabId }, files: ["content.css"] }).catch(() => {});
+  return cleared;
 }
 
 async function badge(tabId, text) {

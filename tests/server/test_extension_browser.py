@@ -271,7 +271,7 @@ def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
     with served("--trust-origin", ORIGIN, "--api-key", "s3cret-key") as server:
         configure(worker, server, "s3cret-key")
         assert analyze(worker, tab_id)["shown"] == 3  # the server needs the key: it was sent
-        worker.evaluate("(id) => proplens.clearTab(id)", tab_id)
+        assert page.locator("mark.proplens-frag").count() > 0
         options = context.new_page()
         options.goto(f"{ORIGIN}/options.html")
         options.wait_for_selector("body[data-ready='true']")
@@ -288,6 +288,7 @@ def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
         configure(worker, server, "wrong")
         with pytest.raises(sync_api.Error, match=r"refused the API key \(401\)"):
             analyze(worker, tab_id)
+        assert page.locator("mark.proplens-frag").count() == 0  # no stale highlights left
         configure(worker, server, "")
         with pytest.raises(sync_api.Error, match=r"needs an API key \(401\)"):
             analyze(worker, tab_id)

@@ -224,11 +224,10 @@
     checkTabId(tabId);
     const started = performance.now();
     try {
+      await removeHighlights(tabId);
       const api = client(await settings());
       const health = await api.health();
       const target = { tabId };
-      await chrome.scripting.removeCSS({ target, files: ["content.css"] }).catch(() => {
-      });
       await chrome.scripting.insertCSS({ target, files: ["content.css"] });
       await chrome.scripting.executeScript({ target, files: ["content.js"] });
       const page = await tell(tabId, { type: "proplens:extract" });
@@ -277,15 +276,21 @@
   }
   async function clearTab(tabId) {
     checkTabId(tabId);
-    const state = await tabState(tabId);
-    let cleared = false;
-    if (state && state.summary) {
-      cleared = (await tell(tabId, { type: "proplens:clear" })).cleared;
-      await chrome.scripting.removeCSS({ target: { tabId }, files: ["content.css"] });
-    }
+    const cleared = await removeHighlights(tabId);
     await setTabState(tabId, null);
     await badge(tabId, "");
     return { cleared };
+  }
+  async function removeHighlights(tabId) {
+    let cleared = false;
+    try {
+      cleared = (await tell(tabId, { type: "proplens:clear" })).cleared;
+    } catch {
+      return false;
+    }
+    await chrome.scripting.removeCSS({ target: { tabId }, files: ["content.css"] }).catch(() => {
+    });
+    return cleared;
   }
   async function badge(tabId, text) {
     try {
