@@ -141,14 +141,15 @@ export function extractArticle(doc, Readability) {
     }
   }
   kept.delete(undefined);
+  const shown = visibility();
   if (kept.size) {
     const roots = [...kept].filter((el) => !hasKeptAncestor(el, kept)).sort(inDocumentOrder);
-    const map = buildTextMap(roots, (node) => kept.has(node.parentElement));
+    const map = buildTextMap(roots, (node) => kept.has(node.parentElement) && shown(node));
     if (map.text.trim()) {
       return { title: (parsed.title || doc.title || "").trim(), source: "readability", ...map };
     }
   }
-  const map = buildTextMap(doc.body ? [doc.body] : []);
+  const map = buildTextMap(doc.body ? [doc.body] : [], shown);
   return { title: (doc.title || "").trim(), source: "body", ...map };
 }
 
@@ -159,4 +160,20 @@ function hasKeptAncestor(el, kept) {
 
 function inDocumentOrder(a, b) {
   return a.compareDocumentPosition(b) & 4 /* FOLLOWING */ ? -1 : 1;
+}
+
+/**
+ * Whether a text node is rendered (not inside display: none or visibility: hidden), per
+ * element, cached. Readability reads a detached clone, which has no styles, so text the
+ * page hides with its CSS (a collapsed menu inside the article) is left out here.
+ * Where `checkVisibility` is missing (old browsers, jsdom) every node counts as shown.
+ */
+function visibility() {
+  const cache = new Map();
+  return (node) => {
+    const el = node.parentElement;
+    if (!el || typeof el.checkVisibility !== "function") return true;
+    if (!cache.has(el)) cache.set(el, el.checkVisibility({ visibilityProperty: true }));
+    return cache.get(el);
+  };
 }

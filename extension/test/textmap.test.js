@@ -84,3 +84,18 @@ test("a short page still gives its text", () => {
   assert.equal(found.text, "Short note.");
   assertMapped(found);
 });
+
+test("text the page hides with its CSS is not sent", () => {
+  const doc = page(`<article><p>Shown text here. <span class="menu">Hidden menu.</span> More shown text.</p></article>`);
+  const proto = doc.defaultView.Element.prototype;
+  proto.checkVisibility = function () {
+    return !this.classList.contains("menu"); // what a browser says for display: none
+  };
+  try {
+    const found = extractArticle(doc, Readability);
+    assert.equal(found.text, "Shown text here. More shown text.");
+    assertMapped(found);
+  } finally {
+    delete proto.checkVisibility;
+  }
+});

@@ -250,6 +250,7 @@ def test_other_layout_is_highlighted_only_in_the_article(browser, pages, tmp_pat
         summary = analyze(worker, tab_id)
         doc = stored(server, summary["analysisId"])
         assert "Most read" not in doc["text"] and "newsletter" not in doc["text"]
+        assert "draft note" not in doc["text"]  # hidden by the page's CSS: not sent
         where = page.evaluate(
             """() => [...document.querySelectorAll('mark.proplens-frag')].map((m) =>
                 m.closest('aside') ? 'aside' : m.closest('li') ? 'list'

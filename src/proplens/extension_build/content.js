@@ -2300,14 +2300,15 @@
       }
     }
     kept.delete(void 0);
+    const shown = visibility();
     if (kept.size) {
       const roots = [...kept].filter((el) => !hasKeptAncestor(el, kept)).sort(inDocumentOrder);
-      const map2 = buildTextMap(roots, (node) => kept.has(node.parentElement));
+      const map2 = buildTextMap(roots, (node) => kept.has(node.parentElement) && shown(node));
       if (map2.text.trim()) {
         return { title: (parsed.title || doc.title || "").trim(), source: "readability", ...map2 };
       }
     }
-    const map = buildTextMap(doc.body ? [doc.body] : []);
+    const map = buildTextMap(doc.body ? [doc.body] : [], shown);
     return { title: (doc.title || "").trim(), source: "body", ...map };
   }
   function hasKeptAncestor(el, kept) {
@@ -2316,6 +2317,15 @@
   }
   function inDocumentOrder(a, b) {
     return a.compareDocumentPosition(b) & 4 ? -1 : 1;
+  }
+  function visibility() {
+    const cache = /* @__PURE__ */ new Map();
+    return (node) => {
+      const el = node.parentElement;
+      if (!el || typeof el.checkVisibility !== "function") return true;
+      if (!cache.has(el)) cache.set(el, el.checkVisibility({ visibilityProperty: true }));
+      return cache.get(el);
+    };
   }
 
   // src/tooltip.js
