@@ -111,7 +111,7 @@ def test_a_store_off_loopback_needs_a_key_or_insecure(started, capsys, tmp_path)
 def test_the_key_can_come_from_the_environment(started, monkeypatch, tmp_path):
     monkeypatch.setenv("PROPLENS_API_KEY", KEY)
     assert main(["serve", "--host", "0.0.0.0", "--store", str(tmp_path / "s.db")]) == 0
-    client = TestClient(started["app"])
+    client = TestClient(started["app"], base_url="http://127.0.0.1:8000")  # Host rule
     assert client.get("/v1/analyses").status_code == 401
     assert client.get("/v1/analyses", headers={"Authorization": f"Bearer {KEY}"}).status_code == 200
 

@@ -28,6 +28,7 @@ COMMANDS = (
     "labelstudio",
     "sources",
     "compare",
+    "extension",
 )
 
 

@@ -19,6 +19,8 @@ from proplens.cli._common import missing_extra_message
 from proplens.errors import InputError, ProplensError
 
 API_KEY_ENV = "PROPLENS_API_KEY"
+ALLOWED_HOSTS_ENV = "PROPLENS_ALLOWED_HOSTS"
+TRUST_ORIGINS_ENV = "PROPLENS_TRUST_ORIGINS"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,6 +81,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "link-local addresses (refused by default: the server fetches on its users' behalf)",
     )
     parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="also answer to this Host name (repeatable; '*' turns the check off; "
+        f"added to ${ALLOWED_HOSTS_ENV}, comma-separated). By default a loopback server "
+        "answers only to localhost, 127.0.0.1 and [::1] (a defence against DNS rebinding)",
+    )
+    parser.add_argument(
+        "--trust-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="accept cross-origin requests from this web origin, e.g. "
+        "chrome-extension://ID or moz-extension://UUID (repeatable; added to "
+        f"${TRUST_ORIGINS_ENV}, comma-separated). Other origins may not post or read "
+        "stored analyses",
+    )
+    parser.add_argument(
         "--no-sources",
         action="store_true",
         help="do not find sources and claims (saves memory; by default they are found when "
@@ -101,6 +122,7 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError("--max-bytes and --workers must be positive")
     api_key = args.api_key if args.api_key is not None else os.environ.get(API_KEY_ENV)
     _check_exposure(args.host, args.store, api_key, args.insecure)
+    hosts, origins = _who_may_ask(args)
     sock = listen_socket(args.host, args.port)
     try:
         from proplens.server.sources import SourcesService
@@ -115,6 +137,8 @@ def run(args: argparse.Namespace) -> int:
             api_key=api_key or None,
             allow_private_urls=args.allow_private_urls,
             sources=sources,
+            hosts=hosts,
+            trusted_origins=origins,
         )
         if sources.note:
             print(f"proplens: {sources.note}")
@@ -140,6 +164,15 @@ def _check_exposure(host: str, store: str | None, api_key: str | None, insecure:
             f"--host {host} exposes the stored analyses to the network: give an API key "
             f"(--api-key KEY or ${API_KEY_ENV}), or pass --insecure to serve them to anyone"
         )
+
+
+def _who_may_ask(args: argparse.Namespace):
+    """The Host rule and trusted origins from the flags and their environment variables."""
+    from proplens.server.origins import HostRule, parse_trusted_origin, split_env
+
+    extra_hosts = args.allowed_host + split_env(os.environ.get(ALLOWED_HOSTS_ENV))
+    trusted = args.trust_origin + split_env(os.environ.get(TRUST_ORIGINS_ENV))
+    return HostRule.for_bind(args.host, extra_hosts), [parse_trusted_origin(o) for o in trusted]
 
 
 def listen_socket(host: str, port: int) -> socket.socket:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -47,6 +48,7 @@ from proplens.server.models import (
     TechniquesOut,
     validation_message,
 )
+from proplens.server.origins import HostRule, OriginGuard, parse_trusted_origin
 from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
@@ -72,6 +74,8 @@ def create_app(
     api_key: str | None = None,
     allow_private_urls: bool = False,
     sources: SourcesService | None = None,
+    hosts: HostRule | None = None,
+    trusted_origins: Iterable[str] = (),
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
@@ -82,6 +86,9 @@ def create_app(
     addresses (refused by default: the server fetches on a user's behalf).
     ``sources`` finds sources and claims (by default: when the extra is
     installed; the spaCy pipeline loads once per process).
+    ``hosts`` is the Host rule against DNS rebinding (None: no Host check; ``proplens
+    serve`` always gives one); ``trusted_origins`` may send cross-origin requests
+    (see server/origins.py).
     """
     if analyzer is None:
         import proplens
@@ -119,6 +126,8 @@ def create_app(
     add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes)
+    trusted = frozenset(parse_trusted_origin(o) for o in trusted_origins)
+    app.add_middleware(OriginGuard, hosts=hosts, trusted=trusted)  # before the body is read
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
     return app
 
