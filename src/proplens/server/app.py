@@ -288,7 +288,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if isinstance(err, ModelError):
             return _error(503, "model_error", str(err))
         if isinstance(err, FetchError):
-            return _error(422, f"url_{err.kind}", str(err))
+            # A missing url extra is the server's fault, not the request's.
+            status = 503 if err.kind == "unavailable" else 422
+            return _error(status, f"url_{err.kind}", str(err))
         kind = "invalid_input" if isinstance(err, InputError) else "invalid_format"
         return _error(422, kind, str(err))
 
