@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
 def code_lines() -> list[str]:
@@ -48,3 +49,17 @@ def test_example_outputs_go_to_a_scratch_folder():
             target = re.search(r"--output (\S+)", line).group(1)
             if line.startswith(("proplens analyze", "proplens classify")):
                 assert target.startswith('"$out/'), line
+
+
+def test_install_commands_in_docs_and_messages_work_from_a_clone():
+    # proplens is not on PyPI: `pip install 'proplens[x]'` finds nothing, and a plain
+    # `pip install '.[x]'` replaces the editable install with a copy of the tree.
+    wrong = re.compile(r"pip install (?:'proplens\[|\"proplens\[|proplens\[|'\.\[|\.\[)")
+    files = [README, *ROOT.joinpath("docs").glob("*.md"), *ROOT.joinpath("src").rglob("*.py")]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if wrong.search(line)
+    ]
+    assert not found, "\n".join(found)

@@ -449,5 +449,5 @@ def test_sources_view_says_when_the_extra_is_missing(browser, fake, serve, monke
         analyze_on_page(page, SOURCED)
         note = page.locator("#sources-note")
         sync_api.expect(note).to_be_visible()
-        assert "pip install 'proplens[sources]'" in note.inner_text()
+        assert "pip install -e '.[sources]'" in note.inner_text()
         assert page.locator("#sources-list li").count() == 0
