@@ -1,8 +1,9 @@
-"""The README's commands: extras compose with the editable install, evaluation is honest."""
+"""The README's commands: CI runs them as typed, extras compose with the editable install."""
 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,32 @@ def test_example_outputs_go_to_a_scratch_folder():
             target = re.search(r"--output (\S+)", line).group(1)
             if line.startswith(("proplens analyze", "proplens classify")):
                 assert target.startswith('"$out/'), line
+
+
+def test_ci_runs_the_readme_quickstart_and_test_command_as_typed():
+    # .ci/run reads these two lines from README.md itself; here: that it finds exactly the
+    # quickstart and the test command, whole, and that they need no newer pip than Python's.
+    done = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run"), "--print-readme-commands"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    quickstart, tests = done.stdout.splitlines()
+    assert quickstart in code_lines() and tests in code_lines()
+    assert quickstart.endswith("&& proplens analyze examples/harbour-deal.txt"), quickstart
+    assert tests.endswith("&& python -m pytest -q"), tests
+    assert "pip install -e '.[test]'" in tests
+    for line in (quickstart, tests):
+        assert line.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+        assert "--upgrade pip" not in line and "pip install -U" not in line
+
+
+def test_ci_never_upgrades_the_pip_of_the_environment_it_tests():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    upgrades = [line for line in script.splitlines() if "--upgrade pip" in line]
+    assert upgrades and all("LABEL_STUDIO_VENV" in line for line in upgrades), upgrades
 
 
 def test_install_commands_in_docs_and_messages_work_from_a_clone():
