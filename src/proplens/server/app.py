@@ -52,6 +52,7 @@ from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
 from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
+from proplens.version import model_version
 
 STATIC_DIR = Path(__file__).parent / "static"
 DOCS_ASSETS = "/static-offline-docs"
@@ -140,6 +141,7 @@ def _add_api_routes(
         return {
             "status": "ok",
             "version": __version__,
+            "model_version": model_version(card),
             "threshold": float(analyzer.threshold),
             "store": store is not None,
             "max_bytes": max_bytes,
