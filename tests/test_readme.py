@@ -10,9 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 
 
-def code_lines() -> list[str]:
-    """Every line of the README's bash code blocks."""
-    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+def code_lines(doc: Path = README) -> list[str]:
+    """Every line of a page's bash code blocks (the README's unless told)."""
+    blocks = re.findall(r"```bash\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
 
@@ -26,7 +26,7 @@ def test_extras_are_added_to_the_editable_install():
 
 
 def test_evaluation_scores_si_on_analyze_output_and_tc_on_classify_output():
-    lines = code_lines()
+    lines = code_lines(ROOT / "docs" / "evaluate.md")
     made_by: dict[str, str] = {}
     for line in lines:
         if line.startswith("proplens analyze") or line.startswith("proplens classify"):
@@ -45,7 +45,7 @@ def test_evaluation_scores_si_on_analyze_output_and_tc_on_classify_output():
 
 
 def test_example_outputs_go_to_a_scratch_folder():
-    for line in code_lines():
+    for line in [*code_lines(), *code_lines(ROOT / "docs" / "evaluate.md")]:
         if line.startswith("proplens ") and "--output" in line and "analyze examples" not in line:
             target = re.search(r"--output (\S+)", line).group(1)
             if line.startswith(("proplens analyze", "proplens classify")):
@@ -90,3 +90,22 @@ def test_install_commands_in_docs_and_messages_work_from_a_clone():
         if wrong.search(line)
     ]
     assert not found, "\n".join(found)
+
+
+def test_the_readme_is_a_short_page():
+    # Issue 24: a newcomer's page; figures, protocol and history live in docs/.
+    assert len(README.read_text(encoding="utf-8").splitlines()) <= 200
+
+
+def test_relative_links_in_readme_and_docs_lead_somewhere():
+    pages = [README, *ROOT.joinpath("docs").glob("*.md")]
+    broken = []
+    for page in pages:
+        text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue
+            path = target.split("#")[0]
+            if not (page.parent / path).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert not broken, broken
