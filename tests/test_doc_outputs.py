@@ -217,3 +217,26 @@ def test_story_pair_counts_in_the_docs_are_the_files():
     for split in ("dev", "held"):
         n, innocent = re.search(rf"{split} \((\d+) pairs, (\d+) innocent\)", table).groups()
         assert (int(n), int(innocent)) == (len(kinds[split]), kinds[split].count("innocent"))
+
+
+def test_the_healthz_sample_is_what_the_server_answers(tmp_path):
+    # The curl examples are not run (see NOT_RUN); this one names versions, so it is
+    # compared with a real app on the shipped model: same keys, same versions and settings.
+    pytest.importorskip("fastapi", reason="needs the serve extra")
+    from fastapi.testclient import TestClient
+
+    import proplens
+    from proplens.server import create_app
+
+    [block] = [
+        b
+        for b in console_blocks()
+        if b[0].doc == "docs/serve.md" and b[0].command.endswith("/healthz")
+    ]
+    shown = json.loads("".join(line.strip() for line in block[0].output))
+    app = create_app(analyzer=proplens.load(), store_path=tmp_path / "store.db")
+    with TestClient(app) as client:
+        answer = client.get("/healthz").json()
+    assert shown.keys() == answer.keys()
+    for key in ("status", "version", "model_version", "threshold", "store", "max_bytes", "auth"):
+        assert shown[key] == answer[key], key
