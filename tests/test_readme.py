@@ -109,3 +109,18 @@ def test_relative_links_in_readme_and_docs_lead_somewhere():
             if not (page.parent / path).exists():
                 broken.append(f"{page.relative_to(ROOT)}: {target}")
     assert not broken, broken
+
+
+def test_the_readme_quality_sentence_quotes_the_held_out_table():
+    # The README's one sentence on quality and docs/quality.md's held-out table agree.
+    readme = " ".join(README.read_text(encoding="utf-8").split())
+    table = ROOT.joinpath("docs", "quality.md").read_text(encoding="utf-8")
+    rows = re.findall(r"precision (0\.\d+), recall (0\.\d+)", table)
+    assert len(rows) == 2, rows
+    (p1, r1), (p2, r2) = rows
+    assert f"precision {p1} and {p2}, recall {r1} and {r2}" in readme
+    worst, best = sorted(float(p) for p in (p1, p2))
+    shown = re.search(r"about (\d+) in 10 of the fragments it flags are right", readme)
+    assert shown and round(10 * worst) <= int(shown.group(1)) <= round(10 * best)
+    found = re.search(r"finds about (\d+) in 10 of the fragments", readme)
+    assert found and abs(int(found.group(1)) - 10 * (float(r1) + float(r2)) / 2) <= 1
