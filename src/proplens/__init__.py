@@ -8,8 +8,8 @@
 
 from proplens.article import Article, Span
 from proplens.errors import FormatError, InputError, ModelError, ProplensError
+from proplens.version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "Article",
     "Span",

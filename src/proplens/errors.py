@@ -24,3 +24,13 @@ class ModelError(ProplensError):
     """The model is missing, tampered with, or was built for another version."""
 
     exit_code = 3
+
+
+def install_hint(extra: str) -> str:
+    """The command that adds an optional extra, as it works from a clone.
+
+    proplens is installed from a clone, not from PyPI, so ``pip install
+    'proplens[x]'`` finds nothing; ``-e`` adds the extra to the editable install
+    instead of replacing it with a copy of the tree.
+    """
+    return f"pip install -e '.[{extra}]'"

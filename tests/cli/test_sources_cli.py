@@ -111,5 +111,5 @@ def test_missing_extra_is_named_in_one_line(capsys, monkeypatch, article, missin
     for argv in (["sources", str(article)], ["analyze", "--sources", str(article)]):
         code, out, err = run(capsys, *argv)
         assert code == 2 and out == ""
-        assert err.count("\n") == 1 and "pip install 'proplens[sources]'" in err
+        assert err.count("\n") == 1 and "pip install -e '.[sources]'" in err
         assert missing in err

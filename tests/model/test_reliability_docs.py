@@ -1,4 +1,4 @@
-"""The figures in README.md and docs/model.md are the model card's, and the card's are reproducible.
+"""The figures in docs/quality.md and docs/model.md are the card's, and the card's reproducible.
 
 The card carries two measurements (docs/model.md): ``cross_validation`` (the
 out-of-fold estimates on which decoding, classifier, calibration and threshold
@@ -29,9 +29,12 @@ def interval(figure: dict) -> str:
     return f"{figure['value']:.3f} [{figure['low']:.3f}, {figure['high']:.3f}]"
 
 
-def readme_table() -> list[tuple[str, int, float]]:
-    """(bin, spans, share right) from the README's score/spans/right table."""
-    lines = ROOT.joinpath("README.md").read_text(encoding="utf-8").splitlines()
+QUALITY = "docs/quality.md"  # the README's figures moved there; the README keeps one sentence
+
+
+def quality_table() -> list[tuple[str, int, float]]:
+    """(bin, spans, share right) from docs/quality.md's score/spans/right table."""
+    lines = ROOT.joinpath(QUALITY).read_text(encoding="utf-8").splitlines()
     rows = {}
     for line in lines:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -50,10 +53,10 @@ def model_doc_table() -> list[tuple[str, int, float, float]]:
     return [(b, int(n), float(m), float(r)) for b, n, m, r in found]
 
 
-def test_readme_shows_the_cards_cross_fitted_reliability_table():
-    shown = readme_table()
+def test_quality_doc_shows_the_cards_cross_fitted_reliability_table():
+    shown = quality_table()
     rows = {row["bin"]: row for row in card()["cross_validation"]["reliability"]}
-    assert shown, "no calibration table found in README.md"
+    assert shown, f"no calibration table found in {QUALITY}"
     for bin_, spans, right in shown:  # two decimals
         assert spans == rows[bin_]["spans"], bin_
         assert abs(right - rows[bin_]["right"]) <= 0.005 + 1e-9, bin_
@@ -67,7 +70,7 @@ def test_model_doc_shows_the_cards_cross_fitted_reliability_table():
     assert model_doc_table() == expected
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/model.md"])
+@pytest.mark.parametrize("doc", [QUALITY, "docs/model.md"])
 def test_docs_quote_the_cards_quality_figures(doc):
     text = ROOT.joinpath(doc).read_text(encoding="utf-8")
     cv, confirmation = card()["cross_validation"], card()["confirmation"]
@@ -97,7 +100,7 @@ def test_bench_validate_reproduces_the_cards_confirmation(ptc_train):
 
 
 def neutrality_cells(result: dict) -> list[str]:
-    """How the README writes one corpus row: side and control-word shares bold, then others."""
+    """How docs/quality.md writes one corpus row: side and control-word shares bold, then others."""
 
     def cell(share: dict, bold: bool) -> str:
         low, high = (f"{100 * bound:.1f}" for bound in share["ci95"])
@@ -111,9 +114,9 @@ def neutrality_cells(result: dict) -> list[str]:
     ]
 
 
-def test_readme_neutrality_rows_are_the_cards():
+def test_quality_doc_neutrality_rows_are_the_cards():
     measured = card()["neutrality"]
-    readme = ROOT.joinpath("README.md").read_text(encoding="utf-8").splitlines()
+    readme = ROOT.joinpath(QUALITY).read_text(encoding="utf-8").splitlines()
     corpora = {
         "confirmation": "confirmation (56 articles), Detector II",
         "news": "news (400 articles), Detector II",
@@ -127,9 +130,9 @@ def test_readme_neutrality_rows_are_the_cards():
         assert cells == neutrality_cells(result), result["corpus"]
 
 
-def test_readme_speed_is_the_cards():
+def test_quality_doc_speed_is_the_cards():
     speed = card()["speed"]
-    text = ROOT.joinpath("README.md").read_text(encoding="utf-8")
+    text = ROOT.joinpath(QUALITY).read_text(encoding="utf-8")
     throughput = speed["throughput"]
     assert f"**{throughput['articles_per_s']:.2f} articles/s**" in text
     assert f"**peak RSS {throughput['peak_rss_mb']:.0f}" in text

@@ -1,4 +1,4 @@
-"""bench/speed.py --card: the speed figures the README quotes go into the model's card."""
+"""bench/speed.py --card: the speed figures docs/quality.md quotes go into the model's card."""
 
 from __future__ import annotations
 

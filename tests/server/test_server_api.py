@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
+import proplens
 from proplens.article import Article
 from proplens.cli.analyze import render
 from proplens.server import create_app
@@ -189,6 +190,8 @@ def test_techniques_lists_all_fourteen_with_colours(client):
 def test_healthz(client):
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
+    assert body["version"] == proplens.__version__
+    assert body["model_version"] == "fake 0"  # the served model's card, not the shipped one
     assert body["threshold"] == 0.5
     assert body["store"] is False
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import proplens
 from proplens.server import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -101,6 +102,8 @@ def test_page_highlights_filters_and_explains(browser, site, article_text):
     page.goto(site)
     page.wait_for_selector("body[data-ready='true']")
     assert page.input_value("#threshold") == "0.5"  # the model's default, from /healthz
+    footer = page.inner_text("footer")
+    assert f"proplens {proplens.__version__}, model fake 0" in footer
 
     analyze_on_page(page, article_text)
     analysis_id = page.evaluate("location.pathname").removeprefix("/a/")
@@ -449,5 +452,5 @@ def test_sources_view_says_when_the_extra_is_missing(browser, fake, serve, monke
         analyze_on_page(page, SOURCED)
         note = page.locator("#sources-note")
         sync_api.expect(note).to_be_visible()
-        assert "pip install 'proplens[sources]'" in note.inner_text()
+        assert "pip install -e '.[sources]'" in note.inner_text()
         assert page.locator("#sources-list li").count() == 0

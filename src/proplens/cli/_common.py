@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from proplens.errors import InputError, ProplensError
+from proplens.errors import InputError, ProplensError, install_hint
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
@@ -102,5 +102,5 @@ def missing_extra_message(extra: str, command: str, module: str, err: ImportErro
     else:
         first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
         reason = f"{module} cannot be imported: {first_line}"
-    install = f"pip install 'proplens[{extra}]'"
+    install = install_hint(extra)
     return f"'proplens {command}' needs the {extra} extra ({reason}): {install}"

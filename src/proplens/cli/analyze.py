@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--sources",
         action="store_true",
         help="also find sources, reporting verbs, claims and hedges (json, jsonl, text and "
-        "html show them; needs the sources extra: pip install 'proplens[sources]')",
+        "html show them; needs the sources extra: pip install -e '.[sources]')",
     )
     add_model_options(parser)
     parser.set_defaults(run=run)

@@ -16,7 +16,7 @@ from proplens.batch.runner import DEFAULT_CHUNK_SIZE, BatchConfig, run_batch
 from proplens.cli._common import require_extra
 from proplens.errors import ProplensError
 
-BATCH_MODULES = ("pyarrow", "rich", "trafilatura")
+BATCH_MODULES = ("pyarrow", "rich", "lxml_html_clean", "trafilatura")
 """What the ``batch`` extra brings that every batch run may need (dask only for --engine dask)."""
 
 DESCRIPTION = """\
@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--sources",
         action="store_true",
         help="also count sources by kind, claims, unattributed claims and hedges per article "
-        "(needs the sources extra: pip install 'proplens[sources]')",
+        "(needs the sources extra: pip install -e '.[sources]')",
     )
     parser.add_argument("--analyzer-factory", default=DEFAULT_FACTORY, help=argparse.SUPPRESS)
     parser.add_argument(

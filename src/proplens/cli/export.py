@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         from proplens.model.export import export
     except ImportError as err:
         raise ProplensError(
-            f"export needs the [train] extra ({err.name} is missing): pip install 'proplens[train]'"
+            f"export needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"
         ) from None
     manifest = export(
         args.checkpoint, args.output, args.cv, args.data, log=lambda m: print(m, file=sys.stderr)

@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Find attributions (source, its kind, the reporting verb and its stance, "
         "what is attributed), claims with their check-worthiness and whether a source covers "
         "them, and hedges and certainty markers, in articles (.txt files, folders of them, or - "
-        "for stdin). Needs the sources extra: pip install 'proplens[sources]'.",
+        "for stdin). Needs the sources extra: pip install -e '.[sources]'.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article file, folder, or -")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")

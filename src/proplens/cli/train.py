@@ -11,7 +11,7 @@ from proplens.errors import ProplensError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train a detector on PTC-format data (pip install 'proplens[train]')",
+        help="train a detector on PTC-format data (pip install -e '.[train]')",
         description="Fine-tune the encoder with the span and technique heads on every article "
         "except the confirmation split (56 whole articles of the first data folder, seed 2020). "
         "With --folds K, train K cross-validation models instead and write their out-of-fold "
@@ -59,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
         from proplens.model.train import train
     except ImportError as err:
         raise ProplensError(
-            f"training needs the [train] extra ({err.name} is missing): "
-            "pip install 'proplens[train]'"
+            f"training needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"
         ) from None
     config = TrainConfig.from_file(
         args.config,

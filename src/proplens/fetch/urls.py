@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-EXTRA_MODULES = ("httpx", "trafilatura")
-"""What fetching needs (the ``url`` extra)."""
+EXTRA_MODULES = ("httpx", "lxml_html_clean", "trafilatura")
+"""What fetching needs (the ``url`` extra). lxml_html_clean comes before trafilatura,
+which needs it, so that its absence is named as such (pip before 24 skipped it)."""
 
 
 def is_url(value: str) -> bool:

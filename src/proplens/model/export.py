@@ -178,7 +178,7 @@ def record(model_dir: Path, key: str, value: dict) -> None:
     """Put a measurement of the exported model (speed, neutrality) in its card, re-sign it.
 
     The benches that measure a model after export call this with ``--card``, so
-    that the card carries the figures the README quotes. Needs no extra.
+    that the card carries the figures docs/quality.md quotes. Needs no extra.
     """
     model_dir = Path(model_dir)
     card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))

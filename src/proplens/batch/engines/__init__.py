@@ -58,7 +58,7 @@ def make_engine(name: str, spec: WorkerSpec, workers: int, scheduler: str | None
         except ImportError as err:
             raise InputError(
                 f"--engine dask needs dask[distributed] ({err}); "
-                "install it with: pip install 'proplens[batch]'"
+                "install it with: pip install -e '.[batch]'"
             ) from None
 
         return DaskEngine(spec, workers, scheduler)

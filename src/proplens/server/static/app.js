@@ -535,6 +535,7 @@ async function start() {
     const slider = $("threshold");
     slider.min = String(Math.min(FLOOR, health.threshold));
     setThreshold(health.threshold);
+    $("versions").textContent = `· proplens ${health.version}, model ${health.model_version}`;
     apiKey.setup(health);
   } catch (err) {
     setStatus(err.message, true);
