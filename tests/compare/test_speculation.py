@@ -35,6 +35,8 @@ def kinds(sentence: str) -> list[tuple[str, str, bool]]:
         ("One wonders what else the ministry is hiding.",
          [("insinuation", "One wonders", True),
           ("insinuation", "what else the ministry is hiding", True)]),
+        ("There is more to it than meets the eye.",
+         [("insinuation", "more to it than meets the eye", True)]),
         ("The timing raises serious questions.",
          [("insinuation", "raises serious questions", True)]),
         ("Was the fire really an accident?",

@@ -96,7 +96,7 @@ def flag_item(item: Item, ctx: Context) -> list[Flag]:
     if ctx.has_sources:
         alleged = [f.a for f in found if f.type == "allegation_as_fact"]
         found += attribution_changed(item, ctx, alleged) + hedges_changed(item, ctx, found)
-        found += source_added(item, ctx) + unsourced_claim_added(item, ctx)
+        found += source_added(item, ctx) + unsourced_claim_added(item, ctx, found)
     return found
 
 
@@ -558,13 +558,28 @@ def _twin_hedge(hedge, a_text: str, candidates, b_text: str):
 # -- unsourced claims (need proplens.sources) ------------------------------------------------
 
 
-def unsourced_claim_added(item: Item, ctx: Context) -> list[Flag]:
+def unsourced_claim_added(item: Item, ctx: Context, so_far: list[Flag] = ()) -> list[Flag]:
+    """Claims of an added sentence with no source that A does not support.
+
+    A question asserts nothing, and a sentence told as speculation
+    (``speculation_added``: "It is likely that regulators knew...") raises a
+    possibility rather than stating it: neither is told again as a claim.
+    """
     if item.kind != "added":
         return []
     a_sentences = [words(sentence.text) for sentence in ctx.a_sentences]
+    speculative = [f.b for f in so_far if f.type == "speculation_added" and f.b]
+    not_claims = [
+        (s.start, s.end)
+        for s in (ctx.b_sentences[j] for j in item.b_sentences)
+        if s.text.rstrip("\"'”’)] ").endswith("?")
+        or any(s.start <= lo and hi <= s.end for lo, hi in speculative)
+    ]
     flags = []
     for claim in _within(ctx.b_sources.claims, item.b):
         if claim.attribution is not None or claim.check_worthy < CLAIM_MIN_CHECK_WORTHY:
+            continue
+        if any(lo <= claim.start < hi for lo, hi in not_claims):
             continue
         if _EDITORIAL.search(ctx.b.text[claim.start : claim.end]):
             continue

@@ -61,7 +61,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         r"\bbegs?\s+the\s+question\b",
         r"\bquestions\s+(?:remain|linger)\b",
         r"\b(?:no|hardly\s+a|not\s+a|more\s+than\s+a)\s+coincidence\b|\bcoincidentally\b",
-        r"\bmore\s+than\s+meets\s+the\s+eye\b",
+        r"\bmore\s+(?:to\s+(?:it|this|that|the\s+\w+)\s+)?than\s+meets\s+the\s+eye\b",
         r"\bwhat\s+(?:else\s+)?(?:\w+\s+){1,4}hiding\b",
         r"\bsuspiciously\b",
         r"\bit\s+is\s+(?:hard|difficult)\s+not\s+to\s+(?:wonder|suspect|think|conclude)\b",
