@@ -142,3 +142,22 @@ def test_an_identical_or_innocently_edited_text_raises_none(analyzer):
     assert types(Comparer(analyzer).compare(A, A)) == []
     edited = A.replace("An MP said", "An opposition MP said")
     assert types(Comparer(analyzer).compare(A, edited)) == []
+
+
+def test_every_output_tells_the_flag_with_its_kind(analyzer):
+    from proplens.compare.html import render_html
+    from proplens.compare.jsonio import comparison_to_dict
+    from proplens.compare.text import render_text
+
+    b = A + "Whether the soldiers were sent for other goals cannot be known.\n"
+    result = Comparer(analyzer).compare(A, b)
+    line = "speculation_added (unknowable): nothing in A → B “cannot be known”"
+    assert f"    ! {line}" in render_text(result)
+    assert line in render_html(result)
+    doc = comparison_to_dict(result)
+    told = [f for item in doc["alignment"] for f in item["flags"]]
+    assert [(f["type"], f["kind"], f["b_text"], f["a_text"]) for f in told] == [
+        ("speculation_added", "unknowable", "cannot be known", None)
+    ]
+    assert doc["summary"]["flags"]["speculation_added"] == 1
+    assert doc["schema_version"] == "1.2"
