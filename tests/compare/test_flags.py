@@ -368,3 +368,44 @@ def test_a_source_put_in_place_of_another_is_not_told_as_added(analyzer):
         },
     )  # fmt: skip
     assert types(comparer.compare(a, b)) == []  # one man, described otherwise
+
+
+def test_charges_restated_as_fact(analyzer):
+    a = (
+        "Prosecutors charge ex-chairman Kell over pay\n\n"
+        "Prosecutors on Monday charged Ana Kell, the former chairman of Dunmore Bank, with "
+        "hiding part of her pay.\n"
+        "The charges say the pay was deferred until she retired.\n"
+    )
+    b = (
+        "Greedy Kell hid her pay\n\n"
+        "Ana Kell, the former chairman of Dunmore Bank, hid part of her pay, prosecutors said on "
+        "Monday.\n"
+        "She arranged for the pay to be deferred until she retired.\n"
+    )
+    result = Comparer(analyzer).compare(a, b)
+    assert [(t, ev_a) for t, ev_a, _ in flags(result)] == [
+        ("allegation_as_fact", "charge"),
+        ("allegation_as_fact", "charged"),
+        ("allegation_as_fact", "charges say"),
+    ]
+    kept = a.replace("The charges say the pay", "The charges say that the pay")
+    assert types(Comparer(analyzer).compare(a, kept)) == []
+
+
+def test_an_added_question_or_speculation_is_not_also_an_unsourced_claim(analyzer):
+    a = "T\n\nThe bridge collapsed on Tuesday.\n"
+    b = (
+        "T\n\nThe bridge collapsed on Tuesday.\n"
+        "It is likely that the owners knew about the cracks.\n"
+        "Why did nobody inspect it?\n"
+        "The owners had ignored three warnings.\n"
+    )
+    ideas = ("the owners knew about the cracks", "Why did nobody inspect it",
+             "The owners had ignored three warnings")  # fmt: skip
+    comparer = scripted(analyzer, {b: Sources(claims=[claim(b, text) for text in ideas])})
+    assert flags(comparer.compare(a, b)) == [
+        ("speculation_added", None, "It is likely"),
+        ("speculation_added", None, "Why did nobody inspect it?"),
+        ("unsourced_claim_added", None, "The owners had ignored three warnings"),
+    ]

@@ -23,7 +23,7 @@ B = (
 def test_json_contract_and_offsets(analyzer):
     result = Comparer(analyzer).compare(A, B)
     doc = json.loads(json.dumps(comparison_to_dict(result, {"name": "m", "version": "1"})))
-    assert doc["schema_version"] == "1.1" and doc["type"] == "comparison"
+    assert doc["schema_version"] == "1.2" and doc["type"] == "comparison"
     assert doc["a"] == article_to_dict(result.a, {"name": "m", "version": "1"})
     assert doc["b"]["spans"][0]["text"] == "regime"
     a_text, b_text = doc["a"]["text"], doc["b"]["text"]

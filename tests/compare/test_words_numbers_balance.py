@@ -60,6 +60,22 @@ def test_changed_quantities(a, b, changed):
         ("Radiation levels at the site remained normal.", "caveat", "remained normal"),
         ("Monitors had not detected contaminants at levels of concern.", "caveat", None),
         ("The firm said it was cooperating with investigators.", "response", None),
+        # issue 25, second round: reassurances and answers chosen on the new dev pairs
+        ("The company said it was cooperating fully with the authorities.", "response", None),
+        ("His lawyer said he was reviewing the charges.", "response", "was reviewing the charges"),
+        (
+            "The governor said there was no credible evidence of an attack.",
+            "caveat",
+            "no credible evidence of",
+        ),
+        ("The FBI said there was no indication that it was deliberate.", "caveat", None),
+        (
+            "The cause is under investigation by the safety board.",
+            "caveat",
+            "is under investigation",
+        ),
+        ("She said no one on board had been seriously injured.", "caveat", None),
+        ("The operator said there had been no pollution.", "caveat", None),
     ],
 )
 def test_balancing_phrases_are_found(sentence, kind, phrase):
@@ -77,6 +93,9 @@ def test_balancing_phrases_are_found(sentence, kind, phrase):
         "The company said it would keep its office open.",
         "Prices were normal for the season.",
         "Police did not find the car.",
+        "The company will cooperate with a university on the study.",
+        "The investigation began on Monday.",
+        "Three people were injured in the crash.",
     ],
 )
 def test_plain_sentences_have_no_balancing_phrase(sentence):

@@ -1,7 +1,8 @@
 """Words that present a statement as an allegation rather than as a fact.
 
 A fair report keeps an accusation an accusation: "rights groups accused the
-militias of abuses", "the alleged bribe", "police charged him with fraud". A
+militias of abuses", "the alleged bribe", "police charged him with fraud", "the
+charges say". A
 slanted retelling states the same thing as fact: "the militias have been
 slaughtering civilians". :mod:`proplens.compare.flags` raises
 ``allegation_as_fact`` when a sentence of A holds one of these markers and its
@@ -21,6 +22,11 @@ _PATTERNS = (
     r"\baccusations?\b",
     r"\b(?:allege[ds]?|alleging|allegedly|allegations?)\b",
     r"\b(?:charged|charges?)\s+(?:\w+\s+){0,3}with\b",
+    r"\bcharged\b(?=\s+(?:[\w'’,-]+\s+){0,15}?with\b)",  # "charged X, the founder of Y, with"
+    r"\bcharge[ds]?\b(?=\s+(?:[\w'’-]+\s+){0,6}?over\b)",  # a headline's "charge X over Y"
+    r"\b(?:charges?|indictment|charge\s+sheet|complaint|lawsuit)\s+(?:says?|said|states?|stated"
+    r"|alleges?|alleged)\b",
+    r"\baccording\s+to\s+(?:the\s+)?(?:charges?|indictment|charge\s+sheet|complaint|lawsuit)\b",
     r"\b(?:blamed|blames|blaming)\b(?!\s+(?:each\s+other|one\s+another|the\s+other))",
     r"\b(?:claimed|claims|claiming)\b",
     r"\b(?:suspected|suspects?)\s+(?:of|that)\b",

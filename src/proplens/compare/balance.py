@@ -37,7 +37,13 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
     "response": (
         r"\bdid\s+not\s+(?:immediately\s+)?(?:respond|reply|answer|return)\b",
-        r"\b(?:was|is|were|are|has\s+been|have\s+been)\s+(?:fully\s+)?co-?operating\s+with\b",
+        r"\b(?:was|is|were|are|has\s+been|have\s+been)\s+(?:fully\s+)?co-?operating\s+"
+        r"(?:fully\s+)?with\b",
+        r"\b(?:would|will|to)\s+(?:fully\s+)?co-?operate\s+(?:fully\s+)?with\s+(?:the\s+)?"
+        r"(?:\w+\s+)?(?:investigation|investigators|inquiry|authorities|police|prosecutors"
+        r"|regulators|probe)\b",
+        r"\b(?:is|was|were|are)\s+(?:\w+\s+)?reviewing\s+the\s+(?:charges?|complaint|lawsuit"
+        r"|indictment|allegations?|claims?)\b",
         r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?(?:responded|replied|commented)\b",
         r"\b(?:declined|refused)\s+to\s+comment\b",
         r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\b",
@@ -75,7 +81,15 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\brisk\s+to\s+(?:the\s+)?(?:wider|general)?\s*public\b",
         r"\bremains?\s+low\b|\bremained\s+low\b",
         r"\b(?:it\s+(?:is|was)\s+)?(?:not|un)clear\s+(?:whether|who|how|if)\b",
-        r"\bno\s+evidence\s+(?:of|that)\b",
+        r"\bno\s+(?:\w+\s+)?(?:evidence|indication|sign)\s+(?:of|that)\b",
+        r"\b(?:is|was|are|were|remains?|remained)\s+(?:still\s+)?(?:under\s+investigation"
+        r"|being\s+investigated)\b",
+        # reassurances: the harm was limited
+        r"\b(?:no\s+one|nobody)\s+(?:\w+\s+){0,2}(?:was|were|had\s+been|has\s+been)\s+"
+        r"(?:\w+\s+)?(?:injured|hurt|harmed)\b",
+        r"\b(?:were|was|are|is|been)\s+(?:all\s+)?accounted\s+for\b",
+        r"\bthere\s+(?:was|were|had\s+been|has\s+been|is)\s+no\s+(?:\w+\s+)?(?:pollution"
+        r"|injuries|casualties|leak)\b",
     ),
 }
 

@@ -78,7 +78,7 @@ def build(
         _item(link, a, b, a_sentences, b_sentences) for link in align(a_sentences, b_sentences)
     ]
     comparison = Comparison(a, b, a_sentences, b_sentences, items, a_sources, b_sources, skipped)
-    ctx = Context(a, b, items, a_sentences, a_sources, b_sources)
+    ctx = Context(a, b, items, a_sentences, a_sources, b_sources, b_sentences)
     for item in items:
         item.flags = flag_item(item, ctx)
     comparison.summary = summarize(comparison)

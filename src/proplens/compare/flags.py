@@ -24,8 +24,11 @@ and/or B. Checks that need attributions, claims and hedges
 - ``allegation_as_fact``: an allegation marker of A ("accused ... of",
   "alleged", "claimed") with none left in B's counterpart, nor a distancing
   verb or a hedge that would keep the doubt;
+- ``speculation_added``: a B sentence that raises a possibility, a likelihood,
+  an open question or an insinuation (:mod:`.speculation`) in the writer's voice
+  (or a vague source's) where its counterpart in A did not;
 - ``hedge_dropped`` / ``hedge_added``: a hedge or certainty marker on one side
-  of a reworded statement only;
+  of a reworded statement only (one told as speculation is not told again);
 - ``unsourced_claim_added``: a claim of an added B sentence with no attribution
   whose words A does not have (lines about the article itself, such as a
   correction note, are not claims of the story).
@@ -34,11 +37,11 @@ and/or B. Checks that need attributions, claims and hedges
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from proplens.article import Article, Span
-from proplens.compare import allegations, balance, numbers
+from proplens.compare import allegations, balance, numbers, speculation
 from proplens.compare.modals import modal_hedges
 from proplens.compare.result import Flag, Item
 from proplens.compare.sentences import Sentence
@@ -80,6 +83,7 @@ class Context:
     a_sentences: list[Sentence]
     a_sources: Any = None
     b_sources: Any = None
+    b_sentences: list[Sentence] = field(default_factory=list)
 
     @property
     def has_sources(self) -> bool:
@@ -88,11 +92,11 @@ class Context:
 
 def flag_item(item: Item, ctx: Context) -> list[Flag]:
     found = balance_dropped(item, ctx) + number_changed(item, ctx) + techniques(item, ctx)
-    found += allegation_as_fact(item, ctx)
+    found += allegation_as_fact(item, ctx) + speculation_added(item, ctx)
     if ctx.has_sources:
         alleged = [f.a for f in found if f.type == "allegation_as_fact"]
         found += attribution_changed(item, ctx, alleged) + hedges_changed(item, ctx, found)
-        found += source_added(item, ctx) + unsourced_claim_added(item, ctx)
+        found += source_added(item, ctx) + unsourced_claim_added(item, ctx, found)
     return found
 
 
@@ -453,6 +457,57 @@ def _source_and_verb(attr) -> tuple[int, int]:
     return attr.verb.start, attr.verb.end
 
 
+# -- speculation -------------------------------------------------------------------------------
+
+_REPORTED = re.compile(
+    r"\b(?:said|says|say|told|tells|according\s+to|added|stated|wrote|estimated|predicted"
+    r"|forecast|expects?|expected)\b",
+    re.IGNORECASE,
+)
+"""Without the parser: a reporting verb in the sentence makes its speculation a source's."""
+_SPECIFIC_SOURCES = frozenset({"named", "role"})
+
+
+def speculation_added(item: Item, ctx: Context) -> list[Flag]:
+    """B sentences that speculate or insinuate where A's counterpart did not, once per sentence.
+
+    In a reworded or moved sentence only strong markers count (a lone "may"
+    added there hedges A's statement: ``hedge_added``); in an added sentence
+    weak ones too. A marker of a kind A's counterpart also has is not new.
+    Speculation reported from a named or role source ("the governor said it was
+    likely...") is the source's, not the writer's; from a vague one ("experts
+    warn that hospitals could...") it is told. Without the parser, any reporting
+    verb in the sentence makes it reported.
+    """
+    if item.b is None or item.kind == "same":
+        return []
+    a_kinds = set()
+    if item.a is not None:
+        a_kinds = {m.kind for m in speculation.markers(ctx.a.text, *item.a)}
+    flags = []
+    for index in item.b_sentences:
+        sentence = ctx.b_sentences[index]
+        for marker in speculation.markers(ctx.b.text, sentence.start, sentence.end):
+            if item.a is not None and not marker.strong:
+                continue
+            if marker.kind in a_kinds or _reported(marker, sentence, ctx):
+                continue
+            flags.append(
+                Flag("speculation_added", item.a, (marker.start, marker.end), {"kind": marker.kind})
+            )
+            break
+    return flags
+
+
+def _reported(marker: speculation.Marker, sentence: Sentence, ctx: Context) -> bool:
+    if ctx.has_sources:
+        return any(
+            attr.source.kind in _SPECIFIC_SOURCES
+            for attr in _within(ctx.b_sources.attributions, (marker.start, marker.end))
+        )
+    return bool(_REPORTED.search(sentence.text))
+
+
 # -- hedges (need proplens.sources) ------------------------------------------------------------
 
 
@@ -462,6 +517,7 @@ def hedges_changed(item: Item, ctx: Context, so_far: list[Flag]) -> list[Flag]:
     a_hedges = _hedges(ctx.a_sources.hedges, ctx.a.text, item.a)
     b_hedges = _hedges(ctx.b_sources.hedges, ctx.b.text, item.b)
     balance_evidence = [f.a for f in so_far if f.type == "balance_dropped" and f.a]
+    speculation_evidence = [f.b for f in so_far if f.type == "speculation_added" and f.b]
     unmatched_b = list(b_hedges)
     flags = []
     for hedge in a_hedges:
@@ -473,6 +529,8 @@ def hedges_changed(item: Item, ctx: Context, so_far: list[Flag]) -> list[Flag]:
             continue  # already told as a dropped caveat
         flags.append(Flag("hedge_dropped", (hedge.start, hedge.end), item.b, {"kind": hedge.kind}))
     for hedge in unmatched_b:
+        if any(hedge.start < e and hedge.end > s for s, e in speculation_evidence):
+            continue  # already told as added speculation
         flags.append(Flag("hedge_added", item.a, (hedge.start, hedge.end), {"kind": hedge.kind}))
     return flags
 
@@ -500,13 +558,28 @@ def _twin_hedge(hedge, a_text: str, candidates, b_text: str):
 # -- unsourced claims (need proplens.sources) ------------------------------------------------
 
 
-def unsourced_claim_added(item: Item, ctx: Context) -> list[Flag]:
+def unsourced_claim_added(item: Item, ctx: Context, so_far: list[Flag] = ()) -> list[Flag]:
+    """Claims of an added sentence with no source that A does not support.
+
+    A question asserts nothing, and a sentence told as speculation
+    (``speculation_added``: "It is likely that regulators knew...") raises a
+    possibility rather than stating it: neither is told again as a claim.
+    """
     if item.kind != "added":
         return []
     a_sentences = [words(sentence.text) for sentence in ctx.a_sentences]
+    speculative = [f.b for f in so_far if f.type == "speculation_added" and f.b]
+    not_claims = [
+        (s.start, s.end)
+        for s in (ctx.b_sentences[j] for j in item.b_sentences)
+        if s.text.rstrip("\"'”’)] ").endswith("?")
+        or any(s.start <= lo and hi <= s.end for lo, hi in speculative)
+    ]
     flags = []
     for claim in _within(ctx.b_sources.claims, item.b):
         if claim.attribution is not None or claim.check_worthy < CLAIM_MIN_CHECK_WORTHY:
+            continue
+        if any(lo <= claim.start < hi for lo, hi in not_claims):
             continue
         if _EDITORIAL.search(ctx.b.text[claim.start : claim.end]):
             continue

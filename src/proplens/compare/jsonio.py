@@ -16,7 +16,7 @@ from typing import Any
 from proplens.compare.result import Comparison, Flag, Item
 from proplens.formats.jsonio import article_to_dict
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def comparison_to_dict(

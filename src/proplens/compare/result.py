@@ -22,6 +22,7 @@ FLAG_TYPES = (
     "source_vaguer",
     "source_added",
     "allegation_as_fact",
+    "speculation_added",
     "hedge_dropped",
     "hedge_added",
     "loaded_terms_added",

@@ -14,6 +14,14 @@ _CUE_WORDS = {
     "counter": ("counter-claim", "counter-claims"),
     "caveat": ("caveat", "caveats"),
 }
+_SPECULATION_WORDS = {
+    "likelihood": "likelihood",
+    "unknowable": "question left open",
+    "insinuation": "insinuation",
+    "question": "rhetorical question",
+    "modal": "possibility",
+    "hearsay": "hearsay",
+}
 _HEDGE_WORDS = {
     "hedge": ("hedge", "hedges"),
     "certainty": ("certainty marker", "certainty markers"),
@@ -125,6 +133,12 @@ def _findings_sentence(comparison: Comparison) -> str:
         groups["turns"].append(
             f"{_count(alleged, 'allegation', 'allegations')} into "
             f"{'a statement' if alleged == 1 else 'statements'} of fact"
+        )
+    speculative = Counter(f.detail.get("kind") for f in flags if f.type == "speculation_added")
+    if speculative:
+        kinds = ", ".join(f"{_SPECULATION_WORDS.get(k, k)} {n}" for k, n in speculative.items())
+        groups["adds"].append(
+            f"{_count(sum(speculative.values()), 'speculation', 'speculations')} ({kinds})"
         )
     added_sources = sum(1 for f in flags if f.type == "source_added")
     if added_sources:

@@ -84,6 +84,8 @@ def _detail(flag: Flag) -> str:
         return f" ({d.get('a_source_kind')} source → {d.get('b_source_kind')})"
     if flag.type == "source_added":
         return f" ({d.get('b_source_kind')} source, {d.get('b_stance')})"
+    if flag.type == "speculation_added":
+        return f" ({d.get('kind')})"
     if flag.type.startswith("hedge"):
         return f" ({d.get('kind')})"
     if flag.type == "attribution_changed":

@@ -17,6 +17,7 @@ const FLAG_LABELS = {
   source_vaguer: "Source made vaguer",
   source_added: "Source added",
   allegation_as_fact: "Allegation stated as fact",
+  speculation_added: "Speculation added",
   hedge_dropped: "Hedge dropped",
   hedge_added: "Hedge added",
   loaded_terms_added: "Loaded terms added",
@@ -208,7 +209,7 @@ function flagDetail(flag) {
   }
   if (flag.type === "source_vaguer") return ` (${flag.a_source_kind} → ${flag.b_source_kind})`;
   if (flag.type === "source_added") return ` (${flag.b_source_kind}, ${flag.b_stance})`;
-  if (flag.type.startsWith("hedge")) return ` (${flag.kind})`;
+  if (flag.type.startsWith("hedge") || flag.type === "speculation_added") return ` (${flag.kind})`;
   if (flag.type === "attribution_changed") {
     const parts = [];
     const changes = flag.changes || [];
