@@ -54,11 +54,19 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         raise InputError(f"{target}: is a directory, expected a file for --output")
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such directory for --output")
-    fd, tmp = _create_temporary(target)
+    try:
+        fd, tmp = _create_temporary(target)
+    except OSError as err:
+        raise ProplensError(f"{target}: cannot write ({err.strerror or err})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.replace(tmp, target)
+    except OSError as err:  # a full disk, a quota: one line naming the file, nothing half-written
+        Path(tmp).unlink(missing_ok=True)
+        raise ProplensError(
+            f"{target}: cannot write ({err.strerror or err}); nothing was written"
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
