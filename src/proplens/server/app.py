@@ -233,7 +233,10 @@ def _not_stored(doc: dict, err: StoreWriteError) -> JSONResponse:
     """
     _log.error("analysis not stored: %s", err.__cause__ or err)
     status = 507 if err.full else 503
-    message = f"the analysis below was not stored: {err}; it has no link (analysis_id)"
+    message = (
+        f"Not stored: {err}. The analysis is in this answer, but without an analysis_id "
+        "(no link to it)."
+    )
     return JSONResponse({**doc, "error": "not_stored", "message": message}, status_code=status)
 
 
