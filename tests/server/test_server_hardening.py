@@ -4,12 +4,19 @@ store, huge titles, strict request models, NaN thresholds, URLs with credentials
 from __future__ import annotations
 
 import errno
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+import proplens
 from proplens.server import create_app
 from proplens.server.store import AnalysisStore
 from tests.fullfs import fill, small_tmpfs
@@ -282,3 +289,65 @@ def test_private_address_refusal_names_the_flag_that_allows_it(fake):
     answer = client.post("/v1/analyze", json={"url": "http://127.0.0.1:9/x.html"})
     assert answer.json()["error"] == "url_refused_address"
     assert "--allow-private-urls" in answer.json()["message"]
+
+
+# -- the same against a real `proplens serve` process ----------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, child: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert child.poll() is None, child.stdout.read()
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise AssertionError("proplens serve did not start in time")
+
+
+@pytest.mark.slow
+def test_a_real_proplens_serve_refuses_bad_requests_and_keeps_analyses_on_a_full_disk(
+    tmp_path, article_text
+):
+    src = str(Path(proplens.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    with small_tmpfs(tmp_path / "disk", size_kib=8192) as disk:
+        port = _free_port()
+        args = ["serve", "--port", str(port), "--store", str(disk / "store.db"), "--no-sources"]
+        child = subprocess.Popen(
+            [sys.executable, "-m", "proplens", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(url, child)
+            first = httpx.post(f"{url}/v1/analyze", json={"text": article_text}, timeout=120)
+            assert first.status_code == 200 and first.json()["analysis_id"]
+            typo = {"text": article_text, "threshhold": 0.9}
+            answer = httpx.post(f"{url}/v1/analyze", json=typo, timeout=60)
+            assert answer.status_code == 422
+            assert answer.json()["message"].startswith("threshhold: unknown field")
+            answer = httpx.get(f"{url}/v1/analyses?offset=9223372036854775808", timeout=30)
+            assert answer.status_code == 422 and answer.json()["message"].startswith("offset")
+
+            fill(disk)
+            answer = httpx.post(f"{url}/v1/analyze", json={"text": article_text}, timeout=120)
+            assert answer.status_code == 507, answer.text[:300]
+            body = answer.json()
+            assert body["error"] == "not_stored" and "full" in body["message"]
+            assert body["spans"] == first.json()["spans"] and body["text"] == article_text
+            listing = httpx.get(f"{url}/v1/analyses", timeout=30).json()
+            assert listing["total"] == 1
+        finally:
+            child.terminate()
+            child.wait(timeout=30)
