@@ -27,12 +27,20 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
-def proplens_cli(*args: str, stdin=None, timeout: float = 60) -> subprocess.CompletedProcess:
+def proplens_env() -> dict:
+    """The environment of a child ``python -m proplens`` that imports this checkout."""
     src = str(Path(proplens.__file__).resolve().parents[1])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+
+
+def proplens_cli_args(*args: str) -> list[str]:
+    return [sys.executable, "-m", "proplens", *args]
+
+
+def proplens_cli(*args: str, stdin=None, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "proplens", *args],
-        env=env,
+        proplens_cli_args(*args),
+        env=proplens_env(),
         stdin=stdin if stdin is not None else subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -176,3 +184,21 @@ def test_a_url_with_credentials_is_refused_without_echoing_them(capsys) -> None:
     assert "'http://***@example.org/news/1.html'" in err
     assert "URLs with a user name or password are refused" in err
     assert "alice" not in err and "word@" not in err and "pa:ss" not in err
+
+
+def test_stdout_on_a_full_device_is_one_line_too() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("/dev/full is Linux only")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            proplens_cli_args("analyze", str(EXAMPLE), "--format", "json"),
+            env=proplens_env(),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2
+    assert (
+        done.stderr == "proplens: error: standard output: cannot write (No space left on device)\n"
+    )
