@@ -36,7 +36,8 @@ def check_threshold(value: float, name: str = "threshold") -> float:
 
 
 def parse_threshold(raw: str, name: str | None = "threshold") -> float:
-    """A threshold from text (a form field, a command-line flag); ``name`` starts the message."""
+    """A threshold from text (a form field, a command-line flag); ``name`` starts the message
+    (``"threshold"``, ``"threshold:"``, or None for none, as argparse adds its own)."""
     try:
         value = float(raw)
     except ValueError:

@@ -157,7 +157,7 @@ async def _from_upload(request: Request, max_bytes: int) -> tuple[dict[str, str]
         texts[side] = decode_text(await upload.read(), f"side {side.upper()} ({name})", max_bytes)
     check_form_fields(form, ("a", "b", "threshold"))
     raw = form.get("threshold")
-    threshold = parse_threshold(raw) if isinstance(raw, str) and raw else None
+    threshold = parse_threshold(raw, "threshold:") if isinstance(raw, str) and raw else None
     return texts, threshold
 
 

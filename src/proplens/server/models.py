@@ -201,6 +201,7 @@ def validation_message(errors: Any, fields: Iterable[str] = ()) -> str:
     known = ", ".join(fields)
     for error in errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
+        where = where[:60]  # an unknown key is the client's text: echo a bounded part
         message = str(error.get("msg"))
         if error.get("type") == "extra_forbidden":
             message = "unknown field" + (f" (the fields are: {known})" if known else "")

@@ -92,11 +92,11 @@ def _field(form, key: str) -> str | None:
 
 def _threshold(form) -> float | None:
     raw = _field(form, "threshold")
-    return None if raw is None else parse_threshold(raw)
+    return None if raw is None else parse_threshold(raw, "threshold:")
 
 
 def check_form_fields(form, known: tuple[str, ...]) -> None:
     """Refuse a form field we do not read, as the JSON models refuse unknown keys."""
     for name in form.keys():
         if name not in known:
-            raise InputError(f"{name}: unknown field (the fields are: {', '.join(known)})")
+            raise InputError(f"{name:.60}: unknown field (the fields are: {', '.join(known)})")
