@@ -8,6 +8,7 @@ comparison with it is false, so a range check alone would call it "outside
 from __future__ import annotations
 
 import math
+import numbers
 
 from proplens.errors import InputError
 
@@ -16,7 +17,7 @@ RANGE = "must be a number between 0 and 1"
 
 def threshold_problem(value: object) -> str | None:
     """Why ``value`` is not a threshold (``"must be ..., got nan (not a number)"``), or None."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):  # numpy floats too
         return f"{RANGE}, got {value!r:.40}"
     if math.isnan(value):
         return f"{RANGE}, got nan (not a number)"
