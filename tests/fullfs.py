@@ -39,6 +39,17 @@ def small_tmpfs(where: Path, size_kib: int = 1024) -> Iterator[Path]:
         subprocess.run([umount, "-l", str(where)], capture_output=True, timeout=30)
 
 
+def grow(where: Path, size_kib: int) -> None:
+    """Give the tmpfs at ``where`` more room (as a user would free space)."""
+    done = subprocess.run(
+        ["mount", "-o", f"remount,size={size_kib}k", str(where)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def fill(folder: Path) -> None:
     """Write a filler file into ``folder`` until the filesystem refuses more (ENOSPC)."""
     block = b"\0" * 4096

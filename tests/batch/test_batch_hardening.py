@@ -15,8 +15,9 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from batch_helpers import FAKE, cli, make_articles, read_jsonl, subprocess_env, write_jsonl
-from tests.fullfs import fill, small_tmpfs
+from tests.fullfs import fill, grow, small_tmpfs
 
 from proplens.batch.parts import parts_dir
 from proplens.batch.progress import LogProgress
@@ -96,17 +97,47 @@ def test_injected_disk_full_names_the_file_being_written(
     assert "No space left on device; free some space and rerun the same command" in message
 
 
-def test_a_really_full_disk_stops_batch_with_one_line_naming_the_path(tmp_path: Path) -> None:
+def test_a_disk_that_fills_midway_stops_batch_in_one_line_and_the_rerun_resumes(
+    tmp_path: Path,
+) -> None:
+    padding = "Critics called the plan disastrous. " * 100  # ~3.6 KB per article
+    articles = [{"id": f"a{i:03d}", "text": f"{padding}{i}"} for i in range(200)]
+    corpus = write_jsonl(tmp_path / "c.jsonl", articles)
+    with small_tmpfs(tmp_path / "disk", size_kib=300) as disk:
+        out = disk / "out.parquet"
+        args = ("batch", str(corpus), "-o", str(out), "--analyzer-factory", FAKE)
+        done = run_cli(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        last = done.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"proplens: error: {parts_dir(out)}/part-0"), last
+        assert last.endswith(
+            ": No space left on device; free some space and rerun the same command "
+            f"(finished chunks are kept in {parts_dir(out)})"
+        ), last
+        kept = len(list(parts_dir(out).glob("part-*.json")))
+        assert 0 < kept < 200 / 32
+
+        grow(disk, size_kib=16384)  # space freed: the same command resumes
+        again = run_cli(*args)
+        assert again.returncode == 0, again.stderr
+        assert f"resuming: {kept * 32} records already done" in again.stderr
+        assert pq.read_table(out, columns=["id"]).column("id").to_pylist() == [
+            a["id"] for a in articles
+        ]
+
+
+def test_a_full_disk_before_the_first_chunk_names_the_path(tmp_path: Path) -> None:
     corpus = write_jsonl(tmp_path / "c.jsonl", make_articles(40))
     with small_tmpfs(tmp_path / "disk", size_kib=256) as disk:
         fill(disk)
-        out = disk / "out.parquet"
+        out = disk / "out.jsonl"
         done = run_cli("batch", str(corpus), "-o", str(out), "--analyzer-factory", FAKE)
-    assert done.returncode == 2
-    assert "Traceback" not in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"proplens: error: {parts_dir(out)}"), last
-    assert "No space left on device" in last and "rerun the same command" in last
+    assert last == (
+        f"proplens: error: {parts_dir(out)}/run.json: No space left on device; "
+        "free some space and rerun the same command"
+    )
 
 
 # -- item 10: messages --------------------------------------------------------------------
