@@ -12,6 +12,7 @@ from pathlib import Path
 
 from proplens.article import Article, Span
 from proplens.errors import InputError
+from proplens.thresholds import check_threshold
 
 
 class Analyzer:
@@ -25,6 +26,8 @@ class Analyzer:
     def load(cls, model_dir: str | Path | None = None, threshold: float | None = None) -> Analyzer:
         from proplens.model.runtime import Model
 
+        if threshold is not None:
+            _check(threshold)  # before the model loads: a typo should not cost seconds
         return cls(Model.load(model_dir), threshold)
 
     @property
@@ -76,6 +79,4 @@ def _as_article(article: Article | str) -> Article:
 
 
 def _check(threshold: float) -> float:
-    if not 0.0 <= threshold <= 1.0:
-        raise InputError(f"threshold must be between 0 and 1, got {threshold}")
-    return float(threshold)
+    return check_threshold(threshold)

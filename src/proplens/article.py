@@ -9,11 +9,14 @@ sentence it sits in) is derived from the offsets.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from proplens.errors import InputError
 from proplens.sources.results import Sources
@@ -147,21 +150,101 @@ def article_id(path: Path) -> str:
 
 def read_text_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a UTF-8 text file exactly (no newline translation), or raise InputError."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, expected a .txt file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: file is {size:,} bytes, over the limit of {max_bytes:,} bytes "
-            "(raise it with --max-bytes)"
-        )
     try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read ({err.strerror})") from None
+        data = read_file_bytes(path, max_bytes)
+    except FileProblem as err:
+        if err.kind == "too_large":
+            raise InputError(f"{err} (raise it with --max-bytes)") from None
+        if err.kind == "not_regular":
+            raise InputError(f"{err}; to read it, give - and redirect: - < {path}") from None
+        raise
     return decode_text(data, str(path), max_bytes)
+
+
+class FileProblem(InputError):
+    """A file that cannot be read as an article: the path and the reason kept apart.
+
+    ``kind`` is ``missing``, ``directory``, ``not_regular`` (a FIFO, a device...),
+    ``too_large`` or ``unreadable``;
+    ``reason`` is the message without the path (``batch`` reports it per record).
+    """
+
+    def __init__(self, path: Path, kind: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.kind = kind
+        self.reason = reason
+
+
+def read_file_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, read with that limit.
+
+    ``st_size`` is not trusted alone (a file may grow while it is read), so at
+    most ``max_bytes + 1`` bytes are ever read. Only regular files are read
+    (:func:`open_regular`); standard input is read with ``-`` instead.
+    """
+    handle = open_regular(path)
+    with handle:
+        info = os.fstat(handle.fileno())
+        if info.st_size > max_bytes:
+            raise FileProblem(
+                path,
+                "too_large",
+                f"file is {info.st_size:,} bytes, over the limit of {max_bytes:,} bytes",
+            )
+        try:
+            data = _read_at_most(handle, max_bytes + 1)
+        except OSError as err:
+            raise FileProblem(path, "unreadable", f"cannot read ({err.strerror})") from None
+    if len(data) > max_bytes:
+        raise FileProblem(
+            path, "too_large", f"file grew over the limit of {max_bytes:,} bytes while read"
+        )
+    return data
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for binary reading if it is a regular file, else :class:`FileProblem`.
+
+    The open never blocks (``O_NONBLOCK``: a FIFO with no writer would hang a
+    plain open) and the check is made on the opened file (``fstat``), so a
+    symlink to ``/dev/zero`` or a FIFO is caught whatever its name.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise FileProblem(path, "missing", "no such file") from None
+    except OSError as err:
+        raise FileProblem(path, "unreadable", f"cannot read ({err.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return os.fdopen(fd, "rb")
+    os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise FileProblem(path, "directory", "is a directory, expected a .txt file")
+    raise FileProblem(path, "not_regular", f"is {_file_type(mode)}, not a regular file")
+
+
+def _read_at_most(handle, limit: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < limit:
+        block = handle.read(min(1 << 20, limit - len(chunks)))
+        if not block:
+            break
+        chunks += block
+    return bytes(chunks)
+
+
+def _file_type(mode: int) -> str:
+    """``a FIFO (named pipe)``, ``a character device``, ... for a message."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def decode_text(data: bytes, where: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:

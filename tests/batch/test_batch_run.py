@@ -181,7 +181,7 @@ def test_cli_reports_bad_options_in_one_line(corpus: Path, tmp_path: Path, capsy
     assert main([*args, "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "--scheduler needs --engine dask" in capsys.readouterr().err
     assert main([*args, "--threshold", "1.5"]) == 2
-    assert "--threshold must be between 0 and 1" in capsys.readouterr().err
+    assert "--threshold must be a number between 0 and 1" in capsys.readouterr().err
     assert main([*args[:-1], "nowhere:make"]) == 2
     assert "cannot import analyzer factory module 'nowhere'" in capsys.readouterr().err
 

@@ -454,3 +454,29 @@ def test_sources_view_says_when_the_extra_is_missing(browser, fake, serve, monke
         sync_api.expect(note).to_be_visible()
         assert "pip install -e '.[sources]'" in note.inner_text()
         assert page.locator("#sources-list li").count() == 0
+
+
+def test_an_analysis_the_full_store_could_not_keep_is_still_shown(
+    browser, fake, serve, tmp_path, monkeypatch, article_text
+):
+    import errno
+
+    from proplens.server.store import AnalysisStore
+
+    def disk_full(self, row):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(AnalysisStore, "_insert", disk_full)
+    with serve(create_app(analyzer=fake, store_path=tmp_path / "store.db")) as url:
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("body[data-ready='true']")
+        page.fill("#text", article_text)
+        page.click("#analyze")
+        status = page.locator("#status")
+        sync_api.expect(status).to_have_text(
+            re.compile(r"^Done: 3 fragment.* Not stored: the disk")
+        )
+        assert "error" in status.get_attribute("class")
+        assert set(shown(page).values()) == {"so-called experts", "disastrous", "never again"}
+        assert "/a/" not in page.url  # no link to an analysis that was not kept

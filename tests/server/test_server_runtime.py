@@ -89,7 +89,7 @@ def test_serve_refuses_a_threshold_outside_0_1(captured, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--threshold", "1.5"])
     assert exit_info.value.code == 2
-    assert "outside [0, 1]" in capsys.readouterr().err
+    assert "must be a number between 0 and 1, got 1.5" in capsys.readouterr().err
     assert "app" not in captured
 
 

@@ -10,16 +10,26 @@ and CSV files with the same columns. A problem with one record becomes a
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from proplens.article import DEFAULT_MAX_BYTES, article_id, decode_text, title_of
+from proplens.article import (
+    DEFAULT_MAX_BYTES,
+    FileProblem,
+    article_id,
+    decode_text,
+    open_regular,
+    read_file_bytes,
+    title_of,
+)
 from proplens.batch.html_extract import ExtractionError, extract_html
 from proplens.batch.records import BadRecord, Item, Location, Record
 from proplens.errors import InputError
+from proplens.fetch.urls import is_url, redact_url
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
@@ -40,6 +50,11 @@ def resolve_inputs(inputs: Iterable[str | Path]) -> list[Source]:
     """Expand the command-line inputs into files, refusing what cannot be read at all."""
     sources: list[Source] = []
     for raw in inputs:
+        if is_url(str(raw)):  # echoed without its password, if it carries one
+            raise InputError(
+                f"{redact_url(str(raw))}: batch reads files and folders, not URLs "
+                "(save the pages as .html files, or analyse one with proplens analyze URL)"
+            )
         path = Path(raw)
         if path.is_dir():
             found = sorted(
@@ -91,8 +106,11 @@ def count_records(sources: Iterable[Source]) -> int:
     total = 0
     for source in sources:
         if source.kind == "jsonl":
-            with source.path.open("rb") as handle:
-                total += sum(1 for line in handle if line.strip())
+            try:
+                with open_regular(source.path) as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except FileProblem:
+                total += 1  # reported as one bad record when read
         elif source.kind == "csv":
             total += sum(1 for _ in _csv_rows(source.path))
         else:
@@ -143,7 +161,12 @@ def _read_html(path: Path, max_bytes: int) -> Iterator[Record]:
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Record]:
-    with path.open("rb") as handle:
+    try:
+        handle = open_regular(path)
+    except FileProblem as err:
+        yield BadRecord(Location(str(path)), None, err.reason)
+        return
+    with handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
@@ -175,7 +198,14 @@ def _read_csv(path: Path, max_bytes: int) -> Iterator[Record]:
 def _csv_rows(path: Path) -> Iterator[tuple[Location, dict | str]]:
     """``(location, row)`` per CSV record, or ``(location, problem)`` where reading fails."""
     csv.field_size_limit(_CSV_FIELD_LIMIT)
-    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+    try:
+        binary = open_regular(path)
+    except FileProblem as err:
+        yield Location(str(path)), err.reason
+        return
+    with io.TextIOWrapper(
+        binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
+    ) as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [name for name in ("id", "text") if name not in header]
@@ -198,13 +228,11 @@ _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "csv": _
 
 
 def _read_bytes(path: Path, max_bytes: int) -> tuple[bytes, str | None]:
+    """The file's bytes, or why it cannot be read (a FIFO, /dev/zero, too large, ...)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return b"", f"file is {size:,} bytes, over the limit of {max_bytes:,} bytes"
-        return path.read_bytes(), None
-    except OSError as err:
-        return b"", f"cannot read ({err.strerror})"
+        return read_file_bytes(path, max_bytes), None
+    except FileProblem as err:
+        return b"", err.reason
 
 
 def _item_or_bad(location: Location, fields: dict, extraction: dict | None = None) -> Record:

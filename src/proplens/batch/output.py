@@ -35,6 +35,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield tmp
         _fsync(tmp)
         os.replace(tmp, path)
+    except OSError as err:  # name the file being written: a failed write() names none
+        reason = os.strerror(err.errno) if err.errno else err.strerror or str(err)
+        raise OSError(err.errno, reason, str(path)) from err  # pyarrow's text is longer
     finally:
         tmp.unlink(missing_ok=True)
 

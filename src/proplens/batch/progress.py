@@ -59,6 +59,8 @@ class LogProgress:
         self.interval = interval
         self.counts = _Counts()
         self._last = 0.0
+        self._shown: tuple[int, int, int] | None = None
+        """The figures of the last status line printed."""
 
     def start(self, total: int) -> None:
         self.counts.total = total
@@ -78,7 +80,11 @@ class LogProgress:
             self._status()
 
     def close(self) -> None:
-        self._status()
+        if self._shown != self._figures():  # the last line already said it: not twice
+            self._status()
+
+    def _figures(self) -> tuple[int, int, int]:
+        return (self.counts.records, self.counts.articles, self.counts.errors)
 
     def _status(self) -> None:
         counts = self.counts
@@ -88,6 +94,7 @@ class LogProgress:
             f"{counts.records}/{counts.total} records, {counts.articles} articles analysed "
             f"({counts.rate():.1f} articles/s{eta_text}), {counts.errors} errors"
         )
+        self._shown = self._figures()
 
     def _print(self, message: str) -> None:
         self._last = time.monotonic()

@@ -25,6 +25,7 @@ from proplens.batch.progress import Progress, make_progress
 from proplens.batch.records import BadRecord, Item, Record
 from proplens.batch.worker import WorkerSpec
 from proplens.errors import InputError
+from proplens.thresholds import check_threshold
 
 DEFAULT_CHUNK_SIZE = 32
 
@@ -159,8 +160,8 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 def _check(config: BatchConfig) -> None:
     if config.chunk_size < 1:
         raise InputError(f"chunk size must be at least 1, got {config.chunk_size}")
-    if config.threshold is not None and not 0.0 <= config.threshold <= 1.0:
-        raise InputError(f"--threshold must be between 0 and 1, got {config.threshold}")
+    if config.threshold is not None:
+        check_threshold(config.threshold, "--threshold")
     if config.model_dir is not None and not Path(config.model_dir).is_dir():
         raise InputError(f"{config.model_dir}: model directory not found")
 

@@ -47,21 +47,47 @@ def load_analyzer(args: argparse.Namespace):
 def output_stream(path: str | None) -> Iterator[TextIO]:
     """stdout, or a file written whole or not at all (temporary file, then rename)."""
     if path is None or path == "-":
-        yield sys.stdout
+        try:
+            yield sys.stdout
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # `| head`: not an error (main exits 0)
+        except OSError as err:  # `> /dev/full`, a full disk under a redirect
+            _discard_stdout()
+            raise ProplensError(f"standard output: cannot write ({err.strerror or err})") from None
         return
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{target}: is a directory, expected a file for --output")
     if not target.parent.exists():
         raise InputError(f"{target.parent}: no such directory for --output")
-    fd, tmp = _create_temporary(target)
+    try:
+        fd, tmp = _create_temporary(target)
+    except OSError as err:
+        raise ProplensError(f"{target}: cannot write ({err.strerror or err})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
         os.replace(tmp, target)
+    except OSError as err:  # a full disk, a quota: one line naming the file, nothing half-written
+        Path(tmp).unlink(missing_ok=True)
+        raise ProplensError(
+            f"{target}: cannot write ({err.strerror or err}); nothing was written"
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what could not be
+    written does not print a second error after ours."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (a test's capture): nothing to silence
+        pass
 
 
 def _create_temporary(target: Path) -> tuple[int, str]:

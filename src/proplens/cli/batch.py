@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
 import sys
@@ -103,13 +104,9 @@ def run(args: argparse.Namespace) -> int:
         with _sigterm_as_interrupt():
             stats = run_batch(config)
     except OSError as err:  # disk full, permission denied, ...: one line, no traceback
-        raise ProplensError(f"{err.filename or 'batch'}: {err.strerror or err}") from None
+        raise ProplensError(_os_error_message(err, config)) from None
     except KeyboardInterrupt:
-        print(
-            f"proplens batch: stopped; finished chunks are kept in {parts_dir(config.output)}; "
-            "rerun the same command to resume",
-            file=sys.stderr,
-        )
+        print(f"proplens batch: {_stopped_message(config.output)}", file=sys.stderr)
         raise
     if stats.rows == 0:
         print(f"proplens batch: {_nothing_analysed(stats)}", file=sys.stderr)
@@ -123,6 +120,25 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _stopped_message(output: Path) -> str:
+    """What an interrupted run kept: the parts folder, or nothing when no chunk finished."""
+    parts = parts_dir(output)
+    if any(parts.glob("part-*.json")):
+        return f"stopped; finished chunks are kept in {parts}; rerun the same command to resume"
+    return "stopped before any chunk was finished; nothing was kept (rerun the command to start)"
+
+
+def _os_error_message(err: OSError, config: BatchConfig) -> str:
+    """``PATH: No space left on device; ...``: the file that could not be written, and what now."""
+    where = err.filename or config.output
+    message = f"{where}: {err.strerror or err}"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        message += "; free some space and rerun the same command"
+        if any(parts_dir(config.output).glob("part-*.json")):
+            message += f" (finished chunks are kept in {parts_dir(config.output)})"
+    return message
 
 
 def _nothing_analysed(stats) -> str:

@@ -17,6 +17,7 @@ import socket
 from proplens.article import DEFAULT_MAX_BYTES
 from proplens.cli._common import missing_extra_message
 from proplens.errors import InputError, ProplensError
+from proplens.thresholds import parse_threshold
 
 API_KEY_ENV = "PROPLENS_API_KEY"
 ALLOWED_HOSTS_ENV = "PROPLENS_ALLOWED_HOSTS"
@@ -203,12 +204,9 @@ def run_server(uvicorn, app, sock: socket.socket) -> None:
 
 def _unit_float(raw: str) -> float:
     try:
-        value = float(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{raw!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{value} is outside [0, 1]")
-    return value
+        return parse_threshold(raw, None)
+    except InputError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _url_host(host: str) -> str:

@@ -50,5 +50,6 @@ def check_public(host: str, addresses: list[IPAddress]) -> None:
             raise FetchError(
                 "refused_address",
                 f"refused to fetch from {host!r}: it resolves to {address}, a loopback, "
-                "private, link-local or otherwise non-public address",
+                "private, link-local or otherwise non-public address (a proplens server "
+                "fetches from those only when started with --allow-private-urls)",
             )

@@ -20,6 +20,7 @@ import httpx
 from proplens import __version__
 from proplens.fetch.addresses import check_public, resolve
 from proplens.fetch.errors import FetchError
+from proplens.fetch.urls import redact_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -76,16 +77,18 @@ def fetch_page(url: str, limits: FetchLimits | None = None) -> Page:
 
 
 def _parse(url: str) -> httpx.URL:
+    shown = redact_url(url)  # every message below may reach a log or an API answer
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, TypeError) as err:
-        raise FetchError("bad_url", f"{url!r} is not a valid URL ({err})") from None
+        reason = redact_url(str(err)) if shown == url else "malformed"
+        raise FetchError("bad_url", f"{shown!r} is not a valid URL ({reason})") from None
     if parsed.scheme not in ("http", "https"):
-        raise FetchError("bad_url", f"{url!r}: only http:// and https:// URLs can be fetched")
+        raise FetchError("bad_url", f"{shown!r}: only http:// and https:// URLs can be fetched")
     if not parsed.host:
-        raise FetchError("bad_url", f"{url!r}: the URL has no host")
+        raise FetchError("bad_url", f"{shown!r}: the URL has no host")
     if parsed.userinfo:
-        raise FetchError("bad_url", f"{url!r}: URLs with a user name or password are refused")
+        raise FetchError("bad_url", f"{shown!r}: URLs with a user name or password are refused")
     return parsed
 
 

@@ -11,6 +11,7 @@ documentation (``/docs``, ``/redoc``) is served from assets bundled in the
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,18 +51,22 @@ from proplens.server.models import (
 )
 from proplens.server.origins import HostRule, OriginGuard, parse_trusted_origin
 from proplens.server.sources import SourcesService
-from proplens.server.store import AnalysisStore
+from proplens.server.store import AnalysisStore, StoreWriteError
 from proplens.server.upload import read_analyze_request
 from proplens.sources.results import Sources
 from proplens.techniques import TECHNIQUES
 from proplens.version import model_version
 
+_log = logging.getLogger("proplens.server")
 STATIC_DIR = Path(__file__).parent / "static"
 DOCS_ASSETS = "/static-offline-docs"
 """Where FastAPIOffline mounts the Swagger UI and ReDoc files it bundles."""
+MAX_OFFSET = 2**63 - 1
+"""SQLite's largest integer: a larger paging offset is a 422, not an overflow (500)."""
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 404, 413, 415, 422, 500, 503)
 }
+_ERRORS[507] = {"description": "Analysed but not stored (disk full): the analysis and a message"}
 
 
 def create_app(
@@ -188,7 +193,10 @@ def _add_api_routes(
         if job.sources and found is None:
             doc["sources_note"] = app.state.sources.note
         if store is not None:
-            doc = await run_in_threadpool(store.add, doc)
+            try:
+                doc = await run_in_threadpool(store.add, doc)
+            except StoreWriteError as err:
+                return _not_stored(doc, err)
         return doc
 
     @app.get(
@@ -199,7 +207,7 @@ def _add_api_routes(
         dependencies=guard,
     )
     async def list_analyses(
-        limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)
+        limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0, le=MAX_OFFSET)
     ) -> dict:
         """Past analyses, most recent first (needs ``--store``)."""
         items, total = await run_in_threadpool(_need(store).page, limit, offset)
@@ -226,6 +234,21 @@ def _add_api_routes(
         if doc is None:
             raise HTTPException(404, f"no analysis with id {analysis_id!r} in this store")
         return doc
+
+
+def _not_stored(doc: dict, err: StoreWriteError) -> JSONResponse:
+    """The finished analysis, answered although it could not be stored (507 / 503).
+
+    The body is the analysis (no ``analysis_id``) plus ``error`` and ``message``,
+    so a client that reads errors sees why, and one that reads analyses loses nothing.
+    """
+    _log.error("analysis not stored: %s", err.__cause__ or err)
+    status = 507 if err.full else 503
+    message = (
+        f"Not stored: {err}. The analysis is in this answer, but without an analysis_id "
+        "(no link to it)."
+    )
+    return JSONResponse({**doc, "error": "not_stored", "message": message}, status_code=status)
 
 
 async def _job_article(app: FastAPI, job) -> Article:

@@ -25,16 +25,28 @@ from starlette.exceptions import HTTPException
 
 from proplens.article import Article, decode_text
 from proplens.errors import InputError
-from proplens.server.models import ErrorOut, validation_message
+from proplens.server.models import (
+    STRICT,
+    THRESHOLD_SCHEMA,
+    ErrorOut,
+    Threshold,
+    validation_message,
+)
+from proplens.server.upload import check_form_fields
+from proplens.thresholds import parse_threshold
 
 
 class CompareRequest(BaseModel):
     """Two versions of one story, as JSON (two ``.txt`` uploads go as multipart instead)."""
 
+    model_config = STRICT
+
     a: str = Field(description="The reference version (e.g. the wire report).")
     b: str = Field(description="The version to check against it.")
-    threshold: float | None = Field(
-        None, ge=0.0, le=1.0, description="Detector threshold (model default if unset)."
+    threshold: Threshold = Field(
+        None,
+        description="Detector threshold in [0, 1] (model default if unset).",
+        json_schema_extra=THRESHOLD_SCHEMA,
     )
 
 
@@ -115,7 +127,8 @@ async def read_compare_request(
         try:
             parsed = CompareRequest.model_validate_json(await request.body())
         except ValidationError as err:
-            raise InputError(validation_message(err.errors())) from None
+            fields = CompareRequest.model_fields
+            raise InputError(validation_message(err.errors(), fields)) from None
         texts, threshold = {"a": parsed.a, "b": parsed.b}, parsed.threshold
     elif content_type == "multipart/form-data":
         texts, threshold = await _from_upload(request, max_bytes)
@@ -142,15 +155,9 @@ async def _from_upload(request: Request, max_bytes: int) -> tuple[dict[str, str]
         if PurePath(name).suffix.lower() != ".txt":
             raise HTTPException(415, f"{name}: only .txt files are accepted")
         texts[side] = decode_text(await upload.read(), f"side {side.upper()} ({name})", max_bytes)
+    check_form_fields(form, ("a", "b", "threshold"))
     raw = form.get("threshold")
-    threshold = None
-    if isinstance(raw, str) and raw:
-        try:
-            threshold = float(raw)
-        except ValueError:
-            raise InputError(f"threshold: {raw!r} is not a number") from None
-        if not 0.0 <= threshold <= 1.0:
-            raise InputError(f"threshold: {threshold} is outside [0, 1]")
+    threshold = parse_threshold(raw, "threshold:") if isinstance(raw, str) and raw else None
     return texts, threshold
 
 

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from proplens.thresholds import threshold_problem
+
+STRICT = ConfigDict(extra="forbid", strict=True)
+"""Request bodies: an unknown field is a 422 naming it (a typo like ``threshhold`` must not
+pass silently at the default), and no coercion (``"threshold": true`` is not 1.0)."""
+
+
+def _threshold(value: float | None) -> float | None:
+    problem = None if value is None else threshold_problem(value)
+    if problem:  # NaN and inf pass a strict float; say what is wrong, not "should be <= 1"
+        raise PydanticCustomError("threshold", problem)
+    return value
+
+
+Threshold = Annotated[float | None, AfterValidator(_threshold)]
+"""A score threshold in [0, 1], or None for the model's default."""
+THRESHOLD_SCHEMA = {"minimum": 0, "maximum": 1}
 
 
 class AnalyzeRequest(BaseModel):
     """An article to analyse, as JSON (a ``.txt`` upload goes as multipart instead)."""
+
+    model_config = STRICT
 
     text: str | None = Field(
         None, description="The article text; offsets in the answer index into it."
@@ -19,11 +41,10 @@ class AnalyzeRequest(BaseModel):
         "analyses its main text (the answer's text), keeping the URL as 'url'.",
     )
     title: str | None = Field(None, description="Defaults to the first non-empty line.")
-    threshold: float | None = Field(
+    threshold: Threshold = Field(
         None,
-        ge=0.0,
-        le=1.0,
-        description="Keep spans scoring at least this (model default if unset).",
+        description="Keep spans scoring at least this, in [0, 1] (model default if unset).",
+        json_schema_extra=THRESHOLD_SCHEMA,
     )
     sources: bool = Field(
         True,
@@ -172,10 +193,18 @@ class ErrorOut(BaseModel):
     message: str = Field(description="What went wrong, for a person.")
 
 
-def validation_message(errors: Any) -> str:
-    """One readable line from pydantic's error list, e.g. ``text: Field required``."""
+def validation_message(errors: Any, fields: Iterable[str] = ()) -> str:
+    """One readable line from pydantic's error list, e.g. ``text: Field required``.
+
+    ``fields`` are the request's known fields, listed when one is unknown.
+    """
     parts = []
+    known = ", ".join(fields)
     for error in errors:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
-        parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        where = where[:60]  # an unknown key is the client's text: echo a bounded part
+        message = str(error.get("msg"))
+        if error.get("type") == "extra_forbidden":
+            message = "unknown field" + (f" (the fields are: {known})" if known else "")
+        parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts) or "invalid request"

@@ -9,6 +9,7 @@ carries as ``"analysis_id"`` (its ``"id"`` stays the article id).
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import secrets
@@ -22,7 +23,12 @@ from proplens.errors import InputError
 
 SCHEMA_VERSION = 1
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+TITLE_CHARS = 200
+"""Longest title kept in the list of analyses: a title is the first line, and a
+one-line 2 MB post would otherwise make every listing (which the page loads on
+each visit) megabytes long. The stored document keeps its whole title."""
 _BUSY_TIMEOUT_MS = 30_000
+_FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS analyses (
@@ -35,6 +41,17 @@ CREATE TABLE IF NOT EXISTS analyses (
     doc      TEXT NOT NULL
 )
 """
+
+
+class StoreWriteError(Exception):
+    """An analysis could not be written; ``full`` when the disk (or quota) is full.
+
+    The server still answers with the analysis (507 or 503), so the work is not lost.
+    """
+
+    def __init__(self, message: str, full: bool) -> None:
+        super().__init__(message)
+        self.full = full
 
 
 @dataclass(frozen=True)
@@ -112,29 +129,38 @@ class AnalysisStore:
 
     # -- records --------------------------------------------------------------
     def add(self, doc: dict) -> dict:
-        """Store an analysis document under a fresh id; returns it with ``"analysis_id"`` added."""
-        conn = self._connection()
+        """Store an analysis document under a fresh id; returns it with ``"analysis_id"`` added.
+
+        Raises :class:`StoreWriteError` when the write fails (a full disk, a
+        read-only file); the document given is then left as it was.
+        """
         while True:
             analysis_id = secrets.token_urlsafe(9)
-            doc = {**doc, "analysis_id": analysis_id}
+            stored = {**doc, "analysis_id": analysis_id}
             row = (
                 analysis_id,
                 datetime.now(UTC).isoformat(timespec="seconds"),
-                doc.get("title") or "",
-                len(doc.get("spans") or ()),
-                len(doc.get("text") or ""),
-                json.dumps(doc, ensure_ascii=False),
+                short_title(stored.get("title") or ""),
+                len(stored.get("spans") or ()),
+                len(stored.get("text") or ""),
+                json.dumps(stored, ensure_ascii=False),
             )
             try:
-                with conn:
-                    conn.execute(
-                        "INSERT INTO analyses (id, created, title, n_spans, n_chars, doc) "
-                        "VALUES (?, ?, ?, ?, ?, ?)",
-                        row,
-                    )
-                return doc
+                self._insert(row)
+                return stored
             except sqlite3.IntegrityError:  # pragma: no cover - a 72-bit id collided
                 continue
+            except (sqlite3.Error, OSError) as err:
+                raise _write_error(err) from err
+
+    def _insert(self, row: tuple) -> None:
+        conn = self._connection()
+        with conn:
+            conn.execute(
+                "INSERT INTO analyses (id, created, title, n_spans, n_chars, doc) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
 
     def get(self, analysis_id: str) -> dict | None:
         """The stored document, or ``None`` for an unknown (or malformed) id."""
@@ -153,10 +179,34 @@ class AnalysisStore:
     def page(self, limit: int, offset: int) -> tuple[list[Summary], int]:
         """The ``limit`` most recent analyses after skipping ``offset``, and the total count."""
         conn = self._connection()
-        rows = conn.execute(
-            "SELECT id, created, title, n_spans, n_chars FROM analyses "
+        rows = conn.execute(  # substr: rows stored before titles were capped stay small too
+            "SELECT id, created, substr(title, 1, ?), n_spans, n_chars FROM analyses "
             "ORDER BY seq DESC LIMIT ? OFFSET ?",
-            (limit, offset),
+            (TITLE_CHARS + 1, limit, offset),
         ).fetchall()
         total = conn.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
-        return [Summary(*row) for row in rows], total
+        return [
+            Summary(id_, created, short_title(title), *rest) for id_, created, title, *rest in rows
+        ], total
+
+
+def short_title(title: str, limit: int = TITLE_CHARS) -> str:
+    """``title`` if it has at most ``limit`` characters, else cut at a word and ending in "…"."""
+    if len(title) <= limit:
+        return title
+    cut = title[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:  # a word boundary not too far back; else cut inside the word
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def _write_error(err: Exception) -> StoreWriteError:
+    if isinstance(err, sqlite3.Error):
+        code = getattr(err, "sqlite_errorcode", None)
+        full = code is not None and code & 0xFF == sqlite3.SQLITE_FULL
+    else:
+        full = getattr(err, "errno", None) in _FULL_ERRNOS
+    if full:
+        return StoreWriteError("the disk under the store is full", full=True)
+    return StoreWriteError(f"the store cannot be written ({err})", full=False)

@@ -13,8 +13,10 @@ from starlette.exceptions import HTTPException
 from proplens.article import article_id, decode_text
 from proplens.errors import InputError
 from proplens.server.models import AnalyzeRequest, validation_message
+from proplens.thresholds import parse_threshold
 
 _TEXT_TYPES = ("text/plain", "application/octet-stream", "")
+_FORM_FIELDS = ("file", "title", "threshold", "sources")
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _from_json(body: bytes) -> AnalyzeJob:
     try:
         parsed = AnalyzeRequest.model_validate_json(body)
     except ValidationError as err:
-        raise InputError(validation_message(err.errors())) from None
+        raise InputError(validation_message(err.errors(), AnalyzeRequest.model_fields)) from None
     return AnalyzeJob(
         parsed.text or "", parsed.title, parsed.threshold, url=parsed.url, sources=parsed.sources
     )
@@ -66,6 +68,7 @@ async def _from_upload(request: Request, max_bytes: int) -> AnalyzeJob:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InputError("multipart upload needs a 'file' field holding a .txt article")
+    check_form_fields(form, _FORM_FIELDS)
     name = PurePath(upload.filename or "upload.txt").name
     if PurePath(name).suffix.lower() != ".txt":
         raise HTTPException(415, f"{name}: only .txt files are accepted")
@@ -89,12 +92,11 @@ def _field(form, key: str) -> str | None:
 
 def _threshold(form) -> float | None:
     raw = _field(form, "threshold")
-    if raw is None:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise InputError(f"threshold: {raw!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise InputError(f"threshold: {value} is outside [0, 1]")
-    return value
+    return None if raw is None else parse_threshold(raw, "threshold:")
+
+
+def check_form_fields(form, known: tuple[str, ...]) -> None:
+    """Refuse a form field we do not read, as the JSON models refuse unknown keys."""
+    for name in form.keys():
+        if name not in known:
+            raise InputError(f"{name:.60}: unknown field (the fields are: {', '.join(known)})")

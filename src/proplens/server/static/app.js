@@ -50,6 +50,8 @@ async function api(path, options = {}) {
     body = null;
   }
   if (!response.ok) {
+    // Analysed but not stored (a full disk under the store): the answer is the analysis.
+    if (body && body.error === "not_stored" && Array.isArray(body.spans)) return body;
     const message = body && body.message ? body.message : `HTTP ${response.status}`;
     throw new Error(message);
   }
@@ -106,7 +108,8 @@ async function runAnalysis(request, file = null) {
     if (file || doc.url) $("text").value = doc.text;
     show(doc);
     state.done = true;
-    setStatus(doneMessage());
+    if (doc.error === "not_stored") setStatus(`${doneMessage()} ${doc.message}`, true);
+    else setStatus(doneMessage());
     if (doc.analysis_id) {
       history.replaceState(null, "", `/a/${encodeURIComponent(doc.analysis_id)}`);
       loadHistory(true);
