@@ -107,7 +107,7 @@ class _KeywordAnalyzer:
     threshold = 0.5
     card = {"name": "keyword-stand-in", "version": "0"}
 
-    def analyze(self, article, threshold=None):
+    def analyze(self, article, threshold=None, progress=None):
         from proplens.article import Span
 
         spans = [
