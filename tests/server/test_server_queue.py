@@ -178,3 +178,45 @@ def test_limits_reach_the_server(capsys, monkeypatch, fake):
     jobs = calls["app"].state.jobs
     assert (jobs.workers, jobs.max_queue, jobs.timeout) == (2, 3, 7.0)
     assert calls["limits"] == ConnectionLimits(read_timeout=5.0, max_connections=50)
+
+
+class Watched:
+    """The real analyzer, recording the encoder calls it reports and how ``analyze`` ended."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.threshold, self.card = inner, inner.threshold, inner.card
+        self.steps: list[tuple[int, int]] = []
+        self.outcome: str | None = None
+        self.ended = threading.Event()
+
+    def analyze(self, article, threshold=None, progress=None):
+        def seen(done: int, total: int) -> None:
+            self.steps.append((done, total))
+            progress(done, total)
+
+        try:
+            result = self.inner.analyze(article, threshold, progress=seen)
+            self.outcome = "finished"
+            return result
+        except Exception as err:
+            self.outcome = type(err).__name__
+            raise
+        finally:
+            self.ended.set()
+
+
+def test_the_real_model_stops_at_its_checkpoints(real_analyzer, serve):
+    """The shipped analyzer reports each encoder call, so the time limit really stops it."""
+    from proplens.server import create_app
+
+    watched = Watched(real_analyzer)
+    app = create_app(analyzer=watched, analysis_timeout=1, workers=1)
+    with serve(app) as url:
+        started = time.monotonic()
+        answer = httpx.post(f"{url}/v1/analyze", json={"text": long_text(200_000)}, timeout=120)
+        took = time.monotonic() - started
+        assert watched.ended.wait(timeout=60), "the analysis never reached a checkpoint"
+    assert answer.status_code == 504 and took < 3.0, f"{answer.status_code} after {took:.1f} s"
+    assert watched.outcome == "TimedOut"
+    done, total = watched.steps[-1]
+    assert done < total, "the analysis ran to its end"
