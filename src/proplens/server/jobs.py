@@ -138,6 +138,7 @@ class JobQueue:
                 return_when=asyncio.FIRST_COMPLETED,
             )
             if running not in done:
+                running.add_done_callback(_retrieve)  # it ends at a checkpoint; nobody awaits it
                 self._cancel(job, Abandoned if watching in done else TimedOut)
                 if watching in done:
                     raise Abandoned()
@@ -146,6 +147,7 @@ class JobQueue:
                 raise Abandoned()  # finished, but nobody is left to answer: keep nothing
             return running.result()
         except asyncio.CancelledError:
+            running.add_done_callback(_retrieve)
             self._cancel(job, Abandoned)
             raise
         finally:
@@ -158,16 +160,6 @@ class JobQueue:
                 job.cancelled = Abandoned
             self._lock.notify_all()
         self._threads.shutdown(wait=False, cancel_futures=True)
-
-    def stats(self) -> dict[str, int]:
-        """Running, waiting and paused jobs now (for /healthz and tests)."""
-        with self._lock:
-            paused = sum(1 for j in self._waiting if j.started)
-            return {
-                "running": self._running,
-                "waiting": len(self._waiting) - paused,
-                "paused": paused,
-            }
 
     def _admit(self, size: int) -> _Job:
         now = self._clock()
@@ -249,3 +241,9 @@ class JobQueue:
         if job.cancelled is TimedOut or self._clock() >= job.deadline:
             job.cancelled = TimedOut
             raise TimedOut(self.timeout)
+
+
+def _retrieve(future: asyncio.Future) -> None:
+    """Mark a job's outcome as seen (it was answered already), so asyncio logs no error."""
+    if not future.cancelled():
+        future.exception()
