@@ -130,3 +130,21 @@ def test_the_time_limit_stops_a_job_at_a_checkpoint():
 
     asyncio.run(scenario())
     assert works.events == ["start slow"]
+
+
+def test_the_queue_learns_its_speed_from_long_jobs_only():
+    from proplens.server.jobs import INITIAL_SPEED
+
+    def slow(checkpoint) -> None:
+        time.sleep(1.0)  # 10,000 characters in a second or more: at most 10,000 per second
+        checkpoint(1, 1)
+
+    async def scenario():
+        queue = JobQueue(workers=1)
+        await queue.run(100, slow)
+        assert queue.speed == INITIAL_SPEED  # short jobs are mostly overhead: not learnt from
+        await queue.run(10_000, slow)
+        return queue.speed
+
+    speed = asyncio.run(scenario())
+    assert 0.7 * INITIAL_SPEED < speed <= 0.7 * INITIAL_SPEED + 0.3 * 10_000

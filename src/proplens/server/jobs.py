@@ -7,16 +7,19 @@ three 1 MB ones for minutes, and the queue grew without bound. Now:
 * **Bounded.** At most ``workers`` analyses run and ``max_queue`` more wait; a
   request beyond that is refused at once with :class:`Overloaded` (503 with
   ``Retry-After``), before any work is done.
-* **Short requests go first.** Each job gets a *virtual deadline*, its arrival
-  time plus its size divided by :data:`CHARS_PER_SECOND`; a free slot goes to the
-  waiting job with the earliest one (a 50-character article is due at once, a
-  1 MB one 50 s after it came). A running job passes a *checkpoint* after every
-  encoder call (the analyzer's ``progress`` callback, a fraction of a second
-  apart); there it gives its slot to a waiting job due earlier and waits for its
-  turn again, so a short article is answered within about one encoder call even
-  when long ones fill every slot. Waiting long enough makes a long job due
-  earlier than newcomers, so it is never starved. At most ``workers`` jobs are
-  paused at once: each paused job keeps its encoder states in memory.
+* **Short requests go first.** Each job gets a *virtual deadline*: its arrival
+  time plus the time it is expected to run (its size divided by the speed of
+  recent long analyses, :attr:`JobQueue.speed`, which starts at
+  :data:`INITIAL_SPEED`). A free slot goes to the waiting job with the earliest
+  one, so a 50-character article is due at once and a long one only after about
+  its own running time. A running job passes a *checkpoint* after every encoder
+  call (the analyzer's ``progress`` callback, a fraction of a second to a few
+  seconds apart); there it gives its slot to a waiting job due earlier and waits
+  for its turn again, so a short article is answered within about one encoder
+  call even when long ones fill every slot. A long job is overtaken only by jobs
+  that arrive before its own virtual deadline, so shorter ones can at most about
+  double its time; it is never starved. At most ``workers`` jobs are paused at
+  once: each paused job keeps its encoder states in memory.
 * **Time limit.** A job not finished ``timeout`` seconds after it was admitted
   (waiting included) is stopped at its next checkpoint and answered with
   :class:`TimedOut` (504).
@@ -42,9 +45,11 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-CHARS_PER_SECOND = 20_000
-"""How many characters of size weigh as much as one second of waiting (about one
-worker's speed on the shipped model): only the ratio matters, not the machine."""
+INITIAL_SPEED = 20_000.0
+"""Characters per second one worker is assumed to analyse until it has measured
+itself (about the shipped model's speed on one idle core)."""
+LEARN_FROM_CHARS = 5_000
+"""Only analyses at least this long measure the speed (short ones are mostly overhead)."""
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_MAX_QUEUE = 16
 
@@ -78,11 +83,14 @@ class Abandoned(Exception):
 class _Job:
     size: int
     due: float
-    """Virtual deadline: arrival + size / CHARS_PER_SECOND (earlier runs first)."""
+    """Virtual deadline: arrival + size / speed (earlier runs first)."""
     deadline: float
     seq: int
     cancelled: type[Exception] | None = None
     started: bool = False
+    resumed: float = 0.0
+    ran: float = 0.0
+    """Seconds on a slot so far (pauses excluded), to measure the speed."""
 
     def order(self) -> tuple[float, int]:
         return (self.due, self.seq)
@@ -103,6 +111,8 @@ class JobQueue:
         self.workers = workers
         self.max_queue = max_queue
         self.timeout = timeout
+        self.speed = INITIAL_SPEED
+        """Characters per second of one worker: a moving average over recent long jobs."""
         self._clock = clock
         self._lock = threading.Condition()
         self._admitted: set[_Job] = set()
@@ -166,13 +176,13 @@ class JobQueue:
         with self._lock:
             if len(self._admitted) >= self.workers + self.max_queue:
                 raise Overloaded(self._retry_after(), len(self._admitted) - self._running)
-            job = _Job(size, now + size / CHARS_PER_SECOND, now + self.timeout, next(self._seq))
+            job = _Job(size, now + size / self.speed, now + self.timeout, next(self._seq))
             self._admitted.add(job)
             return job
 
     def _retry_after(self) -> int:
         chars = sum(j.size for j in self._admitted)
-        return max(1, min(60, math.ceil(chars / CHARS_PER_SECOND / self.workers)))
+        return max(1, min(60, math.ceil(chars / self.speed / self.workers)))
 
     def _cancel(self, job: _Job, reason: type[Exception]) -> None:
         with self._lock:
@@ -192,11 +202,15 @@ class JobQueue:
                 self._checkpoint(job)
 
             try:
-                return work(checkpoint)
+                result = work(checkpoint)
             finally:
                 with self._lock:
                     self._running -= 1
+                    job.ran += self._clock() - job.resumed
                     self._lock.notify_all()
+            with self._lock:
+                self._learn(job)
+            return result
         finally:
             with self._lock:
                 self._admitted.discard(job)
@@ -210,6 +224,7 @@ class JobQueue:
                 self._raise_if_stopped(job)
                 if self._running < self.workers and job is min(self._waiting, key=_Job.order):
                     self._running += 1
+                    job.resumed = self._clock()
                     return
                 self._lock.wait(timeout=max(0.01, job.deadline - self._clock()))
         finally:
@@ -221,6 +236,7 @@ class JobQueue:
             self._raise_if_stopped(job)
             if not self._should_yield(job):
                 return
+            job.ran += self._clock() - job.resumed
             self._running -= 1
             self._lock.notify_all()
             try:
@@ -234,6 +250,11 @@ class JobQueue:
             return False
         paused = sum(1 for j in self._waiting if j.started)
         return paused < self.workers and min(self._waiting, key=_Job.order).order() < job.order()
+
+    def _learn(self, job: _Job) -> None:
+        if job.size >= LEARN_FROM_CHARS and job.ran > 0:
+            sample = min(10_000_000.0, max(100.0, job.size / job.ran))
+            self.speed = 0.7 * self.speed + 0.3 * sample
 
     def _raise_if_stopped(self, job: _Job) -> None:
         if job.cancelled is Abandoned:
