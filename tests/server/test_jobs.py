@@ -148,3 +148,21 @@ def test_the_queue_learns_its_speed_from_long_jobs_only():
 
     speed = asyncio.run(scenario())
     assert 0.7 * INITIAL_SPEED < speed <= 0.7 * INITIAL_SPEED + 0.3 * 10_000
+
+
+def test_a_job_stopped_on_the_way_still_measures_the_speed():
+    from proplens.server.jobs import INITIAL_SPEED
+
+    def quarters(checkpoint) -> None:
+        for quarter in (1, 2, 3, 4):
+            time.sleep(0.5)
+            checkpoint(quarter, 4)
+
+    async def scenario():
+        queue = JobQueue(workers=1, timeout=1.2)
+        with pytest.raises(TimedOut):
+            await queue.run(30_000, quarters)  # stopped after 22,500 characters in >= 1.5 s
+        await asyncio.sleep(0.1)
+        return queue.speed
+
+    assert asyncio.run(scenario()) <= 0.7 * INITIAL_SPEED + 0.3 * 15_000

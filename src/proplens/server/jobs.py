@@ -91,6 +91,8 @@ class _Job:
     resumed: float = 0.0
     ran: float = 0.0
     """Seconds on a slot so far (pauses excluded), to measure the speed."""
+    done: float = 0.0
+    """Fraction of the work done, from the checkpoints' ``progress(done, total)``."""
 
     def order(self) -> tuple[float, int]:
         return (self.due, self.seq)
@@ -198,19 +200,21 @@ class JobQueue:
                 self._wait_for_slot(job)
                 job.started = True
 
-            def checkpoint(*_progress: object) -> None:
+            def checkpoint(done: int = 0, total: int = 0) -> None:
+                if total > 0:
+                    job.done = done / total
                 self._checkpoint(job)
 
             try:
                 result = work(checkpoint)
+                job.done = 1.0
+                return result
             finally:
                 with self._lock:
                     self._running -= 1
                     job.ran += self._clock() - job.resumed
+                    self._learn(job)  # abandoned and late jobs measure the speed too
                     self._lock.notify_all()
-            with self._lock:
-                self._learn(job)
-            return result
         finally:
             with self._lock:
                 self._admitted.discard(job)
@@ -252,8 +256,9 @@ class JobQueue:
         return paused < self.workers and min(self._waiting, key=_Job.order).order() < job.order()
 
     def _learn(self, job: _Job) -> None:
-        if job.size >= LEARN_FROM_CHARS and job.ran > 0:
-            sample = min(10_000_000.0, max(100.0, job.size / job.ran))
+        analysed = job.size * job.done
+        if analysed >= LEARN_FROM_CHARS and job.ran > 0:
+            sample = min(10_000_000.0, max(100.0, analysed / job.ran))
             self.speed = 0.7 * self.speed + 0.3 * sample
 
     def _raise_if_stopped(self, job: _Job) -> None:
