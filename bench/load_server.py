@@ -203,6 +203,8 @@ def serving(src: Path, args: argparse.Namespace):
         server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True, env=env)
         try:
             url = _serving_url(server, log)
+            # uvicorn's access log goes to stdout: keep reading it so the server never blocks
+            threading.Thread(target=server.stdout.read, daemon=True).start()
             _wait_until_answering(url, server)
             yield url, server.pid
         finally:
