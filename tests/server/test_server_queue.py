@@ -94,21 +94,23 @@ def test_a_short_article_is_not_stuck_behind_long_ones(log):
 
 def test_a_full_queue_answers_503_with_retry_after(log):
     with served("--workers", "1", "--max-queue", "1", env=env(log)) as url:
-        with ThreadPoolExecutor(2) as clients:
+        with ThreadPoolExecutor(3) as clients:
             first = clients.submit(post, url, 20_000)
             wait_for(lambda: "20000" in log_lines(log))
-            second = clients.submit(post, url, 20_001)
-            time.sleep(0.5)
-            refused = httpx.post(f"{url}/v1/analyze", json={"text": "Never again!"}, timeout=10)
+            # one worker busy, one waiting place: of these two, exactly one is refused
+            more = [clients.submit(post, url, 20_001), clients.submit(post, url, 20_002)]
+            answers = [f.result() for f in more]
             health = httpx.get(f"{url}/healthz", timeout=10)
-            answers = [first.result(), second.result()]
+            assert first.result().status_code == 200
         after = httpx.post(f"{url}/v1/analyze", json={"text": "Never again!"}, timeout=10)
-    assert refused.status_code == 503
+    assert sorted(a.status_code for a in answers) == [200, 503]
+    (refused,) = [a for a in answers if a.status_code == 503]
     assert refused.json()["error"] == "busy" and "--max-queue" in refused.json()["message"]
     assert int(refused.headers["retry-after"]) >= 1
     assert health.status_code == 200
-    assert [a.status_code for a in answers] == [200, 200]
     assert after.status_code == 200
+    refused_size = ("20001", "20002")[answers.index(refused)]
+    assert refused_size not in log_lines(log)  # the refused one never reached the model
 
 
 def test_an_analysis_past_the_time_limit_answers_504(tmp_path, log):
