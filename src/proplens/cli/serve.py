@@ -5,6 +5,8 @@ is loaded once, so a missing or broken model is reported as one line and a
 non-zero exit, not as a server that answers 500; "serving on" is printed only
 then. The server binds to loopback unless ``--host`` says otherwise; off
 loopback, a server with ``--store`` needs an API key (or an explicit ``--insecure``).
+It answers only to known Host names and trusted origins (server/origins.py), and
+bounds its queue, its analyses' time and its connections (server/jobs.py, limits.py).
 """
 
 from __future__ import annotations
