@@ -222,3 +222,23 @@ def test_the_real_model_stops_at_its_checkpoints(real_analyzer, serve):
     assert watched.outcome == "TimedOut"
     done, total = watched.steps[-1]
     assert done < total, "the analysis ran to its end"
+
+
+def test_comparisons_share_the_queue(gated, serve, monkeypatch):
+    """/v1/compare runs two analyses: it waits in the same bounded queue as /v1/analyze."""
+    pytest.importorskip("rapidfuzz", reason="compare needs the 'compare' extra (rapidfuzz)")
+    from proplens.compare import sources_adapter
+    from proplens.server import create_app
+
+    monkeypatch.setattr(sources_adapter, "load_finder", lambda: (None, "off in this test"))
+    with serve(create_app(analyzer=gated, workers=1, max_queue=0)) as url:
+        with ThreadPoolExecutor(1) as clients:
+            running = clients.submit(post, url, 100)
+            assert gated.entered.wait(timeout=10)
+            refused = httpx.post(f"{url}/v1/compare", json={"a": "One plan.", "b": "Two plans."})
+            gated.release.set()
+            assert running.result().status_code == 200
+        accepted = httpx.post(f"{url}/v1/compare", json={"a": "One plan.", "b": "Two plans."})
+    assert refused.status_code == 503 and refused.json()["error"] == "busy"
+    assert "retry-after" in refused.headers
+    assert accepted.status_code == 200

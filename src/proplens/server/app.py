@@ -10,7 +10,6 @@ documentation (``/docs``, ``/redoc``) is served from assets bundled in the
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -42,6 +41,7 @@ from proplens.server.jobs import (
     JobQueue,
     Overloaded,
     TimedOut,
+    client_gone,
 )
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
@@ -138,8 +138,8 @@ def create_app(
     _add_queue_handlers(app)
     app.state.allow_private_urls = allow_private_urls
     _add_api_routes(app, analyzer, store, pool, jobs, max_bytes, key_guard(api_key))
-    _add_sources_routes(app, sources, pool, max_bytes, key_guard(api_key))
-    add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
+    _add_sources_routes(app, sources, jobs, max_bytes, key_guard(api_key))
+    add_compare_routes(app, analyzer, jobs, max_bytes, key_guard(api_key))
     _add_page_routes(app)
     app.add_middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout)
     trusted = frozenset(parse_trusted_origin(o) for o in trusted_origins)
@@ -206,7 +206,7 @@ def _add_api_routes(
                 if finding is not None:
                     finding.cancel()
 
-        result, found = await jobs.run(len(article.text), work, _client_gone(request))
+        result, found = await jobs.run(len(article.text), work, client_gone(request.receive))
         doc = article_to_dict(replace(result, sources=found), model=model)
         if job.sources and found is None:
             doc["sources_note"] = app.state.sources.note
@@ -251,16 +251,6 @@ def _add_api_routes(
         return doc
 
 
-def _client_gone(request: Request):
-    """A waiter that returns when the client disconnects (the body has been read by then)."""
-
-    async def gone() -> None:
-        while (await request.receive())["type"] != "http.disconnect":
-            pass
-
-    return gone
-
-
 async def _job_article(app: FastAPI, job) -> Article:
     """The request's article: the text sent, or the page at ``url`` fetched and extracted."""
     if job.url is not None:
@@ -270,16 +260,8 @@ async def _job_article(app: FastAPI, job) -> Article:
     return Article.from_text(job.text, id=job.article_id, title=job.title or "")
 
 
-async def _find_sources(
-    sources: SourcesService, pool: ThreadPoolExecutor, text: str, wanted: bool
-) -> Sources | None:
-    if not wanted or not sources.available:
-        return None
-    return await asyncio.get_running_loop().run_in_executor(pool, sources.find, text)
-
-
 def _add_sources_routes(
-    app: FastAPI, sources: SourcesService, pool: ThreadPoolExecutor, max_bytes: int, guard: list
+    app: FastAPI, sources: SourcesService, jobs: JobQueue, max_bytes: int, guard: list
 ) -> None:
     @app.post(
         "/v1/sources",
@@ -294,9 +276,13 @@ def _add_sources_routes(
         """Sources, claims and hedges of one article, without the technique detector."""
         job = await read_analyze_request(request, max_bytes)
         article = await _job_article(app, job)
-        found = await _find_sources(sources, pool, article.text, True)
-        if found is None:
+        if not sources.available:
             raise HTTPException(503, sources.note or "sources are not available")
+        found = await jobs.run(  # no checkpoints inside: cancelled only before it starts
+            len(article.text),
+            lambda _checkpoint: sources.find(article.text),
+            client_gone(request.receive),
+        )
         return article_to_dict(replace(article, sources=found), spans=False)
 
 

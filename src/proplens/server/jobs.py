@@ -269,6 +269,20 @@ class JobQueue:
             raise TimedOut(self.timeout)
 
 
+def client_gone(receive: Callable[[], Awaitable[dict]]) -> Callable[[], Awaitable[None]]:
+    """For :meth:`JobQueue.run`: a waiter that returns when the ASGI client disconnects.
+
+    Call it once the request body has been read: ``receive()`` then only ever
+    says ``http.disconnect``.
+    """
+
+    async def gone() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+
+    return gone
+
+
 def _retrieve(future: asyncio.Future) -> None:
     """Mark a job's outcome as seen (it was answered already), so asyncio logs no error."""
     if not future.cancelled():
