@@ -1,11 +1,12 @@
 """The FastAPI application behind ``proplens serve``: the JSON API and the web page.
 
 :func:`create_app` builds it around one analyzer (loaded once, shared by all
-requests). Analyses run in a small thread pool, off the event loop, so the
-server keeps answering (``/healthz``, the page) while a long article is being
-analysed. Every error is a JSON object ``{"error", "message"}``. The API
-documentation (``/docs``, ``/redoc``) is served from assets bundled in the
-``fastapi-offline`` package, so it works without internet like the page.
+requests). Analyses run on worker threads through a bounded queue
+(server/jobs.py), off the event loop, so the server keeps answering
+(``/healthz``, the page) while a long article is being analysed. Every error
+is a JSON object ``{"error", "message"}``. The API documentation (``/docs``,
+``/redoc``) is served from assets bundled in the ``fastapi-offline`` package,
+so it works without internet like the page.
 """
 
 from __future__ import annotations
