@@ -35,7 +35,9 @@ class FakeAnalyzer:
     def __init__(self) -> None:
         self.calls = 0
 
-    def analyze(self, article: Article | str, threshold: float | None = None) -> Article:
+    def analyze(
+        self, article: Article | str, threshold: float | None = None, progress=None
+    ) -> Article:
         self.calls += 1
         if isinstance(article, str):
             article = Article.from_text(article)
@@ -57,11 +59,11 @@ class GatedAnalyzer(FakeAnalyzer):
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def analyze(self, article, threshold=None):
+    def analyze(self, article, threshold=None, progress=None):
         self.entered.set()
         if not self.release.wait(timeout=30):
             raise RuntimeError("test never released the gated analyzer")
-        return super().analyze(article, threshold)
+        return super().analyze(article, threshold, progress)
 
 
 ARTICLE = (

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ def served(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
             log.seek(0)
             raise RuntimeError(f"proplens serve did not start: {line}{log.read()}")
         url = "http://127.0.0.1:" + line.split("127.0.0.1:")[1].split("/")[0]
+        # uvicorn's access log goes to stdout: keep reading it so the server never blocks
+        threading.Thread(target=server.stdout.read, daemon=True).start()
         _wait_until_answering(url)
         yield url
     finally:

@@ -216,7 +216,7 @@ def test_analyzer_crash_is_a_json_500_without_traceback(article_text):
         threshold = 0.5
         card = {"name": "broken", "version": "0"}
 
-        def analyze(self, article, threshold=None):
+        def analyze(self, article, threshold=None, progress=None):
             raise RuntimeError("secret internals")
 
     client = TestClient(create_app(analyzer=Broken()), raise_server_exceptions=False)

@@ -93,7 +93,9 @@ def started(monkeypatch, fake):
     real_listen = serve.listen_socket
     monkeypatch.setattr(proplens, "load", lambda model_dir=None, threshold=None: fake)
     monkeypatch.setattr(serve, "listen_socket", lambda host, port: real_listen("127.0.0.1", 0))
-    monkeypatch.setattr(serve, "run_server", lambda uvicorn, app, sock: calls.update(app=app))
+    monkeypatch.setattr(
+        serve, "run_server", lambda uvicorn, app, sock, limits: calls.update(app=app, limits=limits)
+    )
     monkeypatch.delenv("PROPLENS_API_KEY", raising=False)
     return calls
 

@@ -157,7 +157,9 @@ def started(monkeypatch, fake):
     calls = {}
     real_listen = serve.listen_socket
     monkeypatch.setattr(proplens, "load", lambda model_dir=None, threshold=None: fake)
-    monkeypatch.setattr(serve, "run_server", lambda uvicorn, app, sock: calls.update(app=app))
+    monkeypatch.setattr(
+        serve, "run_server", lambda uvicorn, app, sock, limits: calls.update(app=app, limits=limits)
+    )
     monkeypatch.setattr(serve, "listen_socket", lambda host, port: real_listen("127.0.0.1", 0))
     for name in ("PROPLENS_TRUST_ORIGINS", "PROPLENS_ALLOWED_HOSTS", "PROPLENS_API_KEY"):
         monkeypatch.delenv(name, raising=False)

@@ -52,7 +52,9 @@ def captured(monkeypatch, fake):
 
     monkeypatch.setattr(proplens, "load", lambda model_dir=None, threshold=None: fake)
     monkeypatch.setattr(serve, "listen_socket", listen)
-    monkeypatch.setattr(serve, "run_server", lambda uvicorn, app, sock: calls.update(app=app))
+    monkeypatch.setattr(
+        serve, "run_server", lambda uvicorn, app, sock, limits: calls.update(app=app, limits=limits)
+    )
     return calls
 
 

@@ -5,6 +5,8 @@ is loaded once, so a missing or broken model is reported as one line and a
 non-zero exit, not as a server that answers 500; "serving on" is printed only
 then. The server binds to loopback unless ``--host`` says otherwise; off
 loopback, a server with ``--store`` needs an API key (or an explicit ``--insecure``).
+It answers only to known Host names and trusted origins (server/origins.py), and
+bounds its queue, its analyses' time and its connections (server/jobs.py, limits.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import socket
 from proplens.article import DEFAULT_MAX_BYTES
 from proplens.cli._common import missing_extra_message
 from proplens.errors import InputError, ProplensError
+from proplens.server.jobs import DEFAULT_MAX_QUEUE, DEFAULT_TIMEOUT
+from proplens.server.limits import DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT, ConnectionLimits
 from proplens.thresholds import parse_threshold
 
 API_KEY_ENV = "PROPLENS_API_KEY"
@@ -63,6 +67,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="N",
         help="analyses run at the same time (default: CPU count, at most 4)",
+    )
+    parser.add_argument(
+        "--max-queue",
+        type=int,
+        default=DEFAULT_MAX_QUEUE,
+        metavar="N",
+        help=f"analyses that may wait for a worker; more are refused with 503 and "
+        f"Retry-After (default: {DEFAULT_MAX_QUEUE})",
+    )
+    parser.add_argument(
+        "--analysis-timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one analysis, waiting included; past it the answer is 504 "
+        f"(default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=DEFAULT_READ_TIMEOUT,
+        metavar="SECONDS",
+        help=f"a request's head, and then its body, must arrive within this time, or the "
+        f"connection is closed (body: 408) (default: {DEFAULT_READ_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help=f"connections served at once; past it new requests get 503 "
+        f"(default: {DEFAULT_MAX_CONNECTIONS})",
     )
     parser.add_argument(
         "--api-key",
@@ -121,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(f"--port {args.port} is not a valid port number")
     if args.max_bytes < 1 or (args.workers is not None and args.workers < 1):
         raise ProplensError("--max-bytes and --workers must be positive")
+    _check_limits(args)
     api_key = args.api_key if args.api_key is not None else os.environ.get(API_KEY_ENV)
     _check_exposure(args.host, args.store, api_key, args.insecure)
     hosts, origins = _who_may_ask(args)
@@ -140,6 +177,9 @@ def run(args: argparse.Namespace) -> int:
             sources=sources,
             hosts=hosts,
             trusted_origins=origins,
+            max_queue=args.max_queue,
+            analysis_timeout=args.analysis_timeout,
+            read_timeout=args.read_timeout,
         )
         if sources.note:
             print(f"proplens: {sources.note}")
@@ -148,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
             f"proplens: serving on http://{_url_host(args.host)}:{port}/ (Ctrl-C to stop)",
             flush=True,
         )
-        run_server(uvicorn, app, sock)
+        run_server(uvicorn, app, sock, ConnectionLimits(args.read_timeout, args.max_connections))
     finally:
         sock.close()
     return 0
@@ -165,6 +205,19 @@ def _check_exposure(host: str, store: str | None, api_key: str | None, insecure:
             f"--host {host} exposes the stored analyses to the network: give an API key "
             f"(--api-key KEY or ${API_KEY_ENV}), or pass --insecure to serve them to anyone"
         )
+
+
+def _check_limits(args: argparse.Namespace) -> None:
+    if args.max_queue < 0:
+        raise InputError(f"--max-queue {args.max_queue}: give 0 or more waiting analyses")
+    if args.max_connections < 2:
+        raise InputError(f"--max-connections {args.max_connections}: give at least 2")
+    for flag, value in (
+        ("--analysis-timeout", args.analysis_timeout),
+        ("--read-timeout", args.read_timeout),
+    ):
+        if not 0 < value < float("inf"):
+            raise InputError(f"{flag} {value:g}: give a positive number of seconds")
 
 
 def _who_may_ask(args: argparse.Namespace):
@@ -197,9 +250,11 @@ def listen_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run_server(uvicorn, app, sock: socket.socket) -> None:
-    """Serve ``app`` on the bound socket until Ctrl-C."""
-    uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+def run_server(uvicorn, app, sock: socket.socket, limits: ConnectionLimits) -> None:
+    """Serve ``app`` on the bound socket until Ctrl-C, within ``limits`` (server/limits.py)."""
+    from proplens.server.limits import uvicorn_config
+
+    uvicorn.Server(uvicorn_config(uvicorn, app, limits, log_level="info")).run(sockets=[sock])
 
 
 def _unit_float(raw: str) -> float:

@@ -1,16 +1,16 @@
 """The FastAPI application behind ``proplens serve``: the JSON API and the web page.
 
 :func:`create_app` builds it around one analyzer (loaded once, shared by all
-requests). Analyses run in a small thread pool, off the event loop, so the
-server keeps answering (``/healthz``, the page) while a long article is being
-analysed. Every error is a JSON object ``{"error", "message"}``. The API
-documentation (``/docs``, ``/redoc``) is served from assets bundled in the
-``fastapi-offline`` package, so it works without internet like the page.
+requests). Analyses run on worker threads through a bounded queue
+(server/jobs.py), off the event loop, so the server keeps answering
+(``/healthz``, the page) while a long article is being analysed. Every error
+is a JSON object ``{"error", "message"}``. The API documentation (``/docs``,
+``/redoc``) is served from assets bundled in the ``fastapi-offline`` package,
+so it works without internet like the page.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from collections.abc import Iterable
@@ -36,6 +36,15 @@ from proplens.formats.jsonio import article_to_dict
 from proplens.server.auth import key_guard
 from proplens.server.compare_api import add_compare_routes
 from proplens.server.fetching import url_article
+from proplens.server.jobs import (
+    DEFAULT_MAX_QUEUE,
+    DEFAULT_TIMEOUT,
+    Abandoned,
+    JobQueue,
+    Overloaded,
+    TimedOut,
+    client_gone,
+)
 from proplens.server.middleware import BodyLimit, SecurityHeaders
 from proplens.server.models import (
     AnalysisOut,
@@ -82,6 +91,9 @@ def create_app(
     sources: SourcesService | None = None,
     hosts: HostRule | None = None,
     trusted_origins: Iterable[str] = (),
+    max_queue: int = DEFAULT_MAX_QUEUE,
+    analysis_timeout: float = DEFAULT_TIMEOUT,
+    read_timeout: float | None = None,
 ) -> FastAPI:
     """The app, around ``analyzer`` (``proplens.load(model_dir, threshold)`` if None).
 
@@ -94,20 +106,23 @@ def create_app(
     installed; the spaCy pipeline loads once per process).
     ``hosts`` is the Host rule against DNS rebinding (None: no Host check; ``proplens
     serve`` always gives one); ``trusted_origins`` may send cross-origin requests
-    (see server/origins.py).
+    (see server/origins.py). Analyses go through a :class:`JobQueue` of ``workers``
+    slots and ``max_queue`` waiting places, each limited to ``analysis_timeout`` s;
+    a request body must arrive within ``read_timeout`` s (None: no limit).
     """
     if analyzer is None:
         import proplens
 
         analyzer = proplens.load(model_dir, threshold=threshold)
     store = AnalysisStore(store_path) if store_path is not None else None
-    pool = ThreadPoolExecutor(
-        max_workers=workers or min(4, os.cpu_count() or 1), thread_name_prefix="analyze"
-    )
+    workers = workers or min(4, os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="helper")
+    jobs = JobQueue(workers, max_queue, analysis_timeout)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
+        jobs.shutdown()
         pool.shutdown(wait=False, cancel_futures=True)
         if store is not None:
             store.close()
@@ -125,13 +140,15 @@ def create_app(
     app.state.analyzer = analyzer
     app.state.store = store
     app.state.sources = sources
+    app.state.jobs = jobs
     _add_error_handlers(app)
+    _add_queue_handlers(app)
     app.state.allow_private_urls = allow_private_urls
-    _add_api_routes(app, analyzer, store, pool, max_bytes, key_guard(api_key))
-    _add_sources_routes(app, sources, pool, max_bytes, key_guard(api_key))
-    add_compare_routes(app, analyzer, pool, max_bytes, key_guard(api_key))
+    _add_api_routes(app, analyzer, store, pool, jobs, max_bytes, key_guard(api_key))
+    _add_sources_routes(app, sources, jobs, max_bytes, key_guard(api_key))
+    add_compare_routes(app, analyzer, jobs, max_bytes, key_guard(api_key))
     _add_page_routes(app)
-    app.add_middleware(BodyLimit, max_bytes=max_bytes)
+    app.add_middleware(BodyLimit, max_bytes=max_bytes, read_timeout=read_timeout)
     trusted = frozenset(parse_trusted_origin(o) for o in trusted_origins)
     app.add_middleware(OriginGuard, hosts=hosts, trusted=trusted)  # before the body is read
     app.add_middleware(SecurityHeaders)  # outermost: the 413 answers get the headers too
@@ -143,6 +160,7 @@ def _add_api_routes(
     analyzer: Any,
     store: AnalysisStore | None,
     pool: ThreadPoolExecutor,
+    jobs: JobQueue,
     max_bytes: int,
     guard: list,
 ) -> None:
@@ -185,10 +203,18 @@ def _add_api_routes(
         """Find the propaganda spans in one article (JSON body or a ``.txt`` upload)."""
         job = await read_analyze_request(request, max_bytes)
         article = await _job_article(app, job)
-        loop = asyncio.get_running_loop()
-        detecting = loop.run_in_executor(pool, analyzer.analyze, article, job.threshold)
-        finding = _find_sources(app.state.sources, pool, article.text, job.sources)
-        result, found = await asyncio.gather(detecting, finding)
+        wanted = job.sources and app.state.sources.available
+
+        def work(checkpoint) -> tuple[Article, Sources | None]:
+            finding = pool.submit(app.state.sources.find, article.text) if wanted else None
+            try:
+                result = analyzer.analyze(article, job.threshold, progress=checkpoint)
+                return result, finding.result() if finding is not None else None
+            finally:
+                if finding is not None:
+                    finding.cancel()
+
+        result, found = await jobs.run(len(article.text), work, client_gone(request.receive))
         doc = article_to_dict(replace(result, sources=found), model=model)
         if job.sources and found is None:
             doc["sources_note"] = app.state.sources.note
@@ -260,16 +286,8 @@ async def _job_article(app: FastAPI, job) -> Article:
     return Article.from_text(job.text, id=job.article_id, title=job.title or "")
 
 
-async def _find_sources(
-    sources: SourcesService, pool: ThreadPoolExecutor, text: str, wanted: bool
-) -> Sources | None:
-    if not wanted or not sources.available:
-        return None
-    return await asyncio.get_running_loop().run_in_executor(pool, sources.find, text)
-
-
 def _add_sources_routes(
-    app: FastAPI, sources: SourcesService, pool: ThreadPoolExecutor, max_bytes: int, guard: list
+    app: FastAPI, sources: SourcesService, jobs: JobQueue, max_bytes: int, guard: list
 ) -> None:
     @app.post(
         "/v1/sources",
@@ -284,9 +302,13 @@ def _add_sources_routes(
         """Sources, claims and hedges of one article, without the technique detector."""
         job = await read_analyze_request(request, max_bytes)
         article = await _job_article(app, job)
-        found = await _find_sources(sources, pool, article.text, True)
-        if found is None:
+        if not sources.available:
             raise HTTPException(503, sources.note or "sources are not available")
+        found = await jobs.run(  # no checkpoints inside: cancelled only before it starts
+            len(article.text),
+            lambda _checkpoint: sources.find(article.text),
+            client_gone(request.receive),
+        )
         return article_to_dict(replace(article, sources=found), spans=False)
 
 
@@ -347,6 +369,23 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def internal_error(request: Request, err: Exception) -> JSONResponse:
         return _error(500, "internal", "internal server error (see the server log)")
+
+
+def _add_queue_handlers(app: FastAPI) -> None:
+    """The queue's refusals (see server/jobs.py) as JSON answers."""
+
+    @app.exception_handler(Overloaded)
+    async def overloaded(request: Request, err: Overloaded) -> JSONResponse:
+        return _error(503, "busy", str(err), {"Retry-After": str(err.retry_after)})
+
+    @app.exception_handler(TimedOut)
+    async def timed_out(request: Request, err: TimedOut) -> JSONResponse:
+        return _error(504, "timeout", str(err))
+
+    @app.exception_handler(Abandoned)
+    async def abandoned(request: Request, err: Abandoned) -> JSONResponse:
+        # nobody reads this: the client has gone; the status only shows in the server log
+        return _error(499, "client_gone", "the client disconnected; its analysis was dropped")
 
 
 def _error(status: int, kind: str, message: str, headers: dict | None = None) -> JSONResponse:

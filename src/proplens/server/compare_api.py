@@ -10,9 +10,7 @@ so servers that never compare pay nothing for it.
 
 from __future__ import annotations
 
-import asyncio
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import PurePath
 from typing import Any
 
@@ -25,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from proplens.article import Article, decode_text
 from proplens.errors import InputError
+from proplens.server.jobs import JobQueue, client_gone
 from proplens.server.models import (
     STRICT,
     THRESHOLD_SCHEMA,
@@ -82,7 +81,7 @@ class _Comparers:
 
 
 def add_compare_routes(
-    app: FastAPI, analyzer: Any, pool: ThreadPoolExecutor, max_bytes: int, guard: list | None = None
+    app: FastAPI, analyzer: Any, jobs: JobQueue, max_bytes: int, guard: list | None = None
 ) -> None:
     """``POST /v1/compare``; ``guard`` holds the API-key dependency, as for ``/v1/analyze``."""
     card = analyzer.card  # the same "model" key as the analyses carry
@@ -113,8 +112,11 @@ def add_compare_routes(
                 status_code=501,
             )
         comparer = await run_in_threadpool(comparers.get)
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(pool, comparer.compare, a, b, threshold)
+        result = await jobs.run(  # bounded and timed like /v1/analyze
+            len(a.text) + len(b.text),
+            lambda _checkpoint: comparer.compare(a, b, threshold),
+            client_gone(request.receive),
+        )
         return comparison_to_dict(result, model)
 
 

@@ -2,11 +2,14 @@
 
 The body limit reads the request before the app sees it, so an oversized
 upload is refused with a 413 JSON answer whether or not it declared its
-Content-Length, and never reaches the form parser or the model.
+Content-Length, and never reaches the form parser or the model. A body that
+does not arrive within ``read_timeout`` seconds is refused with 408 and its
+connection closed, so clients that never finish cannot hold the server.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -45,9 +48,10 @@ async def send_json_error(send: Send, status: int, error: str, message: str) -> 
 class BodyLimit:
     """Refuse request bodies larger than ``max_bytes`` with 413, before the app runs."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, read_timeout: float | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,8 +63,13 @@ class BodyLimit:
             return
         body = bytearray()
         more = True
+        deadline = None if self.read_timeout is None else _now() + self.read_timeout
         while more:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), _left(deadline))
+            except TimeoutError:
+                await send_json_error(send, 408, "timeout", self._slow_message())
+                return
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
@@ -76,6 +85,20 @@ class BodyLimit:
             f"request body is {what} the limit of {self.max_bytes:,} bytes "
             "(start the server with a larger --max-bytes to accept it)"
         )
+
+    def _slow_message(self) -> str:
+        return (
+            f"the request body did not arrive within {self.read_timeout:g} s "
+            "(the server's --read-timeout)"
+        )
+
+
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - _now())
 
 
 def _content_length(scope: Scope) -> int | None:
