@@ -132,10 +132,16 @@ def test_phrases_where_the_encoder_sees_no_span_are_not_even_classified():
     assert "slaughtering" in asked
 
 
-def test_a_model_whose_card_asks_for_nesting_adds_nested_phrases_only(model_copy: Path):
+def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
+    assert analyzer.card["nesting"] == asdict(Nesting())
+    assert analyzer.model.nesting == Nesting()
+
+
+def test_nesting_adds_nested_phrases_only(model_copy: Path):
     if not EXAMPLE.exists():
         pytest.skip(f"{EXAMPLE} is not here (the shared examples folder)")
     text = EXAMPLE.read_text(encoding="utf-8")
+    record(model_copy, "nesting", {})  # an empty or absent key: no phrases proposed
     plain = Model.load(model_copy).detect(text)
     record(model_copy, "nesting", asdict(Nesting()))
     assert json.loads((model_copy / "card.json").read_text())["nesting"]["min_score"] == 0.5
