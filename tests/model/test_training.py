@@ -84,7 +84,7 @@ def test_cross_validation_predicts_every_training_article_once(exported):
 def test_export_carries_choices_estimates_and_confirmation(exported):
     _, _, model_dir = exported
     card = json.loads((model_dir / "card.json").read_text())
-    for key in ("decoding", "calibration", "cross_validation", "confirmation"):
+    for key in ("decoding", "nesting", "calibration", "cross_validation", "confirmation"):
         assert card[key], key
     interval = card["cross_validation"]["tc_micro_f1"]
     assert interval["low"] <= interval["value"] <= interval["high"]

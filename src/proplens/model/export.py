@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from proplens.errors import InputError
 from proplens.model.fusion import attention_heads, fuse_attention_file
+from proplens.model.nesting import Nesting
 from proplens.model.quantize import quantize_per_token
 from proplens.model.runtime import sha256
 
@@ -129,6 +131,7 @@ def export(
     if chosen is not None:
         files += chosen.classifier.save(out)
         card["decoding"] = dict(chosen.decoding.__dict__)
+        card["nesting"] = asdict(Nesting())  # fixed, not chosen: docs/model.md
         card["calibration"] = chosen.calibration.to_dict()
         card["default_threshold"] = chosen.default_threshold
         card["cross_validation"] = chosen.report

@@ -21,6 +21,7 @@ from proplens.model.calibration import Calibration
 from proplens.model.classifier import TechniqueClassifier
 from proplens.model.decode import Decoding
 from proplens.model.heads import Heads
+from proplens.model.nesting import Nesting, nest_article
 from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
 
@@ -110,6 +111,7 @@ class Model:
         self.pieces = pieces
         self.card = card
         self.decoding = Decoding(**card["decoding"])
+        self.nesting = Nesting(**card["nesting"]) if card.get("nesting") else None
         self.calibration = Calibration(**card["calibration"])
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
@@ -155,6 +157,16 @@ class Model:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
         states = self.states(text, progress)
         found = predict.candidates(states, self.heads, self.decoding, self.classifier)
+        if self.nesting is not None:
+            found = nest_article(
+                states,
+                self.heads,
+                self.classifier,
+                found,
+                self.calibration,
+                self.decoding.threshold,
+                self.nesting,
+            )
         return predict.scored_spans(found, self.calibration, NAMES)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
