@@ -8,6 +8,7 @@ confirmation measurement, runtime), not quality.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import re
@@ -262,3 +263,123 @@ def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, 
     ]
     real = mask.astype(bool)
     assert np.array_equal(states[0][real], states[1][real])
+
+
+RESUMABLE = {"batch_size": 2, "epochs": 3, "average_last": 2}
+"""Several steps per epoch, so that a stop can land inside one."""
+
+
+def train_resumable(data: Path, output: Path, *extra: str) -> int:
+    """A tiny run of ``RESUMABLE`` (not ``TINY``, whose two steps leave nothing to interrupt)."""
+    small = ["--max-layers", "1", "--device", "cpu", "--quiet", "--checkpoint-every", "0"]
+    return main(["train", "--data", str(data), "--output", str(output), *small, *extra])
+
+
+def _resumable_config(folder: Path, name: str = "resumable.json", **more) -> Path:
+    path = folder / name
+    path.write_text(json.dumps({**RESUMABLE, **more}))
+    return path
+
+
+@contextlib.contextmanager
+def _stop_after(step: int | None):
+    """The test hook of ``model.resume``: stop right after ``step``, as a killed run would."""
+    with pytest.MonkeyPatch.context() as patch:
+        if step is None:
+            patch.delenv("PROPLENS_STOP_AFTER_STEP", raising=False)
+        else:
+            patch.setenv("PROPLENS_STOP_AFTER_STEP", str(step))
+        yield
+
+
+def _same_files(a: Path, b: Path, names: list[str]) -> None:
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_an_interrupted_run_resumes_to_the_same_weights(exported, tmp_path, capsys):
+    data, _, _ = exported
+    config = _resumable_config(tmp_path)
+    args = ["--config", str(config)]
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "whole", *args) == 0
+    with _stop_after(5):  # epoch 2 or 3: the saved state holds the kept epoch-1 weights too
+        assert train_resumable(data, tmp_path / "cut", *args) == 75
+    assert "run the same command again" in capsys.readouterr().err
+    assert (tmp_path / "cut" / "train.resume.safetensors").exists()
+    assert not (tmp_path / "cut" / "card.json").exists()
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "cut", *args) == 0
+    weights = ["heads.npz", "encoder/model.safetensors"]
+    _same_files(tmp_path / "whole", tmp_path / "cut", weights)
+    losses = [
+        [row["loss"] for row in json.loads((tmp_path / d / "card.json").read_text())["history"]]
+        for d in ("whole", "cut")
+    ]
+    assert losses[0] == losses[1]
+    assert not (tmp_path / "cut" / "train.resume.safetensors").exists()  # done: removed
+    before = (tmp_path / "cut" / "heads.npz").stat().st_mtime_ns
+    with _stop_after(1):  # a finished run is not trained again
+        assert train_resumable(data, tmp_path / "cut", *args) == 0
+    assert (tmp_path / "cut" / "heads.npz").stat().st_mtime_ns == before
+
+
+def test_cross_validation_resumes_inside_a_fold_and_skips_finished_ones(exported, tmp_path):
+    data, _, _ = exported
+    config = _resumable_config(tmp_path)
+    args = ["--config", str(config), "--folds", "2"]
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "whole", *args) == 0
+    with _stop_after(3):
+        assert train_resumable(data, tmp_path / "cut", *args) == 75
+    assert (tmp_path / "cut" / "fold0.resume.safetensors").exists()
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "cut", *args, "--fold", "0") == 0
+    done = (tmp_path / "cut" / "fold0-avg.npz").stat().st_mtime_ns
+    with _stop_after(4):  # fold 0 is skipped: the stop falls inside fold 1
+        assert train_resumable(data, tmp_path / "cut", *args) == 75
+    assert (tmp_path / "cut" / "fold1.resume.safetensors").exists()
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "cut", *args) == 0
+    assert (tmp_path / "cut" / "fold0-avg.npz").stat().st_mtime_ns == done
+    names = [
+        f"fold{f}-{v}{x}"
+        for f in (0, 1)
+        for v in ("e2", "e3", "avg")
+        for x in (".npz", ".heads.npz")
+    ]
+    _same_files(tmp_path / "whole", tmp_path / "cut", names)
+    assert not list((tmp_path / "cut").glob("*.resume.safetensors"))
+
+
+def test_a_run_refuses_to_resume_with_other_settings(exported, tmp_path, capsys):
+    data, _, _ = exported
+    same = ["--config", str(_resumable_config(tmp_path))]
+    other = ["--config", str(_resumable_config(tmp_path, "other.json", lr=1e-4))]
+    with _stop_after(2):
+        assert train_resumable(data, tmp_path / "cut", *same) == 75
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "cut", *other) == 2
+        err = capsys.readouterr().err
+        assert "other settings or data (config.lr)" in err and "Traceback" not in err
+        assert train_resumable(data, tmp_path / "cut", *same, "--epochs", "2") == 2
+        assert "(config.epochs)" in capsys.readouterr().err
+        assert train_resumable(data, tmp_path / "cut", *same) == 0  # the same settings go on
+        assert train_resumable(data, tmp_path / "cut", *other) == 2  # a finished folder too
+    assert "holds a model trained with other settings" in capsys.readouterr().err
+
+
+def test_cross_validation_refuses_a_folder_of_other_settings(exported, tmp_path, capsys):
+    data, _, _ = exported
+    assert train_tiny(data, tmp_path / "cv", "--folds", "2", "--fold", "0") == 0
+    assert train_tiny(data, tmp_path / "cv", "--folds", "2", "--seed", "7") == 2
+    assert "other settings (seed)" in capsys.readouterr().err
+
+
+def test_a_damaged_resume_file_is_reported(exported, tmp_path, capsys):
+    data, _, _ = exported
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "train.resume.safetensors").write_bytes(b"not a checkpoint")
+    assert train_tiny(data, tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "cannot resume from it" in err and "delete it" in err
