@@ -26,6 +26,7 @@ from proplens.analyzer import Analyzer  # noqa: E402
 from proplens.cli import main  # noqa: E402
 from proplens.formats.semeval import read_labels  # noqa: E402
 from proplens.model.export import max_difference  # noqa: E402
+from proplens.model.windowing import Tokens  # noqa: E402
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "ptc-mini"
 SAMPLES = [
@@ -383,3 +384,75 @@ def test_a_damaged_resume_file_is_reported(exported, tmp_path, capsys):
     assert train_tiny(data, tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert "cannot resume from it" in err and "delete it" in err
+
+
+def _unlabeled(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "one.txt").write_text(
+        "The corrupt regime keeps lying to every decent citizen.\n\nAct now or lose it all!\n"
+    )
+    (folder / "two.txt").write_text("Officials met on Tuesday to discuss the harbour budget.\n")
+    return folder
+
+
+def test_distillation_end_to_end_with_a_tiny_teacher(exported, tmp_path, capsys):
+    """Soft labels of the tiny checkpoint (resumable), then a student trained on them."""
+    data, checkpoint, _ = exported
+    unlabeled = _unlabeled(tmp_path / "news")
+    soft = tmp_path / "soft"
+    args = ["distill", "--teacher", str(checkpoint), "--output", str(soft), "--device", "cpu"]
+    assert main([*args, "--data", str(data)]) == 0
+    labeled = json.loads(capsys.readouterr().out)["articles"]
+    assert main([*args, "--data", str(data), "--unlabeled", str(unlabeled)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{labeled} articles have soft labels already; 2 to go" in err
+    assert json.loads(out)["articles"] == labeled + 2
+    manifest = json.loads((soft / "manifest.json").read_text())
+    assert len(manifest["pieces"]) == 2 and manifest["teacher"]["from"] == str(checkpoint)
+    with np.load(soft / "soft-0001.npz") as piece:
+        assert sorted(piece["ids"]) == ["news/one", "news/two"]
+        assert piece["bio"].dtype == np.float16 and "text" not in piece.files
+        np.testing.assert_allclose(piece["bio"].astype(float).sum(axis=1), 1.0, atol=2e-3)
+        assert len(piece["techniques"]) == piece["n_spans"].sum()
+
+    settings = {**RESUMABLE, "epochs": 1, "average_last": 1}
+    plain = _resumable_config(tmp_path, "plain.json", **settings)
+    distilled = _resumable_config(
+        tmp_path,
+        "distilled.json",
+        **settings,
+        distill_labels=str(soft),
+        distill_unlabeled=[str(unlabeled)],
+    )
+    assert train_resumable(data, tmp_path / "plain", "--config", str(plain)) == 0
+    assert train_resumable(data, tmp_path / "student", "--config", str(distilled)) == 0
+    card = json.loads((tmp_path / "student" / "card.json").read_text())
+    assert card["config"]["distill_labels"] == str(soft)
+    assert (tmp_path / "student" / "heads.npz").read_bytes() != (
+        tmp_path / "plain" / "heads.npz"
+    ).read_bytes()
+
+    with (soft / "soft-0001.npz").open("ab") as f:  # tampered: refused, not silently used
+        f.write(b"\0")
+    assert train_resumable(data, tmp_path / "again", "--config", str(distilled)) == 2
+    assert "not the file its manifest lists" in capsys.readouterr().err
+
+
+def test_distiller_loss_is_zero_when_the_student_is_the_teacher():
+    """KL(teacher || student) vanishes where the student's distributions are the teacher's."""
+    from proplens.model.batches import Prepared
+    from proplens.model.corpus import Example
+    from proplens.model.distill import Distiller, Soft, token_hash
+
+    tokens = Tokens(np.arange(4), np.array([[0, 3], [4, 7], [8, 11], [12, 15]]))
+    bio = np.array([[0.2, 0.3, 0.5]] * 4, dtype=np.float32)
+    soft = Soft(token_hash(tokens), bio, np.zeros((0, 2), np.int32), np.zeros((0, 14)))
+    text = "aaa bbb ccc ddd"
+    distiller = Distiller({"a": soft}, [Example("a", text, [])], temperature=2.0)
+    item = Prepared(text, tokens, np.zeros(4, np.int64), [], 0.0)
+    logits = torch.log(torch.tensor(bio)).reshape(1, 4, 3)
+    logits = torch.cat([torch.zeros(1, 1, 3), logits, torch.zeros(1, 1, 3)], dim=1)
+    same = distiller.loss(None, [item], [(0, 0, 4)], torch.zeros(1, 6, 8), logits)
+    assert abs(float(same)) < 1e-6
+    other = distiller.loss(None, [item], [(0, 0, 4)], torch.zeros(1, 6, 8), logits.flip(-1))
+    assert float(other) > 0.01

