@@ -24,6 +24,7 @@ pytest.importorskip("sklearn", reason="training needs the [train] extra")
 
 from proplens.analyzer import Analyzer  # noqa: E402
 from proplens.cli import main  # noqa: E402
+from proplens.errors import InputError  # noqa: E402
 from proplens.formats.semeval import read_labels  # noqa: E402
 from proplens.model.export import max_difference  # noqa: E402
 from proplens.model.windowing import Tokens  # noqa: E402
@@ -456,3 +457,34 @@ def test_distiller_loss_is_zero_when_the_student_is_the_teacher():
     assert abs(float(same)) < 1e-6
     other = distiller.loss(None, [item], [(0, 0, 4)], torch.zeros(1, 6, 8), logits.flip(-1))
     assert float(other) > 0.01
+
+
+def test_out_of_fold_predictions_pack_small_without_text_and_come_back(exported, tmp_path, capsys):
+    from proplens.model import artifacts
+    from proplens.model.corpus import load_training_data
+    from proplens.model.train import encoder_path
+    from proplens.model.windowing import WordPieces
+
+    data, checkpoint, _ = exported
+    cv, packed = checkpoint.parent / "cv", tmp_path / "oof"
+    assert main(["artifacts", "pack-oof", str(cv), "--output", str(packed)]) == 0
+    manifest = json.loads((packed / "manifest.json").read_text())
+    assert {"fold0-avg.oof.npz", "fold1-avg.heads.npz"} <= set(manifest["sha256"])
+    assert manifest["config"] == json.loads((cv / "folds.json").read_text())["config"]
+    with np.load(packed / "fold0-avg.oof.npz") as piece:
+        assert set(piece.files) == {"ids", "n_tokens", "token_hash", "bio"}  # no word-piece ids: no text
+    train, _ = load_training_data([data])
+    pieces = WordPieces(encoder_path("minilm") / "tokenizer.json")
+    texts = {e.id: e.text for e in train}
+    back = artifacts.load_oof_bio(packed, "avg", texts, pieces)
+    assert set(back) == set(texts)
+    with np.load(cv / "fold0-avg.npz") as full:
+        first = str(full["ids"][0])
+        np.testing.assert_allclose(back[first][1], full["bio"][: full["n_tokens"][0]], atol=1e-3)
+    texts[first] = texts[first] + " One more sentence."
+    with pytest.raises(InputError, match="not the text it was made on"):
+        artifacts.load_oof_bio(packed, "avg", texts, pieces)
+    with (packed / "fold0-avg.oof.npz").open("ab") as f:
+        f.write(b"\0")
+    assert main(["artifacts", "verify", str(packed)]) == 2
+    assert "sha256 differs" in capsys.readouterr().err

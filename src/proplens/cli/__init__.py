@@ -30,6 +30,7 @@ COMMANDS = (
     "compare",
     "extension",
     "distill",
+    "artifacts",
 )
 
 

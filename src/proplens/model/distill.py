@@ -25,15 +25,14 @@ distributions, scaled by T².
 
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from proplens.errors import InputError
+from proplens.model import artifacts
 from proplens.model.corpus import Example
 from proplens.model.windowing import Tokens, WordPieces
 
@@ -44,7 +43,7 @@ RUN_THRESHOLD = 0.5
 
 
 def token_hash(tokens: Tokens) -> str:
-    return hashlib.sha256(np.asarray(tokens.ids, dtype=np.int64).tobytes()).hexdigest()[:16]
+    return artifacts.token_hash(tokens.ids)
 
 
 def onto_student(teacher: Tokens, bio: np.ndarray, student: Tokens) -> np.ndarray:
@@ -97,24 +96,6 @@ def read_unlabeled(folders: list[str | Path]) -> list[Example]:
     return examples
 
 
-def _commit() -> str | None:
-    try:
-        found = subprocess.run(
-            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return found.stdout.strip() or None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_soft_labels(
     teacher_dir: str | Path,
     labeled: list[Example],
@@ -143,7 +124,7 @@ def write_soft_labels(
     card = json.loads((teacher_dir / "card.json").read_text())
     config = TrainConfig(**card["config"])
     teacher = {
-        "heads_sha256": _sha256(teacher_dir / "heads.npz"),
+        "heads_sha256": artifacts.sha256(teacher_dir / "heads.npz"),
         "config": card["config"],
         "from": str(teacher_dir),
     }
@@ -152,14 +133,14 @@ def write_soft_labels(
     manifest = {
         "format": FORMAT,
         "teacher": teacher,
-        "student_tokenizer_sha256": _sha256(student_tokenizer),
+        "student_tokenizer_sha256": artifacts.sha256(student_tokenizer),
         "pieces": {},
     }
     if manifest_file.exists():
         manifest = json.loads(manifest_file.read_text())
         if manifest.get("teacher", {}).get("heads_sha256") != teacher["heads_sha256"]:
             raise InputError(f"{output}: holds soft labels of another teacher")
-        if manifest["student_tokenizer_sha256"] != _sha256(student_tokenizer):
+        if manifest["student_tokenizer_sha256"] != artifacts.sha256(student_tokenizer):
             raise InputError(f"{output}: made for another student tokenizer")
     done = {a for piece in manifest["pieces"].values() for a in piece["articles"]}
     todo = [e for e in labeled + unlabeled if e.id not in done]
@@ -226,11 +207,11 @@ def _flush(output: Path, manifest: dict, rows: list) -> None:
     )
     partial.replace(output / name)
     manifest["pieces"][name] = {
-        "sha256": _sha256(output / name),
+        "sha256": artifacts.sha256(output / name),
         "bytes": (output / name).stat().st_size,
         "articles": [r[0] for r in rows],
     }
-    manifest["commit"] = _commit()
+    manifest["commit"] = artifacts.commit()
     temporary = output / "manifest.json.partial"
     temporary.write_text(json.dumps(manifest, indent=1) + "\n")
     temporary.replace(output / "manifest.json")
@@ -258,7 +239,7 @@ def load_soft_labels(folder: str | Path) -> dict[str, Soft]:
     found = {}
     for name, entry in manifest["pieces"].items():
         path = folder / name
-        if not path.exists() or _sha256(path) != entry["sha256"]:
+        if not path.exists() or artifacts.sha256(path) != entry["sha256"]:
             raise InputError(f"{path}: missing or not the file its manifest lists")
         with np.load(path, allow_pickle=False) as data:
             tokens = np.concatenate([[0], np.cumsum(data["n_tokens"])])
