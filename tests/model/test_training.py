@@ -472,7 +472,12 @@ def test_out_of_fold_predictions_pack_small_without_text_and_come_back(exported,
     assert {"fold0-avg.oof.npz", "fold1-avg.heads.npz"} <= set(manifest["sha256"])
     assert manifest["config"] == json.loads((cv / "folds.json").read_text())["config"]
     with np.load(packed / "fold0-avg.oof.npz") as piece:
-        assert set(piece.files) == {"ids", "n_tokens", "token_hash", "bio"}  # no word-piece ids: no text
+        assert set(piece.files) == {
+            "ids",
+            "n_tokens",
+            "token_hash",
+            "bio",
+        }  # no word-piece ids: no text
     train, _ = load_training_data([data])
     pieces = WordPieces(encoder_path("minilm") / "tokenizer.json")
     texts = {e.id: e.text for e in train}
@@ -488,3 +493,23 @@ def test_out_of_fold_predictions_pack_small_without_text_and_come_back(exported,
         f.write(b"\0")
     assert main(["artifacts", "verify", str(packed)]) == 2
     assert "sha256 differs" in capsys.readouterr().err
+
+
+def test_the_consistency_stage_resumes_to_the_same_weights(exported, tmp_path):
+    data, checkpoint, _ = exported
+    config = _resumable_config(
+        tmp_path, "stage.json", batch_size=2, consistency_epochs=2, consistency_weight=2.0
+    )
+    args = ["--config", str(config), "--epochs", "0", "--init", str(checkpoint)]
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "whole", *args) == 0
+    with _stop_after(5):
+        assert train_resumable(data, tmp_path / "cut", *args) == 75
+    with _stop_after(None):
+        assert train_resumable(data, tmp_path / "cut", *args) == 0
+    _same_files(tmp_path / "whole", tmp_path / "cut", ["heads.npz", "encoder/model.safetensors"])
+    rows = [
+        json.loads((tmp_path / d / "card.json").read_text())["history"] for d in ("whole", "cut")
+    ]
+    assert [r["divergence"] for r in rows[0]] == [r["divergence"] for r in rows[1]]
+    assert len(rows[1]) == 2 and rows[1][0]["stage"] == "consistency"
