@@ -100,3 +100,22 @@ def test_teacher_runs_are_character_spans_of_tagged_pieces():
     offsets = np.array([[0, 3], [4, 8], [9, 12], [13, 15]])
     bio = np.array([[0, 0, 1.0], [0.6, 0, 0.4], [0, 0.7, 0.3], [0, 0, 1.0]])
     assert teacher_runs(bio, offsets) == [(4, 12)]
+
+
+def test_weights_split_into_small_fp16_pieces_and_join_back(tmp_path):
+    from safetensors.torch import save_file
+
+    from proplens.model.artifacts import join_fp16, split_fp16
+
+    torch.manual_seed(0)
+    weights = {f"layer{i}.weight": torch.randn(256, 512) for i in range(6)}  # 512 KiB each
+    weights["position_ids"] = torch.arange(8)
+    save_file(weights, str(tmp_path / "model.safetensors"))
+    manifest = split_fp16(tmp_path / "model.safetensors", tmp_path / "out", limit=2 * 1024 * 1024)
+    assert len(manifest["sha256"]) == 2  # 1 MiB of data a piece: 4 of the 6 fp16 256 KiB tensors
+    for name in manifest["sha256"]:
+        assert (tmp_path / "out" / name).stat().st_size <= 2 * 1024 * 1024
+    back = join_fp16(tmp_path / "out")
+    assert set(back) == set(weights) and back["position_ids"].tolist() == list(range(8))
+    assert torch.allclose(back["layer3.weight"], weights["layer3.weight"], atol=2e-3, rtol=1e-3)
+    assert back["layer3.weight"].dtype == torch.float32

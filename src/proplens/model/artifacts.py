@@ -140,3 +140,54 @@ def load_oof_bio(folder: str | Path, variant: str, texts: dict[str, str], pieces
                     raise InputError(f"{path}: article {article} is not the text it was made on")
                 found[article] = (fold, data["bio"][bounds[i] : bounds[i + 1]].astype(np.float32))
     return found
+
+
+def split_fp16(weights: str | Path, out: str | Path, limit: int = 64 * 1024 * 1024) -> dict:
+    """A safetensors file's tensors in fp16, packed into files of at most ``limit`` bytes.
+
+    For moving a teacher's weights out of a short GPU session whose returned
+    files are size-limited; ``join_fp16`` reads them back. Float tensors become
+    fp16 (half the size; enough for a teacher that only predicts), others stay.
+    """
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = load_file(str(weights))
+    pieces, current, size = [], {}, 0
+    for name, tensor in tensors.items():
+        if tensor.is_floating_point():
+            tensor = tensor.to(torch.float16)
+        nbytes = tensor.numel() * tensor.element_size()
+        if nbytes > limit - 1024 * 1024:
+            raise InputError(f"{weights}: tensor {name} alone is over the {limit}-byte limit")
+        if current and size + nbytes > limit - 1024 * 1024:  # room for the header
+            pieces.append(current)
+            current, size = {}, 0
+        current[name], size = tensor.contiguous(), size + nbytes
+    if current:
+        pieces.append(current)
+    names = []
+    for i, piece in enumerate(pieces):
+        names.append(f"weights-{i:03d}.fp16.safetensors")
+        save_file(piece, str(out / names[-1]))
+    manifest = {"format": "proplens-fp16-pieces/1", "from": str(weights), "commit": commit()}
+    manifest["sha256"] = {name: sha256(out / name) for name in names}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def join_fp16(folder: str | Path) -> dict:
+    """The tensors of ``split_fp16``'s pieces (checked against their manifest), in fp32."""
+    import torch
+    from safetensors.torch import load_file
+
+    manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    tensors = {}
+    for name, expected in manifest["sha256"].items():
+        if sha256(Path(folder) / name) != expected:
+            raise InputError(f"{Path(folder) / name}: not the file the manifest lists")
+        for key, tensor in load_file(str(Path(folder) / name)).items():
+            tensors[key] = tensor.float() if tensor.dtype == torch.float16 else tensor
+    return tensors

