@@ -29,6 +29,8 @@ COMMANDS = (
     "sources",
     "compare",
     "extension",
+    "distill",
+    "artifacts",
 )
 
 

