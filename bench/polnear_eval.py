@@ -38,25 +38,31 @@ from proplens.sources.polnear import (
 MEASURES = ("precision", "recall", "f1", "source_overlap", "content_token_f1")
 
 
-def parsed_articles(root: Path, split: str, cache: Path, finder: SourceFinder):
-    """(name, text, annotations, sources) per article, from cached parses where there are."""
+def parsed_docs(root: Path, split: str, cache: Path, finder: SourceFinder, names=None):
+    """(name, text, annotations, [(doc, base), ...]) per article: cached parse, else a new one."""
     from spacy.tokens import DocBin
 
     folder = cache_dir(cache, split, finder.nlp)
-    for name in article_names(root, split):
+    for name in names or article_names(root, split):
         text, annotations = load_article(root, split, name)
+        pieces = list(chunks(text))
         path = folder / f"{name}.spacy"
         if path.exists():
             docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(finder.nlp.vocab))
-            pieces = list(chunks(text))
             if len(docs) != len(pieces) or any(
                 d.text != p for d, (p, _) in zip(docs, pieces, strict=True)
             ):
                 raise SystemExit(f"{path}: the cached parse is not of this text; delete it")
-            found = _sources(text, [(d, base) for d, (_, base) in zip(docs, pieces, strict=True)])
         else:
-            found = finder.find(text)
-        yield name, text, annotations, found
+            docs = list(finder.nlp.pipe(p for p, _ in pieces))
+        yield name, text, annotations, [(d, b) for d, (_, b) in zip(docs, pieces, strict=True)]
+
+
+def parsed_articles(root: Path, split: str, cache: Path, finder: SourceFinder, rules_only=False):
+    """(name, text, annotations, sources) per article, found as `proplens sources` finds them."""
+    for name, text, marked, docs in parsed_docs(root, split, cache, finder):
+        found = _sources(text, docs, None) if rules_only else _sources(text, docs)
+        yield name, text, marked, found
 
 
 def main() -> int:
@@ -65,6 +71,9 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=POLNEAR_DIR)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--rules-only", action="store_true", help="without the cue model (the rules alone)"
+    )
     parser.add_argument(
         "--misses",
         type=int,
@@ -86,6 +95,7 @@ def main() -> int:
     totals = stats.sum(axis=0)
     report = {
         "split": args.split,
+        "finder": "rules only" if args.rules_only else "rules and cue model",
         "articles": len(rows),
         "gold_attributions_per_article_mean": round(float(totals[2]) / len(rows), 2),
         "predicted": int(totals[1]),

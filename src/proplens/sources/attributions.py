@@ -84,7 +84,7 @@ def _reporting_verb(token: Token, sent: Span, base: int, quotes: Quotes) -> Foun
     kind = "vague" if impersonal else _kind(subject, token)
     return _found(
         (base + source_start, base + source_end, kind),
-        (base + verb_start, base + verb_end, stance),
+        (base + verb_start, base + verb_end, stance, _cue_kind(token)),
         (content_start, content_end, quote),
         anchor=base + token.idx,
         governs=_governs(token, sent),
@@ -241,7 +241,7 @@ def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found 
     covering = quotes.covering(start, end)
     return _found(
         (base + source_start, base + source_end, _kind(source, token)),
-        (base + token.idx, base + to.idx + len(to), "neutral"),
+        (base + token.idx, base + to.idx + len(to), "neutral", "speech"),
         (*covering, True) if covering else (start, end, False),
         anchor=base + token.idx,
         governs=governs,
@@ -257,7 +257,7 @@ def _source_span(head: Token, impersonal: bool) -> tuple[int, int]:
         return head.idx, head.idx + len(head)
     last = head
     for child in head.rights:
-        if child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "advcl") or child.is_punct:
+        if child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "advcl", "case") or child.is_punct:
             break
         last = child.right_edge
     first = head.left_edge
@@ -357,7 +357,7 @@ def _governs(token: Token, sent: Span) -> bool:
 
 def _found(
     source: tuple[int, int, str | None],
-    verb: tuple[int, int, str],
+    verb: tuple[int, int, str, str],
     content: tuple[int, int, bool],
     anchor: int,
     governs: bool,
@@ -373,6 +373,11 @@ def _found(
         quote=content[2],
     )
     return Found(attribution, source[2], anchor, governs)
+
+
+def _cue_kind(head: Token) -> str:
+    """``thought`` for a cue of belief, wish or intent ("believes", "wants", "fears")."""
+    return "thought" if head.lower_ in lexicon.THOUGHT_FORMS else "speech"
 
 
 def _char_span(first: int, last: int, doc: Any) -> tuple[int, int]:
@@ -398,3 +403,107 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _next_lower(token: Token) -> str:
     doc = token.doc
     return doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+
+
+# -- a cue found by the learned model (proplens.sources.cues) ------------------------------
+
+_NOT_CONTENT = frozenset(
+    "punct aux auxpass neg cc nsubj nsubjpass expl det poss advmod npadvmod mark "
+    "prt agent case predet nummod quantmod intj dep".split()
+)
+
+
+def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
+    """An attribution around adjacent words the cue model marked ("declined to comment",
+    "in a statement", "fears"): its source and content by the same dependency rules as
+    for reporting verbs, else None (no source in the sentence, or nothing attributed)."""
+    members = {t.i for t in cue}
+    head = next((t for t in cue if t.head.i not in members or t.head is t), cue[0])
+    if head.lower_ == "according" and _next_lower(head) == "to":
+        return _according_to(head, head.sent, base, quotes)
+    subject, impersonal = _cue_subject(head, members)
+    if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
+        return None
+    content = _cue_content(head, cue, members, subject, quotes, base)
+    if content is None:
+        return None
+    lemma, stance = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_, "neutral"))
+    last = cue[-1]
+    source_start, source_end = _source_span(subject, impersonal)
+    return _found(
+        (base + source_start, base + source_end, "vague" if impersonal else _kind(subject, head)),
+        (base + cue[0].idx, base + last.idx + len(last), stance, _cue_kind(head)),
+        content,
+        anchor=base + head.idx,
+        governs=_governs(head, head.sent),
+    )
+
+
+def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:
+    """The source of a cue: the subject of its verb (or of the verb it hangs on, for "in a
+    statement"), the owner of a noun ("the spokesman's claim"), or the agent "by" names."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.i not in members:
+            return child, False
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "of", "from") and child.i not in members:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and head.tag_.startswith("NN"):
+                return objects[0], False
+    token = head
+    for _ in range(3):
+        subject, impersonal = _subject(token)
+        if subject is not None and subject.i not in members:
+            return subject, impersonal
+        if token.dep_ in ("xcomp", "prep", "pobj", "dobj", "acomp", "advcl", "conj", "attr"):
+            token = token.head
+        else:
+            break
+    return None, False
+
+
+def _cue_content(
+    head: Token, cue: list[Token], members: set[int], subject: Token, quotes: Quotes, base: int
+) -> tuple[int, int, bool] | None:
+    if head.tag_.startswith("VB"):
+        lemma = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_,))[0]
+        found = _content(head, subject, lemma, quotes, base)
+        if found is not None:
+            return found
+    doc = head.doc
+    parts = [
+        child
+        for t in cue
+        for child in t.children
+        if child.i not in members
+        and child is not subject
+        and child.dep_ not in _NOT_CONTENT
+        and not (child.dep_ == "prep" and child.i < head.i)
+    ]
+    if parts:
+        span = _char_span(
+            min(c.left_edge.i for c in parts), max(c.right_edge.i for c in parts), doc
+        )
+    else:
+        span = _rest_of_sentence(head.sent, cue, subject)
+    if span is None:
+        return None
+    start, end = _trim(doc.text, *span)
+    if end <= start:
+        return None
+    near = quotes.covering(base + start, base + end)
+    if near is not None:
+        return near[0], near[1], True
+    return base + start, base + end, False
+
+
+def _rest_of_sentence(sent: Span, cue: list[Token], subject: Token) -> tuple[int, int] | None:
+    """The longer side of the sentence once source and cue are taken out."""
+    taken_first = min(cue[0].i, subject.left_edge.i)
+    taken_last = max(cue[-1].i, subject.right_edge.i)
+    before = (sent.start, taken_first - 1)
+    after = (taken_last + 1, sent.end - 1)
+    first, last = max((before, after), key=lambda span: span[1] - span[0])
+    if last < first:
+        return None
+    return _char_span(first, last, sent.doc)

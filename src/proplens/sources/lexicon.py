@@ -100,6 +100,72 @@ REPORTING_VERBS: dict[str, tuple[str, str]] = {
 }
 """Word form -> (lemma, stance)."""
 
+THOUGHT_LEMMAS = frozenset(
+    """
+    believe think expect doubt want wish hope fear worry plan intend aim seek mean
+    feel know suspect assume consider regard see view imagine suppose reckon trust
+    prefer like love hate oppose support favor favour agree disagree decide understand
+    realize realise recognize recognise remember forget wonder guess dream desire
+    try
+    belief view hope fear plan wish intention goal aim desire expectation concern
+    """.split()
+)
+"""Cues of thought, intent or belief (verbs and nouns, lemma forms): their attributions
+are of kind ``thought``. Matched on the cue's head word through :data:`THOUGHT_FORMS`."""
+THOUGHT_FORMS = {
+    **{w: w for w in THOUGHT_LEMMAS},
+    **_forms(
+        """
+        believe believes believed believing
+        think thinks thought thinking
+        expect expects expected expecting
+        doubt doubts doubted doubting
+        want wants wanted wanting
+        wish wishes wished wishing
+        hope hopes hoped hoping
+        fear fears feared fearing
+        worry worries worried worrying
+        plan plans planned planning
+        intend intends intended intending
+        aim aims aimed aiming
+        seek seeks sought seeking
+        feel feels felt feeling
+        know knows knew known knowing
+        suspect suspects suspected suspecting
+        assume assumes assumed assuming
+        consider considers considered considering
+        regard regards regarded regarding
+        see sees saw seen seeing
+        view views viewed viewing
+        imagine imagines imagined imagining
+        suppose supposes supposed supposing
+        reckon reckons reckoned reckoning
+        prefer prefers preferred preferring
+        oppose opposes opposed opposing
+        support supports supported supporting
+        favor favors favored favoring
+        favour favours favoured favouring
+        agree agrees agreed agreeing
+        disagree disagrees disagreed disagreeing
+        decide decides decided deciding
+        understand understands understood understanding
+        realize realizes realized realizing
+        realise realises realised realising
+        remember remembers remembered remembering
+        wonder wonders wondered wondering
+        desire desires desired desiring
+        try tries tried trying
+        belief beliefs
+        hope hopes
+        intention intentions
+        goal goals
+        expectation expectations
+        concern concerns
+        """
+    ),
+}
+"""Word form -> lemma for :data:`THOUGHT_LEMMAS`."""
+
 PHRASAL_VERBS: dict[tuple[str, str], str] = {("point", "out"): "endorsing"}
 """(lemma, particle) -> stance, for verbs that report only with their particle."""
 PHRASAL_FORMS = _forms("point points pointed pointing")
