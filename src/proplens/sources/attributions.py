@@ -37,6 +37,9 @@ _CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj")
 class Found:
     """An attribution and what the claim rules need to know about it.
 
+    ``owns_claims`` is False for a cue of wish, fear or intent ("Iran wants …") whose
+    content is no quote: the claim is the writer's own.
+
     ``kind`` is None for a pronoun source ("she said"): the caller resolves it
     to the kind of the source before it. ``anchor`` is the character offset of
     the verb (or of "according"), ``governs`` whether it reports the main
@@ -47,6 +50,7 @@ class Found:
     kind: str | None
     anchor: int
     governs: bool
+    owns_claims: bool = True
 
 
 def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
@@ -57,6 +61,8 @@ def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
             found = _according_to(token, sent, base, quotes)
         elif token.tag_.startswith("VB"):
             found = _reporting_verb(token, sent, base, quotes)
+        elif token.tag_ in ("NN", "NNS") and token.lower_ in lexicon.NOMINAL_CUES:
+            found = _nominal_cue(token, base, quotes)
         if found is not None:
             yield found
 
@@ -88,6 +94,7 @@ def _reporting_verb(token: Token, sent: Span, base: int, quotes: Quotes) -> Foun
         (content_start, content_end, quote),
         anchor=base + token.idx,
         governs=_governs(token, sent),
+        owns_claims=token.lower_ not in lexicon.INNER_STATE_FORMS,
     )
 
 
@@ -147,8 +154,12 @@ def _content(
         near = quotes.adjacent(base + _clause_start(token, subject), base + _clause_end(token))
         if near is not None:
             return near[0], near[1], True
+    if span is None and lemma in lexicon.AS_VERBS:
+        span = _as_content(token)
     if span is None and lemma in lexicon.OBJECT_CONTENT_LEMMAS:
         span = _object_content(token, subject, lemma)
+    if span is None:
+        span = _participle_content(token)
     if span is None:
         return None
     start, end = _trim(token.doc.text, *span)
@@ -191,10 +202,32 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     return _char_span(head.left_edge.i, end, token.doc)
 
 
+def _as_content(token: Token) -> tuple[int, int] | None:
+    """ "painted him as the protector": the object and what it is cast as."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    roles = [c for c in token.children if c.dep_ in ("prep", "advcl", "oprd") and c.lower_ == "as"]
+    if not objects or not roles:
+        return None
+    return _char_span(objects[0].left_edge.i, max(r.right_edge.i for r in roles), token.doc)
+
+
+def _participle_content(token: Token) -> tuple[int, int] | None:
+    """ "have pointed out recently, accusing Iran of …": a participle clause that says what."""
+    for child in token.rights:
+        if (
+            child.dep_ in ("advcl", "xcomp")
+            and child.tag_ == "VBG"
+            and (child.lower_ in lexicon.REPORTING_VERBS or child.lower_ in lexicon.ACCUSING_FORMS)
+        ):
+            return _char_span(child.i, child.right_edge.i, token.doc)
+    return None
+
+
 def _object_content(token: Token, subject: Token, lemma: str) -> tuple[int, int] | None:
     """A noun phrase object ("denied it"), with its infinitive ("expect X to fall")."""
     objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp")]
-    if not any(c.dep_ == "dobj" for c in objects):
+    needed = ("dobj", "xcomp") if lemma in lexicon.THOUGHT_LEMMAS else ("dobj",)
+    if not any(c.dep_ in needed for c in objects):
         return None
     if lemma in lexicon.EVIDENCE_LEMMAS and (
         subject.tag_ in ("PRP", "PRP$") or any(c.tag_ == "PRP" for c in objects)
@@ -216,6 +249,60 @@ def _clause_end(token: Token) -> int:
             break
         last = child.right_edge
     return last.idx + len(last)
+
+
+# -- "a spokesman's claim that Y", "certain reports concerning Y" -----------------------
+
+
+def _nominal_cue(token: Token, base: int, quotes: Quotes) -> Found | None:
+    """A noun that reports: its owner is the source ("the ministry's statement"), or, with no
+    owner, a plural noun is a vague source of its own ("Certain reports concerning …")."""
+    if quotes.containing(base + token.idx) is not None:
+        return None
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.lower_ in lexicon.REPORTING_VERBS:
+        return None  # "Reports suggest …": the verb's attribution
+    content = _noun_complement(token)
+    if content is None:
+        return None
+    owners = [c for c in token.children if c.dep_ == "poss" and c.tag_ not in ("PRP$", "WP$")]
+    if owners:
+        source_start, source_end = _source_span(owners[0], impersonal=False)
+        kind = _kind(owners[0], token)
+    elif token.lower_ in lexicon.SOURCE_NOUNS:
+        first = token.left_edge
+        source_start, source_end = first.idx, token.idx + len(token)
+        kind = "vague"
+    else:
+        return None
+    start, end = _trim(token.doc.text, *content)
+    if end <= start:
+        return None
+    covering = quotes.covering(base + start, base + end)
+    lemma, stance = lexicon.NOMINAL_CUES[token.lower_]
+    return _found(
+        (base + source_start, base + source_end, kind),
+        (base + token.idx, base + token.idx + len(token), stance, "speech"),
+        (*covering, True) if covering else (base + start, base + end, False),
+        anchor=base + token.idx,
+        governs=False,
+    )
+
+
+def _noun_complement(token: Token) -> tuple[int, int] | None:
+    """What a reporting noun reports: its "that" clause, or its "about/concerning/of" phrase."""
+    for child in token.rights:
+        if child.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in child.children
+        ):
+            return _char_span(child.left_edge.i, child.right_edge.i, token.doc)
+        if child.dep_ in ("acl", "ccomp") and child.tag_.startswith("VB") and child.i > token.i:
+            if any(g.dep_ in ("nsubj", "nsubjpass") for g in child.children):
+                return _char_span(child.left_edge.i, child.right_edge.i, token.doc)
+        if child.dep_ in ("prep", "acl") and child.lower_ in lexicon.ABOUT_WORDS:
+            objects = [g for g in child.children if g.dep_ in ("pobj", "dobj", "pcomp")]
+            if objects:
+                return _char_span(objects[0].left_edge.i, objects[0].right_edge.i, token.doc)
+    return None
 
 
 # -- "according to X, Y" ---------------------------------------------------------------
@@ -252,16 +339,31 @@ def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found 
 
 
 def _source_span(head: Token, impersonal: bool) -> tuple[int, int]:
-    """The noun phrase, without relative clauses, appositions or what follows a comma."""
+    """The whole noun phrase: appositions ("Head of the committee, Ann Lee,") and
+    coordination ("rights groups and some commanders") kept; relative and other
+    clauses, and a possessive 's, left out."""
     if impersonal:
         return head.idx, head.idx + len(head)
     last = head
     for child in head.rights:
-        if child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "advcl", "case") or child.is_punct:
+        if child.dep_ in ("relcl", "acl", "advcl", "case"):
             break
-        last = child.right_edge
+        if child.is_punct or child.dep_ == "cc":
+            continue
+        last = _phrase_end(child)
     first = head.left_edge
     return first.idx, last.idx + len(last)
+
+
+def _phrase_end(token: Token) -> Token:
+    """The last word of ``token``'s phrase, before any relative clause or trailing punctuation."""
+    last = token
+    for child in token.rights:
+        if child.dep_ in ("relcl", "acl", "advcl"):
+            break
+        if not child.is_punct:
+            last = _phrase_end(child)
+    return last
 
 
 def _kind(head: Token, verb: Token) -> str | None:
@@ -361,6 +463,7 @@ def _found(
     content: tuple[int, int, bool],
     anchor: int,
     governs: bool,
+    owns_claims: bool = True,
 ) -> Found:
     edges = (source[0], source[1], verb[0], verb[1], content[0], content[1])
     attribution = Attribution(
@@ -372,7 +475,7 @@ def _found(
         content_end=content[1],
         quote=content[2],
     )
-    return Found(attribution, source[2], anchor, governs)
+    return Found(attribution, source[2], anchor, governs, owns_claims or content[2])
 
 
 def _cue_kind(head: Token) -> str:
@@ -436,6 +539,7 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
         content,
         anchor=base + head.idx,
         governs=_governs(head, head.sent),
+        owns_claims=head.lower_ not in lexicon.INNER_STATE_FORMS,
     )
 
 

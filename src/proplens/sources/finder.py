@@ -214,7 +214,7 @@ def _resolve_pronouns(found: list[Found], text: str) -> list[Found]:
         attribution = _with_source(
             item.attribution, SourceRef(source.start, source.end, kind, span)
         )
-        resolved.append(Found(attribution, kind, item.anchor, item.governs))
+        resolved.append(replace(item, attribution=attribution, kind=kind))
     return resolved
 
 
