@@ -11,8 +11,9 @@ dropped. The model is scikit-learn's L2 logistic regression (liblinear).
 Choice, on train only: the articles are split 80/20 (seeded); a model fitted on
 the 80% runs the whole finder on the 20% at each threshold in THRESHOLDS and
 each C in CS, and the pair with the best attribution F1 among those with
-precision >= MIN_PRECISION wins. The final model is fitted on all of train with
-that pair and written to src/proplens/sources/cue_model.json with its SHA-256.
+precision >= MIN_PRECISION wins (with none, the most precise). The final model is
+fitted on all of train with that pair and written to
+src/proplens/sources/cue_model.json with its SHA-256.
 Deterministic: same cache, same model. Dev is never read here.
 """
 
@@ -36,10 +37,15 @@ from proplens.sources.polnear import POLNEAR_DIR, article_names, article_row, me
 from proplens.sources.quotes import Quotes
 
 MIN_COUNT = 3
-CS = (0.1, 0.5)
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
-MIN_PRECISION = 0.88
-"""Above the 0.85 the issue asks, so that the choice holds on articles it never saw."""
+MIN_WEIGHT = 0.01
+"""Smaller weights are dropped to keep the shipped file small; the threshold is chosen with
+them dropped, as shipped."""
+CS = (0.1,)
+"""One regularisation strength: a run with C=0.5 as well took several times longer to fit on
+two shared cores and was stopped before it finished, so only C=0.1 is chosen from."""
+THRESHOLDS = (0.5, 0.55, 0.6, 0.65)
+MIN_PRECISION = 0.86
+"""Just above the 0.85 the issue asks, so that the choice holds on articles it never saw."""
 
 
 def examples(text, docs, gold):
@@ -70,7 +76,7 @@ def fit(rows, labels, c):
     model = LogisticRegression(C=c, solver="liblinear", fit_intercept=False, max_iter=200)
     model.fit(x, np.array(labels))
     weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True)}
-    return {f: w for f, w in weights.items() if abs(w) >= 1e-3}
+    return {f: w for f, w in weights.items() if abs(w) >= MIN_WEIGHT}
 
 
 def main() -> int:
@@ -107,8 +113,12 @@ def main() -> int:
             figures = measures(stack(rows).sum(axis=0))
             results.append({"C": c, "threshold": threshold, **figures})
             print(json.dumps({k: round(v, 4) for k, v in results[-1].items()}), flush=True)
-    allowed = [r for r in results if r["precision"] >= MIN_PRECISION] or results
-    best = max(allowed, key=lambda r: r["f1"])
+    allowed = [r for r in results if r["precision"] >= MIN_PRECISION]
+    best = (
+        max(allowed, key=lambda r: r["f1"])
+        if allowed
+        else max(results, key=lambda r: r["precision"])
+    )
     print(f"chosen: C {best['C']}, threshold {best['threshold']} "
           f"({time.perf_counter() - started:.0f}s)", flush=True)  # fmt: skip
     all_rows = [r for n in names for r in data[n][0]]

@@ -521,7 +521,7 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
     "in a statement", "fears"): its source and content by the same dependency rules as
     for reporting verbs, else None (no source in the sentence, or nothing attributed)."""
     members = {t.i for t in cue}
-    head = next((t for t in cue if t.head.i not in members or t.head is t), cue[0])
+    head = cue_head(cue)
     if head.lower_ == "according" and _next_lower(head) == "to":
         return _according_to(head, head.sent, base, quotes)
     subject, impersonal = _cue_subject(head, members)
@@ -541,6 +541,16 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
         governs=_governs(head, head.sent),
         owns_claims=head.lower_ not in lexicon.INNER_STATE_FORMS,
     )
+
+
+def cue_head(cue: list[Token]) -> Token:
+    """The word of a cue that the others hang on (its head lies outside the cue, or it is
+    the root): "supported" in "has supported", "in" in "in a statement"."""
+    members = {t.i for t in cue}
+    for token in cue:
+        if token.head.i not in members or token.head.i == token.i:
+            return token
+    return cue[0]
 
 
 def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:

@@ -58,8 +58,13 @@ def features(token: Token, in_quote: bool) -> list[str]:
         f"q={in_quote}",
         f"qt={in_quote}|{tag[:2]}",
     ]
-    if head is not token:
+    if head.i != token.i:
         out.append(f"hd={head.dep_}")
+        out.append(f"hdw={head.lower_}|{dep}|{head.dep_}")
+    frame = ",".join(sorted({c.dep_ for c in token.children if c.dep_ in _FRAME}))
+    out.append(f"fr={w}|{frame}")
+    out.append(f"tf={tag}|{frame}")
+    out.append(f"tfd={tag}|{dep}|{frame}")
     for child in token.children:
         out.append(f"cd={child.dep_}")
         out.append(f"wcd={w}|{child.dep_}")
@@ -68,6 +73,10 @@ def features(token: Token, in_quote: bool) -> list[str]:
         if child.dep_ in ("nsubj", "nsubjpass"):
             out.append(f"st={child.tag_}")
     return out
+
+
+_FRAME = frozenset("nsubj nsubjpass ccomp xcomp dobj advcl prep agent dative attr acomp".split())
+"""Dependents that together say how a word is used ("said" with a subject and a clause)."""
 
 
 class CueModel:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from proplens.article import Article
-from proplens.sources.attributions import Found, find_in_sentence, from_cue
+from proplens.sources.attributions import Found, cue_head, find_in_sentence, from_cue
 from proplens.sources.claims import Sentence, find_claims
 from proplens.sources.cues import CueModel, load_model
 from proplens.sources.hedges import find_hedges
@@ -175,8 +175,7 @@ def _learned(
 
 def _extends(cue: list[Any], base: int, anchors: set[int]) -> bool:
     """Whether the cue only adds to a verb the rules took ("said *in a statement*")."""
-    members = {t.i for t in cue}
-    head = next((t for t in cue if t.head.i not in members), cue[0])
+    head = cue_head(cue)
     for _ in range(2):
         if head.dep_ not in ("prep", "pobj", "npadvmod", "advmod", "dobj", "xcomp"):
             return False
