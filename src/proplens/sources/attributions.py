@@ -205,7 +205,13 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
 def _as_content(token: Token) -> tuple[int, int] | None:
     """ "painted him as the protector": the object and what it is cast as."""
     objects = [c for c in token.children if c.dep_ == "dobj"]
-    roles = [c for c in token.children if c.dep_ in ("prep", "advcl", "oprd") and c.lower_ == "as"]
+    roles = [
+        c
+        for c in token.children
+        if c.dep_ in ("prep", "advcl", "oprd", "xcomp", "acomp", "advmod")
+        and c.left_edge.lower_ == "as"
+        and c.i > token.i
+    ]
     if not objects or not roles:
         return None
     return _char_span(objects[0].left_edge.i, max(r.right_edge.i for r in roles), token.doc)
@@ -522,12 +528,19 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
     for reporting verbs, else None (no source in the sentence, or nothing attributed)."""
     members = {t.i for t in cue}
     head = cue_head(cue)
+    # A verb the rules know and left: the model may overrule them only with a clause, an
+    # object or a quote for content, never for a verb of evidence ("they found the house
+    # empty") or a negated one ("did not confirm").
+    known = head.lower_ in lexicon.REPORTING_VERBS or head.lower_ in lexicon.PHRASAL_FORMS
+    lemma = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_,))[0]
+    if _negated(head) or (known and lemma in lexicon.EVIDENCE_LEMMAS):
+        return None
     if head.lower_ == "according" and _next_lower(head) == "to":
         return _according_to(head, head.sent, base, quotes)
     subject, impersonal = _cue_subject(head, members)
     if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
         return None
-    content = _cue_content(head, cue, members, subject, quotes, base)
+    content = _cue_content(head, cue, members, subject, quotes, base, strict=known)
     if content is None:
         return None
     lemma, stance = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_, "neutral"))
@@ -577,28 +590,45 @@ def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:
 
 
 def _cue_content(
-    head: Token, cue: list[Token], members: set[int], subject: Token, quotes: Quotes, base: int
+    head: Token,
+    cue: list[Token],
+    members: set[int],
+    subject: Token,
+    quotes: Quotes,
+    base: int,
+    strict: bool = False,
 ) -> tuple[int, int, bool] | None:
-    if head.tag_.startswith("VB"):
+    """What a learned cue attributes, nearest reading first: a clause ("said *that …*"),
+    then the cue's own complement ("attacked *the Koch brothers* from the floor",
+    "pressured *them to stop*", "talking about *the crisis*"), then what a reporting verb
+    takes (the clause it comments on, an adjacent quote), then the cue's other dependents,
+    then the longer side of the sentence. ``strict``: a clause, an object or a quote only."""
+    doc = head.doc
+    span = _clausal_content(head, subject) if head.tag_[:2] in ("VB", "JJ") else None
+    if span is None:
+        span = _complement(head, cue, members)
+    if span is None and head.tag_.startswith("VB"):
         lemma = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_,))[0]
         found = _content(head, subject, lemma, quotes, base)
         if found is not None:
             return found
-    doc = head.doc
-    parts = [
-        child
-        for t in cue
-        for child in t.children
-        if child.i not in members
-        and child is not subject
-        and child.dep_ not in _NOT_CONTENT
-        and not (child.dep_ == "prep" and child.i < head.i)
-    ]
-    if parts:
-        span = _char_span(
-            min(c.left_edge.i for c in parts), max(c.right_edge.i for c in parts), doc
-        )
-    else:
+    if span is None and strict:
+        return None
+    if span is None:
+        parts = [
+            child
+            for t in cue
+            for child in t.children
+            if child.i not in members
+            and child.i != subject.i
+            and child.dep_ not in _NOT_CONTENT
+            and not (child.dep_ == "prep" and child.i < head.i)
+        ]
+        if parts:
+            span = _char_span(
+                min(c.left_edge.i for c in parts), max(c.right_edge.i for c in parts), doc
+            )
+    if span is None:
         span = _rest_of_sentence(head.sent, cue, subject)
     if span is None:
         return None
@@ -609,6 +639,33 @@ def _cue_content(
     if near is not None:
         return near[0], near[1], True
     return base + start, base + end, False
+
+
+def _complement(head: Token, cue: list[Token], members: set[int]) -> tuple[int, int] | None:
+    """The object of the cue, with an infinitive or an "as/for/of" phrase after it ("urged
+    *them to stop*", "cited *it as proof*"), else its infinitive, else the object of its
+    first "about/on/of/over/concerning/regarding" after it ("talking about *X*"), not of
+    any preposition ("wrote to *the council*" says nothing)."""
+    after = [c for t in cue for c in t.children if c.i not in members and c.i > cue[-1].i]
+    objects = [c for c in after if c.dep_ in ("dobj", "dative")]
+    if objects:
+        extra = [
+            c
+            for c in after
+            if c.dep_ in ("xcomp", "oprd")
+            or (c.dep_ in ("prep", "advcl") and c.lower_ in ("as", "for", "of"))
+        ]
+        last = max(c.right_edge.i for c in objects + extra)
+        return _char_span(objects[0].left_edge.i, last, head.doc)
+    clauses = [c for c in after if c.dep_ == "xcomp"]
+    if clauses:
+        return _char_span(clauses[0].left_edge.i, clauses[0].right_edge.i, head.doc)
+    for child in after:
+        if child.dep_ == "prep" and child.lower_ in lexicon.ABOUT_WORDS:
+            objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return _char_span(objects[0].left_edge.i, objects[0].right_edge.i, head.doc)
+    return None
 
 
 def _rest_of_sentence(sent: Span, cue: list[Token], subject: Token) -> tuple[int, int] | None:

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from proplens.article import Article
+from proplens.sources import lexicon
 from proplens.sources.attributions import Found, cue_head, find_in_sentence, from_cue
 from proplens.sources.claims import Sentence, find_claims
 from proplens.sources.cues import CueModel, load_model
@@ -154,6 +155,7 @@ def _learned(
     for token in [*sent, None]:
         marked = (
             token is not None
+            and token.tag_ not in _NEVER_CUES
             and not token.is_space
             and model.probability(token, quotes.containing(base + token.idx) is not None)
             >= model.threshold
@@ -171,6 +173,11 @@ def _learned(
                     taken.append((start, end))
                     yield item
             cue = []
+
+
+_NEVER_CUES = frozenset("DT PDT CC PRP$ POS CD , . `` '' -LRB- -RRB- HYPH NFP _SP".split())
+"""Tags whose words are not scored (a third of the words, for speed): they never head a
+cue, and inside one ("in *a* statement") the cue's other words still make it."""
 
 
 def _extends(cue: list[Any], base: int, anchors: set[int]) -> bool:
@@ -199,16 +206,16 @@ def _resolve_pronouns(found: list[Found], text: str) -> list[Found]:
     last_one: SourceRef | None = None
     for item in sorted(found, key=lambda f: f.anchor):
         source = item.attribution.source
-        if item.kind is not None:
+        word = text[source.start : source.end].lower()
+        if item.kind is not None and word not in lexicon.REFERRING_PRONOUNS:
             last_kind = item.kind
             last_any = source
             if item.kind in ("named", "role"):
                 last_one = source
             resolved.append(item)
             continue
-        plural = text[source.start : source.end].lower() in _PLURAL_PRONOUNS
-        referent = last_any if plural else last_one
-        kind = referent.kind if referent is not None else last_kind
+        referent = last_any if word in _PLURAL_PRONOUNS else last_one
+        kind = item.kind or (referent.kind if referent is not None else last_kind)
         span = (referent.start, referent.end) if referent is not None else None
         attribution = _with_source(
             item.attribution, SourceRef(source.start, source.end, kind, span)
