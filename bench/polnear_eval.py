@@ -87,7 +87,9 @@ def main() -> int:
         return 2
     finder = SourceFinder.load()
     rows, examples = [], {"missed": [], "extra": []}
-    for name, text, marked, found in parsed_articles(args.root, args.split, args.cache, finder):
+    for name, text, marked, found in parsed_articles(
+        args.root, args.split, args.cache, finder, args.rules_only
+    ):
         rows.append(article_row(marked, found, text))
         if args.misses:
             _collect(examples, name, text, marked[0], found)
