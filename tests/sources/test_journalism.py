@@ -83,3 +83,15 @@ def test_a_wish_is_a_thought_cue_and_its_claim_stays_the_writers(finder):
     assert by_verb["said" if "said" in by_verb else "confirmed"]["verb"]["kind"] == "speech"
     claim = next(c for c in data["claims"] if c["text"].startswith("The operator wants"))
     assert claim["attribution"] is None
+
+
+def test_the_text_view_shows_the_referent_and_the_thought_kind(finder):
+    from dataclasses import replace
+
+    from proplens.article import Article
+    from proplens.sources.render import render_sources_text
+
+    article = replace(Article.from_text(TEXT, id="port"), sources=finder.find(TEXT))
+    out = render_sources_text(article)
+    assert "She (= Chair of the regional transport committ…) [named] revealed" in out
+    assert "wants (neutral, reported, thought)" in out
