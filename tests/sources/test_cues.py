@@ -60,3 +60,12 @@ def test_without_a_model_only_the_rules_run(finder):
     text = "The senator declined to comment."
     docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
     assert _sources(text, docs, None).attributions == ()
+
+
+def test_a_finder_can_run_the_rules_alone(finder):
+    from proplens.sources.finder import SourceFinder
+
+    assert finder.cues is not None
+    rules = SourceFinder(finder.nlp, cues=False)
+    assert rules.cues is None
+    assert rules.find("The senator declined to comment.").attributions == ()

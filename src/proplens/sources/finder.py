@@ -36,12 +36,15 @@ about 40 MB less peak memory, 16 about 12% more CPU."""
 class SourceFinder:
     """Finds attributions, claims and hedges; load once with :func:`proplens.sources.load`.
 
+    ``cues``: the cue model (default: the shipped one; ``False``: the rules alone).
+
     Calls are serialised by a lock: a spaCy pipeline is not meant to be run
     from several threads at once.
     """
 
-    def __init__(self, nlp: Any) -> None:
+    def __init__(self, nlp: Any, cues: Any = None) -> None:
         self.nlp = nlp
+        self.cues: CueModel | None = load_model() if cues is None else cues or None
         self.model = model_info(nlp)
         self._lock = threading.Lock()
 
@@ -91,11 +94,11 @@ class SourceFinder:
             docs = self._run(self.nlp.make_doc(chunk) for chunk, _, _ in jobs)
             for (_, number, base), doc in zip(jobs, docs, strict=True):
                 while len(found) < number:  # every line of the texts before is parsed
-                    found.append(_sources(texts[len(found)], parsed))
+                    found.append(_sources(texts[len(found)], parsed, self.cues))
                     parsed = []
                 parsed.append((doc, base))
             while len(found) < len(texts):
-                found.append(_sources(texts[len(found)], parsed))
+                found.append(_sources(texts[len(found)], parsed, self.cues))
                 parsed = []
         return found
 
