@@ -14,7 +14,8 @@ each C in CS, and the pair with the best attribution F1 among those with
 precision >= MIN_PRECISION wins (with none, the most precise). The final model is
 fitted on all of train with that pair and written to
 src/proplens/sources/cue_model.json with its SHA-256.
-Deterministic: same cache, same model. Dev is never read here.
+Deterministic (liblinear seeded; the shipped file was written by a run before the seed was
+set, so a retrain may differ in the last digits). Dev is never read here.
 """
 
 from __future__ import annotations
@@ -73,7 +74,9 @@ def fit(rows, labels, c):
         indices.extend(sorted({vocab[f] for f in row if f in vocab}))
         indptr.append(len(indices))
     x = csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(rows), len(vocab)))
-    model = LogisticRegression(C=c, solver="liblinear", fit_intercept=False, max_iter=200)
+    model = LogisticRegression(
+        C=c, solver="liblinear", fit_intercept=False, max_iter=200, random_state=0
+    )
     model.fit(x, np.array(labels))
     weights = {f: round(float(w), 4) for f, w in zip(vocab, model.coef_[0], strict=True)}
     return {f: w for f, w in weights.items() if abs(w) >= MIN_WEIGHT}
