@@ -178,9 +178,12 @@ def _learned(
             cue = []
 
 
-_NEVER_CUES = frozenset("DT PDT CC PRP$ POS CD , . `` '' -LRB- -RRB- HYPH NFP _SP".split())
-"""Tags whose words are not scored (a third of the words, for speed): they never head a
-cue, and inside one ("in *a* statement") the cue's other words still make it."""
+_NEVER_CUES = frozenset(
+    "DT PDT CC PRP PRP$ POS CD EX WDT WP WP$ WRB RP SYM $ LS UH ADD AFX XX "
+    ", . `` '' -LRB- -RRB- HYPH NFP _SP".split()
+)
+"""Tags whose words are not scored, for speed: they rarely head a cue, and inside one
+("in *a* statement", "pointed *out*") the cue's other words still make it."""
 
 
 def _extends(cue: list[Any], base: int, anchors: set[int]) -> bool:
