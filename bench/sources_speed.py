@@ -6,9 +6,10 @@ Runs, in one process, what `proplens analyze --sources` runs
 (proplens.sources.alongside: the detector on each article while spaCy parses
 them in a second thread), and prints articles/s and CPU milliseconds per
 article for the detector alone, for the two together and for the source finder
-alone, peak RSS (ru_maxrss), the machine's load average, and the cold start of
-both (import, load, first article) in a fresh interpreter. On a shared
-machine, compare the three rows with each other: they ran under the same load.
+alone (with its cue model, and with the rules alone), peak RSS (ru_maxrss), the
+machine's load average, and the cold start of both (import, load, first
+article) in a fresh interpreter. On a shared machine, compare the rows with
+each other: they ran under the same load.
 Limits from issue 10: at least 5 articles/s together, peak RSS under 600 MB.
 Not a test: nothing here asserts a timing.
 """
@@ -70,6 +71,10 @@ def throughput(paths: list[Path]) -> dict:
     wall, cpu = time.perf_counter(), time.process_time()
     alone = list(finder.find_many(a.text for a in articles))
     sources_only = (time.perf_counter() - wall, time.process_time() - cpu)
+    rules = sources.SourceFinder(finder.nlp, cues=False)  # the same parse, no cue model
+    wall, cpu = time.perf_counter(), time.process_time()
+    list(rules.find_many(a.text for a in articles))
+    rules_only = (time.perf_counter() - wall, time.process_time() - cpu)
     n = len(articles)
     return {
         "articles": n,
@@ -77,6 +82,7 @@ def throughput(paths: list[Path]) -> dict:
         "detector_alone": _rate(n, detector),
         "analyze_with_sources": _rate(n, both),
         "sources_alone": _rate(n, sources_only),
+        "sources_alone_rules_only": _rate(n, rules_only),
         "same_spans": [a.spans for a in detected] == [a.spans for a in found],
         "found": {
             "attributions": sum(len(a.sources.attributions) for a in found),

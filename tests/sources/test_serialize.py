@@ -22,7 +22,9 @@ TEXT = 'Critics claimed the pier cost 3 million euros. "It did," she said. Appar
 SOURCES = Sources(
     attributions=(
         Attribution(0, 45, SourceRef(0, 7, "vague"), VerbRef(8, 15, "distancing"), 16, 45, False),
-        Attribution(48, 65, SourceRef(56, 59, "vague"), VerbRef(60, 64, "neutral"), 48, 54, True),
+        Attribution(
+            48, 65, SourceRef(57, 60, "vague", (0, 7)), VerbRef(61, 65, "neutral"), 48, 54, True
+        ),
     ),
     claims=(Claim(0, 46, 0, 0.91, ((30, 45),)),),
     hedges=(Hedge(67, 77, "hedge"),),
@@ -37,10 +39,21 @@ def test_to_dict_follows_the_contract():
         "end": 45,
         "text": "Critics claimed the pier cost 3 million euros",
         "source": {"start": 0, "end": 7, "text": "Critics", "kind": "vague"},
-        "verb": {"start": 8, "end": 15, "text": "claimed", "stance": "distancing"},
+        "verb": {
+            "start": 8,
+            "end": 15,
+            "text": "claimed",
+            "stance": "distancing",
+            "kind": "speech",
+        },
         "content": {"start": 16, "end": 45, "text": "the pier cost 3 million euros"},
         "quote": False,
+        "source_referent": None,
     }
+    # a pronoun source keeps its own span and names what it refers to
+    second = data["attributions"][1]
+    assert second["source"]["text"] == "she"
+    assert second["source_referent"] == {"start": 0, "end": 7, "text": "Critics"}
     assert data["claims"] == [
         {
             "start": 0,
@@ -56,6 +69,26 @@ def test_to_dict_follows_the_contract():
 
 def test_round_trip():
     assert sources_from_dict(sources_to_dict(SOURCES, TEXT), TEXT) == SOURCES
+
+
+def test_documents_before_cue_kinds_and_referents_still_read():
+    data = sources_to_dict(SOURCES, TEXT)
+    for item in data["attributions"]:
+        del item["verb"]["kind"], item["source_referent"]
+    read = sources_from_dict(data, TEXT)
+    assert [a.verb.kind for a in read.attributions] == ["speech", "speech"]
+    assert [a.source.referent for a in read.attributions] == [None, None]
+
+
+def test_bad_cue_kind_and_referent_are_named():
+    data = sources_to_dict(SOURCES, TEXT)
+    data["attributions"][0]["verb"]["kind"] = "rumour"
+    with pytest.raises(FormatError, match=r"attributions\[0\]: kind 'rumour' is not one of"):
+        sources_from_dict(data, TEXT)
+    data = sources_to_dict(SOURCES, TEXT)
+    data["attributions"][1]["source_referent"]["text"] = "Others"
+    with pytest.raises(FormatError, match=r"attributions\[1\]: source_referent: text 'Others'"):
+        sources_from_dict(data, TEXT)
 
 
 def test_missing_keys_read_as_empty():

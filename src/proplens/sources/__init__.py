@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from proplens.sources.results import (
+    CUE_KINDS,
     HEDGE_KINDS,
     SOURCE_KINDS,
     STANCES,
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from proplens.sources.finder import SourceFinder
 
 __all__ = [
+    "CUE_KINDS",
     "HEDGE_KINDS",
     "SOURCE_KINDS",
     "STANCES",

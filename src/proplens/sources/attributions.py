@@ -37,6 +37,9 @@ _CLAUSE_LINKS = ("parataxis", "ccomp", "advcl", "conj")
 class Found:
     """An attribution and what the claim rules need to know about it.
 
+    ``owns_claims`` is False for a cue of wish, fear or intent ("Iran wants …") whose
+    content is no quote: the claim is the writer's own.
+
     ``kind`` is None for a pronoun source ("she said"): the caller resolves it
     to the kind of the source before it. ``anchor`` is the character offset of
     the verb (or of "according"), ``governs`` whether it reports the main
@@ -47,6 +50,7 @@ class Found:
     kind: str | None
     anchor: int
     governs: bool
+    owns_claims: bool = True
 
 
 def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
@@ -57,6 +61,8 @@ def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
             found = _according_to(token, sent, base, quotes)
         elif token.tag_.startswith("VB"):
             found = _reporting_verb(token, sent, base, quotes)
+        elif token.tag_ in ("NN", "NNS") and token.lower_ in lexicon.NOMINAL_CUES:
+            found = _nominal_cue(token, base, quotes)
         if found is not None:
             yield found
 
@@ -84,10 +90,11 @@ def _reporting_verb(token: Token, sent: Span, base: int, quotes: Quotes) -> Foun
     kind = "vague" if impersonal else _kind(subject, token)
     return _found(
         (base + source_start, base + source_end, kind),
-        (base + verb_start, base + verb_end, stance),
+        (base + verb_start, base + verb_end, stance, _cue_kind(token)),
         (content_start, content_end, quote),
         anchor=base + token.idx,
         governs=_governs(token, sent),
+        owns_claims=token.lower_ not in lexicon.INNER_STATE_FORMS,
     )
 
 
@@ -147,8 +154,12 @@ def _content(
         near = quotes.adjacent(base + _clause_start(token, subject), base + _clause_end(token))
         if near is not None:
             return near[0], near[1], True
+    if span is None and lemma in lexicon.AS_VERBS:
+        span = _as_content(token)
     if span is None and lemma in lexicon.OBJECT_CONTENT_LEMMAS:
         span = _object_content(token, subject, lemma)
+    if span is None:
+        span = _participle_content(token)
     if span is None:
         return None
     start, end = _trim(token.doc.text, *span)
@@ -191,10 +202,38 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     return _char_span(head.left_edge.i, end, token.doc)
 
 
+def _as_content(token: Token) -> tuple[int, int] | None:
+    """ "painted him as the protector": the object and what it is cast as."""
+    objects = [c for c in token.children if c.dep_ == "dobj"]
+    roles = [
+        c
+        for c in token.children
+        if c.dep_ in ("prep", "advcl", "oprd", "xcomp", "acomp", "advmod")
+        and c.left_edge.lower_ == "as"
+        and c.i > token.i
+    ]
+    if not objects or not roles:
+        return None
+    return _char_span(objects[0].left_edge.i, max(r.right_edge.i for r in roles), token.doc)
+
+
+def _participle_content(token: Token) -> tuple[int, int] | None:
+    """ "have pointed out recently, accusing Iran of …": a participle clause that says what."""
+    for child in token.rights:
+        if (
+            child.dep_ in ("advcl", "xcomp")
+            and child.tag_ == "VBG"
+            and (child.lower_ in lexicon.REPORTING_VERBS or child.lower_ in lexicon.ACCUSING_FORMS)
+        ):
+            return _char_span(child.i, child.right_edge.i, token.doc)
+    return None
+
+
 def _object_content(token: Token, subject: Token, lemma: str) -> tuple[int, int] | None:
     """A noun phrase object ("denied it"), with its infinitive ("expect X to fall")."""
     objects = [c for c in token.children if c.dep_ in ("dobj", "xcomp")]
-    if not any(c.dep_ == "dobj" for c in objects):
+    needed = ("dobj", "xcomp") if lemma in lexicon.THOUGHT_LEMMAS else ("dobj",)
+    if not any(c.dep_ in needed for c in objects):
         return None
     if lemma in lexicon.EVIDENCE_LEMMAS and (
         subject.tag_ in ("PRP", "PRP$") or any(c.tag_ == "PRP" for c in objects)
@@ -216,6 +255,60 @@ def _clause_end(token: Token) -> int:
             break
         last = child.right_edge
     return last.idx + len(last)
+
+
+# -- "a spokesman's claim that Y", "certain reports concerning Y" -----------------------
+
+
+def _nominal_cue(token: Token, base: int, quotes: Quotes) -> Found | None:
+    """A noun that reports: its owner is the source ("the ministry's statement"), or, with no
+    owner, a plural noun is a vague source of its own ("Certain reports concerning …")."""
+    if quotes.containing(base + token.idx) is not None:
+        return None
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.lower_ in lexicon.REPORTING_VERBS:
+        return None  # "Reports suggest …": the verb's attribution
+    content = _noun_complement(token)
+    if content is None:
+        return None
+    owners = [c for c in token.children if c.dep_ == "poss" and c.tag_ not in ("PRP$", "WP$")]
+    if owners:
+        source_start, source_end = _source_span(owners[0], impersonal=False)
+        kind = _kind(owners[0], token)
+    elif token.lower_ in lexicon.SOURCE_NOUNS:
+        first = token.left_edge
+        source_start, source_end = first.idx, token.idx + len(token)
+        kind = "vague"
+    else:
+        return None
+    start, end = _trim(token.doc.text, *content)
+    if end <= start:
+        return None
+    covering = quotes.covering(base + start, base + end)
+    lemma, stance = lexicon.NOMINAL_CUES[token.lower_]
+    return _found(
+        (base + source_start, base + source_end, kind),
+        (base + token.idx, base + token.idx + len(token), stance, "speech"),
+        (*covering, True) if covering else (base + start, base + end, False),
+        anchor=base + token.idx,
+        governs=False,
+    )
+
+
+def _noun_complement(token: Token) -> tuple[int, int] | None:
+    """What a reporting noun reports: its "that" clause, or its "about/concerning/of" phrase."""
+    for child in token.rights:
+        if child.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in child.children
+        ):
+            return _char_span(child.left_edge.i, child.right_edge.i, token.doc)
+        if child.dep_ in ("acl", "ccomp") and child.tag_.startswith("VB") and child.i > token.i:
+            if any(g.dep_ in ("nsubj", "nsubjpass") for g in child.children):
+                return _char_span(child.left_edge.i, child.right_edge.i, token.doc)
+        if child.dep_ in ("prep", "acl") and child.lower_ in lexicon.ABOUT_WORDS:
+            objects = [g for g in child.children if g.dep_ in ("pobj", "dobj", "pcomp")]
+            if objects:
+                return _char_span(objects[0].left_edge.i, objects[0].right_edge.i, token.doc)
+    return None
 
 
 # -- "according to X, Y" ---------------------------------------------------------------
@@ -241,7 +334,7 @@ def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found 
     covering = quotes.covering(start, end)
     return _found(
         (base + source_start, base + source_end, _kind(source, token)),
-        (base + token.idx, base + to.idx + len(to), "neutral"),
+        (base + token.idx, base + to.idx + len(to), "neutral", "speech"),
         (*covering, True) if covering else (start, end, False),
         anchor=base + token.idx,
         governs=governs,
@@ -252,16 +345,31 @@ def _according_to(token: Token, sent: Span, base: int, quotes: Quotes) -> Found 
 
 
 def _source_span(head: Token, impersonal: bool) -> tuple[int, int]:
-    """The noun phrase, without relative clauses, appositions or what follows a comma."""
+    """The whole noun phrase: appositions ("Head of the committee, Ann Lee,") and
+    coordination ("rights groups and some commanders") kept; relative and other
+    clauses, and a possessive 's, left out."""
     if impersonal:
         return head.idx, head.idx + len(head)
     last = head
     for child in head.rights:
-        if child.dep_ in ("relcl", "acl", "appos", "cc", "conj", "advcl") or child.is_punct:
+        if child.dep_ in ("relcl", "acl", "advcl", "case"):
             break
-        last = child.right_edge
+        if child.is_punct or child.dep_ == "cc":
+            continue
+        last = _phrase_end(child)
     first = head.left_edge
     return first.idx, last.idx + len(last)
+
+
+def _phrase_end(token: Token) -> Token:
+    """The last word of ``token``'s phrase, before any relative clause or trailing punctuation."""
+    last = token
+    for child in token.rights:
+        if child.dep_ in ("relcl", "acl", "advcl"):
+            break
+        if not child.is_punct:
+            last = _phrase_end(child)
+    return last
 
 
 def _kind(head: Token, verb: Token) -> str | None:
@@ -357,10 +465,11 @@ def _governs(token: Token, sent: Span) -> bool:
 
 def _found(
     source: tuple[int, int, str | None],
-    verb: tuple[int, int, str],
+    verb: tuple[int, int, str, str],
     content: tuple[int, int, bool],
     anchor: int,
     governs: bool,
+    owns_claims: bool = True,
 ) -> Found:
     edges = (source[0], source[1], verb[0], verb[1], content[0], content[1])
     attribution = Attribution(
@@ -372,7 +481,12 @@ def _found(
         content_end=content[1],
         quote=content[2],
     )
-    return Found(attribution, source[2], anchor, governs)
+    return Found(attribution, source[2], anchor, governs, owns_claims or content[2])
+
+
+def _cue_kind(head: Token) -> str:
+    """``thought`` for a cue of belief, wish or intent ("believes", "wants", "fears")."""
+    return "thought" if head.lower_ in lexicon.THOUGHT_FORMS else "speech"
 
 
 def _char_span(first: int, last: int, doc: Any) -> tuple[int, int]:
@@ -398,3 +512,169 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def _next_lower(token: Token) -> str:
     doc = token.doc
     return doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+
+
+# -- a cue found by the learned model (proplens.sources.cues) ------------------------------
+
+_NOT_CONTENT = frozenset(
+    "punct aux auxpass neg cc nsubj nsubjpass expl det poss advmod npadvmod mark "
+    "prt agent case predet nummod quantmod intj dep".split()
+)
+
+
+def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
+    """An attribution around adjacent words the cue model marked ("declined to comment",
+    "in a statement", "fears"): its source and content by the same dependency rules as
+    for reporting verbs, else None (no source in the sentence, or nothing attributed)."""
+    members = {t.i for t in cue}
+    head = cue_head(cue)
+    # A verb the rules know and left: the model may overrule them only with a clause, an
+    # object or a quote for content, never for a verb of evidence ("they found the house
+    # empty") or a negated one ("did not confirm").
+    known = head.lower_ in lexicon.REPORTING_VERBS or head.lower_ in lexicon.PHRASAL_FORMS
+    lemma = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_,))[0]
+    if _negated(head) or (known and lemma in lexicon.EVIDENCE_LEMMAS):
+        return None
+    if head.lower_ == "according" and _next_lower(head) == "to":
+        return _according_to(head, head.sent, base, quotes)
+    subject, impersonal = _cue_subject(head, members)
+    if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
+        return None
+    content = _cue_content(head, cue, members, subject, quotes, base, strict=known)
+    if content is None:
+        return None
+    lemma, stance = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_, "neutral"))
+    last = cue[-1]
+    source_start, source_end = _source_span(subject, impersonal)
+    return _found(
+        (base + source_start, base + source_end, "vague" if impersonal else _kind(subject, head)),
+        (base + cue[0].idx, base + last.idx + len(last), stance, _cue_kind(head)),
+        content,
+        anchor=base + head.idx,
+        governs=_governs(head, head.sent),
+        owns_claims=head.lower_ not in lexicon.INNER_STATE_FORMS,
+    )
+
+
+def cue_head(cue: list[Token]) -> Token:
+    """The word of a cue that the others hang on (its head lies outside the cue, or it is
+    the root): "supported" in "has supported", "in" in "in a statement"."""
+    members = {t.i for t in cue}
+    for token in cue:
+        if token.head.i not in members or token.head.i == token.i:
+            return token
+    return cue[0]
+
+
+def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:
+    """The source of a cue: the subject of its verb (or of the verb it hangs on, for "in a
+    statement"), the owner of a noun ("the spokesman's claim"), or the agent "by" names."""
+    for child in head.children:
+        if child.dep_ == "poss" and child.i not in members:
+            return child, False
+    for child in head.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "of", "from") and child.i not in members:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and head.tag_.startswith("NN"):
+                return objects[0], False
+    token = head
+    for _ in range(3):
+        subject, impersonal = _subject(token)
+        if subject is not None and subject.i not in members:
+            return subject, impersonal
+        if token.dep_ in ("xcomp", "prep", "pobj", "dobj", "acomp", "advcl", "conj", "attr"):
+            token = token.head
+        else:
+            break
+    return None, False
+
+
+def _cue_content(
+    head: Token,
+    cue: list[Token],
+    members: set[int],
+    subject: Token,
+    quotes: Quotes,
+    base: int,
+    strict: bool = False,
+) -> tuple[int, int, bool] | None:
+    """What a learned cue attributes, nearest reading first: a clause ("said *that …*"),
+    then the cue's own complement ("attacked *the Koch brothers* from the floor",
+    "pressured *them to stop*", "talking about *the crisis*"), then what a reporting verb
+    takes (the clause it comments on, an adjacent quote), then the cue's other dependents,
+    then the longer side of the sentence. ``strict``: a clause, an object or a quote only."""
+    doc = head.doc
+    span = _clausal_content(head, subject) if head.tag_[:2] in ("VB", "JJ") else None
+    if span is None:
+        span = _complement(head, cue, members)
+    if span is None and head.tag_.startswith("VB"):
+        lemma = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_,))[0]
+        found = _content(head, subject, lemma, quotes, base)
+        if found is not None:
+            return found
+    if span is None and strict:
+        return None
+    if span is None:
+        parts = [
+            child
+            for t in cue
+            for child in t.children
+            if child.i not in members
+            and child.i != subject.i
+            and child.dep_ not in _NOT_CONTENT
+            and not (child.dep_ == "prep" and child.i < head.i)
+        ]
+        if parts:
+            span = _char_span(
+                min(c.left_edge.i for c in parts), max(c.right_edge.i for c in parts), doc
+            )
+    if span is None:
+        span = _rest_of_sentence(head.sent, cue, subject)
+    if span is None:
+        return None
+    start, end = _trim(doc.text, *span)
+    if end <= start:
+        return None
+    near = quotes.covering(base + start, base + end)
+    if near is not None:
+        return near[0], near[1], True
+    return base + start, base + end, False
+
+
+def _complement(head: Token, cue: list[Token], members: set[int]) -> tuple[int, int] | None:
+    """The object of the cue, with an infinitive or an "as/for/of" phrase after it ("urged
+    *them to stop*", "cited *it as proof*"), else its infinitive, else the object of its
+    first "about/on/of/over/concerning/regarding" after it ("talking about *X*"), not of
+    any preposition ("wrote to *the council*" says nothing)."""
+    after = [c for t in cue for c in t.children if c.i not in members and c.i > cue[-1].i]
+    objects = [c for c in after if c.dep_ in ("dobj", "dative")]
+    if objects:
+        extra = [
+            c
+            for c in after
+            if c.dep_ in ("xcomp", "oprd")
+            or (c.dep_ in ("prep", "advcl") and c.lower_ in ("as", "for", "of"))
+        ]
+        last = max(c.right_edge.i for c in objects + extra)
+        return _char_span(objects[0].left_edge.i, last, head.doc)
+    clauses = [c for c in after if c.dep_ == "xcomp"]
+    if clauses:
+        return _char_span(clauses[0].left_edge.i, clauses[0].right_edge.i, head.doc)
+    for child in after:
+        if child.dep_ == "prep" and child.lower_ in lexicon.ABOUT_WORDS:
+            objects = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if objects:
+                return _char_span(objects[0].left_edge.i, objects[0].right_edge.i, head.doc)
+    return None
+
+
+def _rest_of_sentence(sent: Span, cue: list[Token], subject: Token) -> tuple[int, int] | None:
+    """The longer side of the sentence once source and cue are taken out."""
+    taken_first = min(cue[0].i, subject.left_edge.i)
+    taken_last = max(cue[-1].i, subject.right_edge.i)
+    before = (sent.start, taken_first - 1)
+    after = (taken_last + 1, sent.end - 1)
+    first, last = max((before, after), key=lambda span: span[1] - span[0])
+    if last < first:
+        return None
+    return _char_span(first, last, sent.doc)

@@ -101,13 +101,37 @@ def find_claims(
 
 
 def _owner(sentence: Sentence, found: Sequence[Found], quotes: Quotes) -> int | None:
-    """Index of the attribution covering the sentence's main assertion, or None."""
-    inside = [i for i, f in enumerate(found) if sentence.start <= f.anchor < sentence.end]
+    """Index of the attribution covering the sentence's main assertion, or None.
+
+    An attribution of wish, fear or intent ("Iran wants …", "officials fear …") owns no
+    claim unless its content is a quote (``Found.owns_claims``): the writer who tells us
+    what someone wants asserts it on his own word. A sentence whose main clause is the
+    writer's but most of whose words, or all of whose numbers, are an attribution's
+    content ("There is more to it, as X pointed out, accusing Iran of sending 30,000
+    soldiers") belongs to that attribution.
+    """
+    found_by: list[Found | None] = [f if f.owns_claims else None for f in found]
+    inside = [
+        i
+        for i, f in enumerate(found_by)
+        if f is not None and sentence.start <= f.anchor < sentence.end
+    ]
     governing = [i for i in inside if found[i].governs]
     if governing:
         return governing[0]
+    amounts = quantities(sentence.tokens, sentence.base)
+    for i in inside:
+        a = found[i].attribution
+        shared = min(a.content_end, sentence.end) - max(a.content_start, sentence.start)
+        holds_amounts = amounts and all(
+            a.content_start <= s and e <= a.content_end for s, e in amounts
+        )
+        if shared * 2 >= sentence.end - sentence.start or holds_amounts:
+            return i
     root = _root_offset(sentence)
-    for i, f in enumerate(found):
+    for i, f in enumerate(found_by):
+        if f is None:
+            continue
         a = f.attribution
         if i not in inside and a.content_start <= root < a.content_end:
             return i

@@ -15,8 +15,10 @@ from dataclasses import replace
 from typing import Any
 
 from proplens.article import Article
-from proplens.sources.attributions import Found, find_in_sentence
+from proplens.sources import lexicon
+from proplens.sources.attributions import Found, cue_head, find_in_sentence, from_cue
 from proplens.sources.claims import Sentence, find_claims
+from proplens.sources.cues import CueModel, load_model
 from proplens.sources.hedges import find_hedges
 from proplens.sources.pipeline import load_pipeline, model_info
 from proplens.sources.quotes import Quotes
@@ -34,12 +36,15 @@ about 40 MB less peak memory, 16 about 12% more CPU."""
 class SourceFinder:
     """Finds attributions, claims and hedges; load once with :func:`proplens.sources.load`.
 
+    ``cues``: the cue model (default: the shipped one; ``False``: the rules alone).
+
     Calls are serialised by a lock: a spaCy pipeline is not meant to be run
     from several threads at once.
     """
 
-    def __init__(self, nlp: Any) -> None:
+    def __init__(self, nlp: Any, cues: Any = None) -> None:
         self.nlp = nlp
+        self.cues: CueModel | None = load_model() if cues is None else cues or None
         self.model = model_info(nlp)
         self._lock = threading.Lock()
 
@@ -89,11 +94,11 @@ class SourceFinder:
             docs = self._run(self.nlp.make_doc(chunk) for chunk, _, _ in jobs)
             for (_, number, base), doc in zip(jobs, docs, strict=True):
                 while len(found) < number:  # every line of the texts before is parsed
-                    found.append(_sources(texts[len(found)], parsed))
+                    found.append(_sources(texts[len(found)], parsed, self.cues))
                     parsed = []
                 parsed.append((doc, base))
             while len(found) < len(texts):
-                found.append(_sources(texts[len(found)], parsed))
+                found.append(_sources(texts[len(found)], parsed, self.cues))
                 parsed = []
         return found
 
@@ -114,7 +119,12 @@ def chunks(text: str) -> Iterator[tuple[str, int]]:
         yield line, start
 
 
-def _sources(text: str, docs: list[tuple[Any, int]]) -> Sources:
+_SHIPPED = object()
+
+
+def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> Sources:
+    """Sources of ``text`` from its parsed lines; ``cues`` is the cue model (None: rules only)."""
+    model: CueModel | None = load_model() if cues is _SHIPPED else cues
     quotes = Quotes(text)
     found: list[Found] = []
     sentences: list[Sentence] = []
@@ -125,25 +135,102 @@ def _sources(text: str, docs: list[tuple[Any, int]]) -> Sources:
                 continue
             start, end = base + words[0].idx, base + words[-1].idx + len(words[-1])
             sentences.append(Sentence(start, end, words, base))
-            found.extend(find_in_sentence(sent, base, quotes))
-    found = sorted(_resolve_pronouns(found), key=lambda f: (f.attribution.start, f.anchor))
+            by_rules = list(find_in_sentence(sent, base, quotes))
+            found.extend(by_rules)
+            if model is not None:
+                found.extend(_learned(sent, base, quotes, model, by_rules))
+    found = sorted(_resolve_pronouns(found, text), key=lambda f: (f.attribution.start, f.anchor))
     claims = find_claims(sentences, found, quotes)
     return Sources(tuple(f.attribution for f in found), claims, find_hedges(text))
 
 
-def _resolve_pronouns(found: list[Found]) -> list[Found]:
-    """A pronoun source ("she said") takes the kind of the source named before it."""
+def _learned(
+    sent: Any, base: int, quotes: Quotes, model: CueModel, known: list[Found]
+) -> Iterator[Found]:
+    """Attributions around the cues the model finds where no rule found one.
+
+    Adjacent words the model marks form one cue ("said in a statement"); a cue
+    overlapping a verb the rules took is left to the rules.
+    """
+    taken = [(f.attribution.verb.start, f.attribution.verb.end) for f in known]
+    anchors = {f.anchor for f in known}
+    cue: list[Any] = []
+    for token in [*sent, None]:
+        marked = (
+            token is not None
+            and token.tag_ not in _NEVER_CUES
+            and not token.is_space
+            and model.probability(token, quotes.containing(base + token.idx) is not None)
+            >= model.threshold
+        )
+        if marked:
+            cue.append(token)
+            continue
+        if cue:
+            start, end = base + cue[0].idx, base + cue[-1].idx + len(cue[-1])
+            if not any(s < end and start < e for s, e in taken) and not _extends(
+                cue, base, anchors
+            ):
+                item = from_cue(cue, base, quotes)
+                if item is not None:
+                    taken.append((start, end))
+                    yield item
+            cue = []
+
+
+_NEVER_CUES = frozenset(
+    "DT PDT CC PRP PRP$ POS CD EX WDT WP WP$ WRB RP SYM $ LS UH ADD AFX XX "
+    ", . `` '' -LRB- -RRB- HYPH NFP _SP".split()
+)
+"""Tags whose words are not scored, for speed: they rarely head a cue, and inside one
+("in *a* statement", "pointed *out*") the cue's other words still make it."""
+
+
+def _extends(cue: list[Any], base: int, anchors: set[int]) -> bool:
+    """Whether the cue only adds to a verb the rules took ("said *in a statement*")."""
+    head = cue_head(cue)
+    for _ in range(2):
+        if head.dep_ not in ("prep", "pobj", "npadvmod", "advmod", "dobj", "xcomp"):
+            return False
+        head = head.head
+        if base + head.idx in anchors:
+            return True
+    return False
+
+
+def _resolve_pronouns(found: list[Found], text: str) -> list[Found]:
+    """A pronoun source ("she said") refers to the last source named before it.
+
+    "they" and "them" take the last source of any kind; "he", "she" and "it" the
+    last named or role source (one person or body). The pronoun keeps its span
+    and takes its referent's kind and offsets (``SourceRef.referent``); with no
+    source before it, it is taken as named, as before.
+    """
     resolved = []
     last_kind = "named"
-    for item in found:
-        kind = item.kind or last_kind
-        last_kind = kind
-        if kind != item.attribution.source.kind:
-            source = item.attribution.source
-            attribution = _with_source(item.attribution, SourceRef(source.start, source.end, kind))
-            item = Found(attribution, kind, item.anchor, item.governs)
-        resolved.append(item)
+    last_any: SourceRef | None = None
+    last_one: SourceRef | None = None
+    for item in sorted(found, key=lambda f: f.anchor):
+        source = item.attribution.source
+        word = text[source.start : source.end].lower()
+        if item.kind is not None and word not in lexicon.REFERRING_PRONOUNS:
+            last_kind = item.kind
+            last_any = source
+            if item.kind in ("named", "role"):
+                last_one = source
+            resolved.append(item)
+            continue
+        referent = last_any if word in _PLURAL_PRONOUNS else last_one
+        kind = item.kind or (referent.kind if referent is not None else last_kind)
+        span = (referent.start, referent.end) if referent is not None else None
+        attribution = _with_source(
+            item.attribution, SourceRef(source.start, source.end, kind, span)
+        )
+        resolved.append(replace(item, attribution=attribution, kind=kind))
     return resolved
+
+
+_PLURAL_PRONOUNS = frozenset("they them their".split())
 
 
 def _with_source(attribution: Attribution, source: SourceRef) -> Attribution:

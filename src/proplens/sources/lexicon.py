@@ -20,6 +20,9 @@ def _forms(table: str) -> dict[str, str]:
 
 _NEUTRAL = _forms(
     """
+    describe describes described describing
+    depict depicts depicted depicting
+    characterize characterizes characterized characterizing
     say says said saying
     tell tells told telling
     state states stated stating
@@ -45,6 +48,12 @@ _NEUTRAL = _forms(
     think thinks thought thinking
     expect expects expected expecting
     doubt doubts doubted doubting
+    want wants wanted
+    hope hopes hoped
+    fear fears feared
+    plan plans planned
+    intend intends intended
+    wish wishes wished
     testify testifies testified testifying
     declare declares declared declaring
     stress stresses stressed stressing
@@ -81,6 +90,11 @@ _ENDORSING = _forms(
 )
 _DISTANCING = _forms(
     """
+    paint paints painted painting
+    portray portrays portrayed portraying
+    brand brands branded branding
+    label labels labelled labeled labelling labeling
+    accuse accuses accused accusing
     claim claims claimed claiming
     allege alleges alleged alleging
     insist insists insisted insisting
@@ -100,13 +114,115 @@ REPORTING_VERBS: dict[str, tuple[str, str]] = {
 }
 """Word form -> (lemma, stance)."""
 
+THOUGHT_LEMMAS = frozenset(
+    """
+    believe think expect doubt want wish hope fear worry plan intend aim seek mean
+    feel know suspect assume consider regard see view imagine suppose reckon trust
+    prefer like love hate oppose support favor favour agree disagree decide understand
+    realize realise recognize recognise remember forget wonder guess dream desire
+    try
+    belief view hope fear plan wish intention goal aim desire expectation concern
+    """.split()
+)
+"""Cues of thought, intent or belief (verbs and nouns, lemma forms): their attributions
+are of kind ``thought``. Matched on the cue's head word through :data:`THOUGHT_FORMS`."""
+THOUGHT_FORMS = {
+    **{w: w for w in THOUGHT_LEMMAS},
+    **_forms(
+        """
+        believe believes believed believing
+        think thinks thought thinking
+        expect expects expected expecting
+        doubt doubts doubted doubting
+        want wants wanted wanting
+        wish wishes wished wishing
+        hope hopes hoped hoping
+        fear fears feared fearing
+        worry worries worried worrying
+        plan plans planned planning
+        intend intends intended intending
+        aim aims aimed aiming
+        seek seeks sought seeking
+        feel feels felt feeling
+        know knows knew known knowing
+        suspect suspects suspected suspecting
+        assume assumes assumed assuming
+        consider considers considered considering
+        regard regards regarded regarding
+        see sees saw seen seeing
+        view views viewed viewing
+        imagine imagines imagined imagining
+        suppose supposes supposed supposing
+        reckon reckons reckoned reckoning
+        prefer prefers preferred preferring
+        oppose opposes opposed opposing
+        support supports supported supporting
+        favor favors favored favoring
+        favour favours favoured favouring
+        agree agrees agreed agreeing
+        disagree disagrees disagreed disagreeing
+        decide decides decided deciding
+        understand understands understood understanding
+        realize realizes realized realizing
+        realise realises realised realising
+        remember remembers remembered remembering
+        wonder wonders wondered wondering
+        desire desires desired desiring
+        try tries tried trying
+        belief beliefs
+        hope hopes
+        intention intentions
+        goal goals
+        expectation expectations
+        concern concerns
+        """
+    ),
+}
+"""Word form -> lemma for :data:`THOUGHT_LEMMAS`."""
+
+NOMINAL_CUES: dict[str, tuple[str, str]] = {
+    **{w: ("report", "neutral") for w in "report reports".split()},
+    **{w: ("statement", "neutral") for w in "statement statements".split()},
+    **{w: ("warning", "neutral") for w in "warning warnings".split()},
+    **{w: ("rumour", "distancing") for w in "rumour rumours rumor rumors".split()},
+    **{w: ("claim", "distancing") for w in "claim claims".split()},
+    **{w: ("allegation", "distancing") for w in "allegation allegations".split()},
+    **{w: ("accusation", "distancing") for w in "accusation accusations".split()},
+    **{w: ("assertion", "distancing") for w in "assertion assertions".split()},
+    **{w: ("denial", "neutral") for w in "denial denials".split()},
+    **{w: ("admission", "endorsing") for w in "admission admissions".split()},
+}
+"""Nouns that report (form -> (lemma, stance)): "a spokesman's claim that …", "certain
+reports concerning …"."""
+ABOUT_WORDS = frozenset("about concerning regarding on of over that".split())
+"""Words that introduce what a reporting noun is about."""
+
+AS_VERBS = frozenset("paint portray depict cast brand label describe characterize".split())
+"""Verbs that report by casting someone or something as something ("painted him as the
+protector"): their content is the object with its "as" phrase."""
+ACCUSING_FORMS = frozenset("accusing blaming charging alleging claiming".split())
+"""Participles that carry what a source said ("…, accusing Iran of …")."""
+
+INNER_STATE_FORMS = frozenset(
+    form
+    for form, lemma in THOUGHT_FORMS.items()
+    if lemma in "want wish hope fear worry plan intend aim seek try desire dream prefer".split()
+)
+"""Thought cues of wish, fear or intent: "Iran wants …" tells the writer's own claim about
+Iran, so its sentence stays unattributed (unless the content is a quote). Belief and
+forecast cues ("believes", "expects", "doubt") report an opinion the source holds and own
+their claims, as speech does."""
+SOURCE_NOUNS = frozenset("reports rumours rumors".split())
+"""Plural reporting nouns that are a vague source of their own ("Certain reports
+concerning …"), with no owner named."""
+
 PHRASAL_VERBS: dict[tuple[str, str], str] = {("point", "out"): "endorsing"}
 """(lemma, particle) -> stance, for verbs that report only with their particle."""
 PHRASAL_FORMS = _forms("point points pointed pointing")
 
 OBJECT_CONTENT_LEMMAS = frozenset(
     "deny confirm expect estimate forecast predict find show reveal admit acknowledge "
-    "disclose prove announce note".split()
+    "disclose prove announce note want hope fear plan intend wish".split()
 )
 """Verbs whose content can be a noun phrase ("denied it", "tests found an impurity")."""
 EVIDENCE_LEMMAS = frozenset("find show reveal prove discover establish demonstrate".split())

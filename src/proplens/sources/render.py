@@ -38,9 +38,16 @@ def render_sources_text(article: Article) -> str:
     lines = ["Sources:"]
     for number, a in enumerate(sources.attributions, start=1):
         quote = "quote" if a.quote else "reported"
+        thought = ", thought" if a.verb.kind == "thought" else ""
+        referent = (
+            f" (= {_cut(text[a.source.referent[0] : a.source.referent[1]], 40)})"
+            if a.source.referent
+            else ""
+        )
         lines.append(
-            f"  {number:>2}. {_cut(text[a.source.start : a.source.end], 40)} "
-            f"[{a.source.kind}] {text[a.verb.start : a.verb.end]} ({a.verb.stance}, {quote}): "
+            f"  {number:>2}. {_cut(text[a.source.start : a.source.end], 40)}{referent} "
+            f"[{a.source.kind}] {text[a.verb.start : a.verb.end]} "
+            f"({a.verb.stance}, {quote}{thought}): "
             f"\N{LEFT DOUBLE QUOTATION MARK}{_cut(text[a.content_start : a.content_end], 70)}"
             "\N{RIGHT DOUBLE QUOTATION MARK}"
         )

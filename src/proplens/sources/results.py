@@ -22,23 +22,36 @@ to), ``endorsing`` (confirmed, revealed, admitted: presented as true),
 
 HEDGE_KINDS = ("hedge", "certainty")
 
+CUE_KINDS = ("speech", "thought")
+"""What the cue reports: ``speech`` (said, told, according to, in a statement, a
+spokesman's claim: words someone said or wrote) or ``thought`` (believes, wants,
+fears, plans, hopes, expects: a belief, wish or intention the writer ascribes to
+someone, which the writer asserts on his own word unless a quote backs it)."""
+
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Who says it: the source phrase and its kind (one of :data:`SOURCE_KINDS`)."""
+    """Who says it: the source phrase and its kind (one of :data:`SOURCE_KINDS`).
+
+    For a pronoun ("he said"), ``referent`` is the ``(start, end)`` of the source it
+    refers to, named earlier in the text; the kind is that source's kind.
+    """
 
     start: int
     end: int
     kind: str
+    referent: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class VerbRef:
-    """How it is reported: the reporting verb (or "according to") and its stance."""
+    """How it is reported: the cue (a verb, "according to", "in a statement"), its stance
+    and its kind (one of :data:`CUE_KINDS`)."""
 
     start: int
     end: int
     stance: str
+    kind: str = "speech"
 
 
 @dataclass(frozen=True)

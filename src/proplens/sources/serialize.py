@@ -11,6 +11,7 @@ from typing import Any
 
 from proplens.errors import FormatError
 from proplens.sources.results import (
+    CUE_KINDS,
     HEDGE_KINDS,
     SOURCE_KINDS,
     STANCES,
@@ -43,9 +44,14 @@ def _attribution(a: Attribution, text: str) -> dict[str, Any]:
         "end": a.end,
         "text": text[a.start : a.end],
         "source": {**_piece(a.source.start, a.source.end, text), "kind": a.source.kind},
-        "verb": {**_piece(a.verb.start, a.verb.end, text), "stance": a.verb.stance},
+        "verb": {
+            **_piece(a.verb.start, a.verb.end, text),
+            "stance": a.verb.stance,
+            "kind": a.verb.kind,
+        },
         "content": _piece(a.content_start, a.content_end, text),
         "quote": a.quote,
+        "source_referent": _piece(*a.source.referent, text) if a.source.referent else None,
     }
 
 
@@ -98,13 +104,22 @@ def _read_attribution(item: Any, text: str, where: str) -> Attribution:
     if not isinstance(quote, bool):
         raise FormatError(f"{where}: 'quote' should be true or false, found {quote!r:.60}")
     content_start, content_end = _offsets(content, text, f"{where}: content")
+    referent = item.get("source_referent")
+    if referent is not None:
+        referent = _offsets(referent, text, f"{where}: source_referent")
     return Attribution(
         start,
         end,
         SourceRef(
-            *_offsets(source, text, f"{where}: source"), _label(source, "kind", SOURCE_KINDS, where)
+            *_offsets(source, text, f"{where}: source"),
+            _label(source, "kind", SOURCE_KINDS, where),
+            referent,
         ),
-        VerbRef(*_offsets(verb, text, f"{where}: verb"), _label(verb, "stance", STANCES, where)),
+        VerbRef(
+            *_offsets(verb, text, f"{where}: verb"),
+            _label(verb, "stance", STANCES, where),
+            _label(verb, "kind", CUE_KINDS, where) if "kind" in verb else "speech",
+        ),
         content_start,
         content_end,
         quote,

@@ -1,0 +1,125 @@
+"""Which words attribute: a logistic model over parse features, learned on PolNeAR's train split.
+
+The rules in :mod:`~proplens.sources.attributions` know a list of reporting
+verbs; journalists use thousands of cues ("declined to comment", "in a
+statement", "is expected to", "a spokesman's claim", "fears"), and PolNeAR
+marks 7,000 different cue strings in 840 articles. This model scores every
+word of a sentence for "is part of an attribution cue" from what the parse
+says about it (its form, tag, dependency, its head and children, its
+neighbours, whether it stands inside a quote). Adjacent cue words form one
+cue; :func:`~proplens.sources.attributions.from_cue` then finds its source
+and content with the same dependency rules as for reporting verbs.
+
+The weights are plain JSON (feature string -> weight) with a SHA-256 of the
+file recorded in :data:`MODEL_SHA256`, as for the detector's manifest: no
+pickle, readable, and checked on load. ``bench/polnear_train_cues.py``
+trains them (docs/sources.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from proplens.errors import ProplensError
+
+Token = Any
+MODEL_PATH = Path(__file__).with_name("cue_model.json")
+"""The shipped weights; its SHA-256 is in the sibling file ``cue_model.json.sha256``."""
+
+
+def features(token: Token, in_quote: bool) -> list[str]:
+    """The feature strings of one token (the same at training and at prediction)."""
+    doc = token.doc
+    w, tag, dep = token.lower_, token.tag_, token.dep_
+    head = token.head
+    prev = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
+    nxt = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    out = [
+        "b",
+        f"w={w}",
+        f"t={tag}",
+        f"d={dep}",
+        f"wt={w}|{tag}",
+        f"wd={w}|{dep}",
+        f"s3={w[-3:]}",
+        f"hw={head.lower_}",
+        f"ht={head.tag_}",
+        f"dh={dep}|{head.tag_}",
+        f"wh={w}|{head.lower_}",
+        f"p={prev}",
+        f"n={nxt}",
+        f"pw={prev}|{w}",
+        f"wn={w}|{nxt}",
+        f"q={in_quote}",
+        f"qt={in_quote}|{tag[:2]}",
+    ]
+    if head.i != token.i:
+        out.append(f"hd={head.dep_}")
+        out.append(f"hdw={head.lower_}|{dep}|{head.dep_}")
+    frame = ",".join(sorted({c.dep_ for c in token.children if c.dep_ in _FRAME}))
+    out.append(f"fr={w}|{frame}")
+    out.append(f"tf={tag}|{frame}")
+    out.append(f"tfd={tag}|{dep}|{frame}")
+    for child in token.children:
+        out.append(f"cd={child.dep_}")
+        out.append(f"wcd={w}|{child.dep_}")
+        if child.dep_ in ("prep", "prt", "agent", "mark", "aux", "auxpass", "neg", "poss"):
+            out.append(f"cw={child.dep_}|{child.lower_}")
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            out.append(f"st={child.tag_}")
+    return out
+
+
+_FRAME = frozenset("nsubj nsubjpass ccomp xcomp dobj advcl prep agent dative attr acomp".split())
+"""Dependents that together say how a word is used ("said" with a subject and a clause)."""
+
+
+class CueModel:
+    """Logistic weights over :func:`features`; :meth:`probability` of being a cue word."""
+
+    def __init__(self, weights: dict[str, float], threshold: float) -> None:
+        self.weights = weights
+        self.threshold = threshold
+
+    def probability(self, token: Token, in_quote: bool) -> float:
+        get = self.weights.get
+        score = sum(get(f, 0.0) for f in features(token, in_quote))
+        return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": "proplens-cue-model/1", "threshold": self.threshold,
+                "weights": self.weights}  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CueModel:
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+
+
+def save_model(model: CueModel, path: Path = MODEL_PATH) -> str:
+    """Write the weights and their checksum file; returns the SHA-256."""
+    data = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":")).encode()
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).hexdigest()
+    checksum_path(path).write_text(digest + "\n", encoding="utf-8")
+    return digest
+
+
+def checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> CueModel | None:
+    """The model at ``path`` checked against its checksum file; None when none is shipped."""
+    if not path.exists():
+        return None
+    data = path.read_bytes()
+    expected = checksum_path(path).read_text(encoding="utf-8").strip()
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise ProplensError(f"{path} does not match its checksum: reinstall proplens")
+    return CueModel.from_dict(json.loads(data))

@@ -1,0 +1,71 @@
+"""The cue model: its file and checksum, and how its marked words become attributions."""
+
+from __future__ import annotations
+
+import pytest
+
+from proplens.errors import ProplensError
+from proplens.sources import sources_to_dict
+from proplens.sources.cues import CueModel, load_model, save_model
+from proplens.sources.finder import _sources, chunks
+
+
+def test_weights_round_trip_and_a_changed_file_is_refused(tmp_path):
+    path = tmp_path / "cues.json"
+    model = CueModel({"b": -2.0, "w=suspect": 4.0}, 0.6)
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded.weights == model.weights and loaded.threshold == 0.6
+    path.write_text(path.read_text().replace("4.0", "9.0"))
+    load_model.cache_clear()
+    with pytest.raises(ProplensError, match="does not match its checksum"):
+        load_model(path)
+    load_model.cache_clear()
+
+
+def test_the_shipped_model_loads_with_a_threshold():
+    model = load_model()
+    assert model is not None and 0 < model.threshold < 1 and len(model.weights) > 1000
+
+
+# A hand-made model that marks exactly these words, so the decoding is what is tested.
+MARKS = CueModel({"b": -5.0, **{f"w={w}": 10.0 for w in "suspect statement declined".split()}}, 0.5)
+
+
+def _found(finder, text):
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    data = sources_to_dict(_sources(text, docs, MARKS), text)
+    return [
+        (a["source"]["text"], a["verb"]["text"], a["verb"]["kind"], a["content"]["text"])
+        for a in data["attributions"]
+    ]
+
+
+def test_a_marked_word_becomes_an_attribution_with_source_and_content(finder):
+    text = (
+        "Farmers' unions suspect that the dam was never inspected. The senator declined to comment."
+    )
+    assert _found(finder, text) == [
+        ("Farmers' unions", "suspect", "thought", "the dam was never inspected"),
+        ("The senator", "declined", "speech", "to comment"),
+    ]
+
+
+def test_a_cue_that_only_adds_to_a_rule_verb_adds_no_attribution(finder):
+    text = "The ministry said in a statement that talks would resume."
+    assert _found(finder, text) == [("The ministry", "said", "speech", "talks would resume")]
+
+
+def test_without_a_model_only_the_rules_run(finder):
+    text = "The senator declined to comment."
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    assert _sources(text, docs, None).attributions == ()
+
+
+def test_a_finder_can_run_the_rules_alone(finder):
+    from proplens.sources.finder import SourceFinder
+
+    assert finder.cues is not None
+    rules = SourceFinder(finder.nlp, cues=False)
+    assert rules.cues is None
+    assert rules.find("The senator declined to comment.").attributions == ()
