@@ -25,7 +25,7 @@ def nested_article() -> Article:
     word = TEXT.index("reckless")
     town = TEXT.index("town")
     spans = [
-        Span(sentence, TEXT.index(".", sentence) + 1, "Appeal_to_fear-prejudice", 0.42),
+        Span(sentence, TEXT.index(".", sentence) + 1, "Appeal_to_fear-prejudice", 0.92),
         Span(word, word + len("reckless"), "Loaded_Language", 0.81),
         Span(word, word + len("reckless"), "Name_Calling,Labeling", 0.2),
         Span(town, TEXT.index("vote no"), "Slogans", 0.3),  # crosses the sentence's end
@@ -106,7 +106,9 @@ def test_html_export_highlights_the_word_inside_the_sentence_with_both_tooltips(
     tips = dict(parser.marks)
     assert tips["Critics warn that the "].startswith("Appeal to fear or prejudice")
     assert "Loaded language" not in tips["Critics warn that the "]
-    word = tips["reckless"]  # the loaded word: its own techniques first, then the sentence's
+    word = tips[
+        "reckless"
+    ]  # the loaded word's techniques first, then its (more confident) sentence
     assert word.index("Loaded language") < word.index("Appeal to fear or prejudice")
     assert "Name calling, labeling" in word
     assert " plan will ruin our " in tips  # the sentence goes on after the word
