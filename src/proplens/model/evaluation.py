@@ -46,7 +46,8 @@ def measure(model, examples: list[Example], resamples: int = 2000, predicted=Non
     FLC scores what ``proplens analyze`` shows at the default threshold: the
     detected spans with their techniques (:func:`proplens.scoring.flc_score`).
     ``span_length`` gives the median length in characters of those spans and of
-    the gold spans, since partial-overlap credit rewards long spans.
+    the gold spans, overall and per technique, since partial-overlap credit
+    rewards long spans (phrase-level techniques should come out as phrases).
 
     ``predicted``: ``predictions(model, examples)`` when the caller has them already.
     """
@@ -114,6 +115,13 @@ def measure(model, examples: list[Example], resamples: int = 2000, predicted=Non
         "span_length": {
             "predicted_median": _median_length(shown),
             "gold_median": _median_length(gold_tc),
+            "per_technique": {
+                name: {
+                    "predicted_median": _median_length([r for r in shown if r.technique == name]),
+                    "gold_median": _median_length([r for r in gold_tc if r.technique == name]),
+                }
+                for name in flc.per_technique
+            },
         },
         "reliability": reliability_table(scores, right) if len(scores) else [],
     }
