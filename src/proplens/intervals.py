@@ -56,12 +56,7 @@ def si_article_stats(
     rows = []
     for article in articles or sorted(set(gold_spans) | set(pred_spans)):
         g, p = gold_spans.get(article, []), pred_spans.get(article, [])
-        p_sum = r_sum = 0.0
-        for ps, pe in p:
-            for gs, ge in g:
-                overlap = max(0, min(pe, ge) - max(ps, gs))
-                p_sum += overlap / (pe - ps)
-                r_sum += overlap / (ge - gs)
+        p_sum, r_sum = overlap_sums(p, g)
         rows.append((p_sum, len(p), r_sum, len(g)))
     return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
