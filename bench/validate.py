@@ -1,4 +1,4 @@
-"""A model on the confirmation split: SI and TC F1 with intervals, per technique, reliability.
+"""A model on the confirmation split: SI, TC and FLC F1 with intervals, per technique, reliability.
 
     python bench/validate.py [--data ../shared/data/ptc-train] [--model DIR] [--out DIR]
                              [--resamples 2000]
@@ -8,8 +8,11 @@ at (``proplens.model.corpus.confirmation_ids``): neither training nor the
 cross-validated choices of decoding, classifier, calibration and threshold. It
 prints the same measurement ``proplens export --data`` writes into the card
 (``card["confirmation"]``), made again with this runtime, as JSON: SI at the
-default threshold and at others, TC micro-F1 on gold spans, each with a 95%
-bootstrap interval over articles, TC per technique and the reliability table.
+default threshold and at others, TC micro-F1 on gold spans, FLC (the full
+output: the spans shown at the default threshold with their techniques), each
+with a 95% bootstrap interval over articles, TC and FLC per technique, the
+median predicted and gold span lengths and the reliability table. ``--summary``
+prints the headline figures as lines of text after the JSON.
 
 Measure a model here once; choosing anything on these figures would turn the
 confirmation split into one more validation split (docs/model.md).
@@ -39,6 +42,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model folder (default: the shipped one)")
     parser.add_argument("--out", type=Path, default=None, help="write label files here")
     parser.add_argument("--resamples", type=int, default=2000)
+    parser.add_argument("--summary", action="store_true", help="headline figures as text too")
     args = parser.parse_args()
     if not (args.data / "articles").is_dir():
         sys.exit(f"no PTC-format data at {args.data}")
@@ -52,6 +56,27 @@ def main() -> None:
     if args.out:
         report["reproduce"] = write_labels(model, confirmation, predicted, args.out)
     print(json.dumps(report, indent=2))
+    if args.summary:
+        print(summary(report))
+
+
+def summary(report: dict) -> str:
+    """The headline figures in four lines: SI, TC, FLC with intervals, median span lengths."""
+
+    def figure(value: dict) -> str:
+        return f"{value['value']:.3f} [{value['low']:.3f}, {value['high']:.3f}]"
+
+    si, flc, lengths = report["si"], report["flc"], report["span_length"]
+    return "\n".join(
+        [
+            f"{report['articles']} articles, default threshold {report['default_threshold']}",
+            f"SI F1  {figure(si['si_f1'])}  P {si['si_precision']:.3f} R {si['si_recall']:.3f}",
+            f"TC F1  {figure(report['tc_micro_f1'])}",
+            f"FLC F1 {figure(flc['f1'])}  P {flc['precision']:.3f} R {flc['recall']:.3f}",
+            f"median span length predicted / gold: {lengths['predicted_median']:.0f} / "
+            f"{lengths['gold_median']:.0f} characters",
+        ]
+    )
 
 
 def write_labels(model, examples: list, predicted, out: Path) -> list[str]:
@@ -70,10 +95,17 @@ def write_labels(model, examples: list, predicted, out: Path) -> list[str]:
         "si",
     )
     write_label_file(out / "pred-tc.labels", classified, "tc")
+    write_label_file(
+        out / "pred-flc.labels",
+        [LabelRow(e.id, s, end, t) for e, (s, end, t, score) in detected if score >= cut],
+        "tc",
+    )
     return [
         f"proplens evaluate --task si --gold {out}/gold-si.labels --pred {out}/pred-si.labels",
         f"proplens evaluate --task tc --gold {out}/gold-tc.labels "
         f"--pred {out}/pred-tc.labels --per-technique",
+        f"proplens evaluate --task flc --gold {out}/gold-tc.labels "
+        f"--pred {out}/pred-flc.labels --per-technique --interval",
     ]
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 import sys
 
 import pytest
 
+import proplens.article
 from proplens.article import (
     DEFAULT_MAX_BYTES,
     Article,
     Span,
     article_id,
+    enclosing,
     iter_article_paths,
     read_text_file,
     title_of,
@@ -155,6 +158,30 @@ def test_span_rejects_empty_or_negative_ranges():
     for start, end in [(5, 5), (6, 5), (-1, 3)]:
         with pytest.raises(ValueError, match="0 <= start < end"):
             Span(start, end)
+
+
+def test_docstring_examples_hold():
+    assert doctest.testmod(proplens.article).failed == 0
+
+
+def test_enclosing_names_the_shortest_span_holding_each_one():
+    spans = [
+        Span(0, 100, "Appeal_to_fear-prejudice"),
+        Span(20, 60, "Doubt"),
+        Span(30, 38, "Loaded_Language"),
+        Span(30, 38, "Name_Calling,Labeling"),  # the same fragment with a second technique
+        Span(55, 120, "Slogans"),  # crosses the end of Doubt and of the first span
+    ]
+    assert enclosing(spans) == [None, 0, 1, 1, None]
+    assert enclosing([]) == []
+
+
+def test_overlapping_and_nested_spans_are_kept_as_they_are():
+    text = "Critics warn that the reckless plan will ruin the town."
+    spans = [Span(0, 55, "Appeal_to_fear-prejudice"), Span(22, 30, "Loaded_Language")]
+    article = Article.from_text(text).with_spans(list(reversed(spans)))
+    assert article.spans == spans  # sorted by position, none merged or dropped
+    assert article.span_text(article.spans[1]) == "reckless"
 
 
 def test_span_overlap_and_length():

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import doctest
+
 import numpy as np
 import pytest
 
+import proplens.intervals
 from proplens.formats.semeval import LabelRow as R
 from proplens.intervals import (
     bootstrap,
+    flc_article_stats,
+    flc_f1,
     paired_difference,
     si_article_stats,
     si_f1,
@@ -15,7 +20,7 @@ from proplens.intervals import (
     tc_f1,
     wilson,
 )
-from proplens.scoring import si_score, tc_score
+from proplens.scoring import flc_score, si_score, tc_score
 
 GOLD = [
     R("1", 0, 10, "Doubt"),
@@ -31,10 +36,24 @@ PRED = [
 ]
 
 
+def test_docstring_examples_hold():
+    assert doctest.testmod(proplens.intervals).failed == 0
+
+
 def test_summed_article_rows_give_the_official_scores():
     si = si_score(GOLD, PRED)
     assert si_f1(si_article_stats(GOLD, PRED).sum(axis=0)) == pytest.approx(si.f1)
     assert tc_f1(tc_article_stats(GOLD, PRED).sum(axis=0)) == pytest.approx(tc_score(GOLD, PRED).f1)
+
+
+def test_summed_flc_rows_give_the_flc_score_and_follow_the_given_articles():
+    flc = flc_score(GOLD, PRED)
+    stats = flc_article_stats(GOLD, PRED)
+    assert flc_f1(stats.sum(axis=0)) == pytest.approx(flc.f1)
+    assert stats.sum(axis=0)[[1, 3]].tolist() == [flc.predicted, flc.gold]
+    # article 1 earns SI credit for its Doubt at [20, 25) but no FLC credit (gold: Slogans)
+    assert flc.f1 < si_score(GOLD, PRED).f1
+    assert flc_article_stats(GOLD, PRED, ["9", "3"]).tolist() == [[0, 0, 0, 0], [1, 1, 1, 1]]
 
 
 def test_rows_follow_the_given_articles_even_without_spans():

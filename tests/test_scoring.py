@@ -8,7 +8,7 @@ import pytest
 
 import proplens.scoring
 from proplens.formats.semeval import LabelRow as R
-from proplens.scoring import merge_spans, si_score, tc_score
+from proplens.scoring import flc_score, merge_spans, si_score, tc_score
 
 
 def test_docstring_examples_hold():
@@ -189,3 +189,53 @@ def test_tc_empty_prediction_scores_zero():
 def test_tc_refuses_rows_without_technique():
     with pytest.raises(ValueError, match="technique"):
         tc_score([R("1", 0, 5, "Doubt")], [R("1", 0, 5)])
+
+
+# -- FLC (full output: span and technique) ------------------------------------------
+
+
+def test_flc_gives_credit_only_where_the_technique_matches():
+    # gold Doubt [0, 10); prediction [0, 10) as Doubt and again as Slogans.
+    # Doubt: precision 1, recall 1; Slogans: no gold of its technique.
+    # precision = (1 + 0) / 2 = 0.5, recall = 1 / 1, F1 = 2/3
+    score = flc_score([R("1", 0, 10, "Doubt")], [R("1", 0, 10, "Doubt"), R("1", 0, 10, "Slogans")])
+    assert (score.precision, score.recall) == (0.5, 1.0)
+    assert score.f1 == pytest.approx(2 / 3)
+    assert score.per_technique["Slogans"].precision == 0.0
+    # SI ignores the technique: the two identical spans merge into one right span.
+    assert si_score([R("1", 0, 10)], [R("1", 0, 10), R("1", 0, 10)]).f1 == 1.0
+
+
+def test_flc_keeps_nested_spans_of_different_techniques_apart():
+    # A loaded word [4, 9) inside a sentence of fear [0, 30), both predicted exactly:
+    # FLC is perfect, where SI merges them into one span.
+    gold = [R("1", 0, 30, "Appeal_to_fear-prejudice"), R("1", 4, 9, "Loaded_Language")]
+    score = flc_score(gold, list(gold))
+    assert (score.precision, score.recall, score.predicted, score.gold) == (1.0, 1.0, 2, 2)
+    # Predicting only the sentence finds the loaded word's characters but not its technique.
+    only_sentence = flc_score(gold, [gold[0]])
+    assert (only_sentence.precision, only_sentence.recall) == (1.0, 0.5)
+
+
+def test_flc_partial_overlap_and_merging_within_one_technique():
+    # Two overlapping Loaded_Language predictions [0, 6) and [4, 10) merge into [0, 10);
+    # gold Loaded_Language [5, 15): overlap 5 -> precision 5/10, recall 5/10.
+    gold = [R("1", 5, 15, "Loaded_Language")]
+    pred = [R("1", 0, 6, "Loaded_Language"), R("1", 4, 10, "Loaded_Language")]
+    score = flc_score(gold, pred)
+    assert (score.precision, score.recall, score.predicted) == (0.5, 0.5, 1)
+
+
+def test_flc_micro_averages_over_techniques_and_articles():
+    # Doubt right in article 1; Slogans predicted in article 2 where gold Slogans is in 1.
+    gold = [R("1", 0, 10, "Doubt"), R("1", 20, 30, "Slogans")]
+    pred = [R("1", 0, 10, "Doubt"), R("2", 20, 30, "Slogans")]
+    score = flc_score(gold, pred)
+    assert (score.precision, score.recall) == (0.5, 0.5)
+    assert score.per_technique["Doubt"].f1 == 1.0 and score.per_technique["Slogans"].f1 == 0.0
+    assert list(score.per_technique) == ["Doubt", "Slogans"]  # in NAMES order
+
+
+def test_flc_refuses_rows_without_a_technique():
+    with pytest.raises(ValueError, match="technique"):
+        flc_score([R("1", 0, 5)], [R("1", 0, 5, "Doubt")])

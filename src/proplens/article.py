@@ -4,7 +4,13 @@ An :class:`Article` holds the text exactly as it was read (``newline=''``, so
 ``\\r\\n`` stays two characters) and a list of :class:`Span` objects whose
 ``start``/``end`` are Python ``str`` indices into that text, as in the
 SemEval-2020 Task 11 label files. Everything else (the fragment's text, the
-sentence it sits in) is derived from the offsets.
+sentence it sits in, which fragment another one nests in) is derived from the
+offsets.
+
+Spans may overlap and nest: a loaded word can be a span of its own inside a
+longer sentence span of another technique, and one stretch of text can carry
+two techniques as two spans with the same offsets. Nothing merges or drops
+overlapping spans; :func:`enclosing` tells which span holds which.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -132,6 +138,28 @@ class Article:
                 f"span [{span.start}, {span.end}) lies beyond the end of article {self.id!r} "
                 f"({len(self.text)} characters)"
             )
+
+
+def enclosing(spans: Sequence[Span]) -> list[int | None]:
+    """For each span, the index of the shortest longer span that contains it, else None.
+
+    Spans with the same offsets (one fragment with two techniques) do not contain
+    each other; a span that only overlaps another is not inside it.
+
+    >>> spans = [Span(0, 60, "Doubt"), Span(10, 18, "Loaded_Language"),
+    ...          Span(10, 18, "Name_Calling,Labeling"), Span(50, 70, "Slogans")]
+    >>> enclosing(spans)
+    [None, 0, 0, None]
+    """
+    found: list[int | None] = []
+    for span in spans:
+        holders = [
+            (len(other), index)
+            for index, other in enumerate(spans)
+            if other.start <= span.start and span.end <= other.end and len(other) > len(span)
+        ]
+        found.append(min(holders)[1] if holders else None)
+    return found
 
 
 def title_of(text: str) -> str:

@@ -1,6 +1,6 @@
-"""Bootstrap intervals over articles for the SemEval-2020 Task 11 measures.
+"""Bootstrap intervals over articles for the SemEval measures (SI, TC and FLC).
 
-Both measures are ratios of sums over articles (see :mod:`proplens.scoring`),
+All three measures are ratios of sums over articles (see :mod:`proplens.scoring`),
 so each article reduces to a few numbers and a resample of articles is a
 resample of those rows. Articles, not spans, are resampled: spans of one
 article are not independent (one annotator, one topic, one writer), and a
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from proplens.scoring import Row, f1_score, merge_spans
+from proplens.scoring import Row, f1_score, merge_spans, merged_by_technique, overlap_sums
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,7 @@ def si_article_stats(
     rows = []
     for article in articles or sorted(set(gold_spans) | set(pred_spans)):
         g, p = gold_spans.get(article, []), pred_spans.get(article, [])
-        p_sum = r_sum = 0.0
-        for ps, pe in p:
-            for gs, ge in g:
-                overlap = max(0, min(pe, ge) - max(ps, gs))
-                p_sum += overlap / (pe - ps)
-                r_sum += overlap / (ge - gs)
+        p_sum, r_sum = overlap_sums(p, g)
         rows.append((p_sum, len(p), r_sum, len(g)))
     return np.array(rows, dtype=np.float64).reshape(-1, 4)
 
@@ -70,6 +65,37 @@ def si_f1(totals: np.ndarray) -> float:
     """SI F1 from summed ``si_article_stats`` rows."""
     p_sum, n_pred, r_sum, n_gold = totals
     return float(f1_score(p_sum / n_pred if n_pred else 0.0, r_sum / n_gold if n_gold else 0.0))
+
+
+def flc_article_stats(
+    gold: Iterable[Row], pred: Iterable[Row], articles: list[str] | None = None
+) -> np.ndarray:
+    """Per article, summed over techniques: FLC's precision sum, predicted spans, recall
+    sum, gold spans (merged within each technique, as :func:`proplens.scoring.flc_score`
+    does); rows as for SI. The F1 of summed rows is :func:`flc_f1`.
+
+    >>> from proplens.formats.semeval import LabelRow as R
+    >>> gold = [R("1", 0, 10, "Doubt"), R("1", 2, 6, "Loaded_Language")]
+    >>> flc_article_stats(gold, [R("1", 2, 6, "Doubt")]).tolist()
+    [[1.0, 1.0, 0.4, 2.0]]
+    """
+    gold_spans, pred_spans = merged_by_technique(gold), merged_by_technique(pred)
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for (article, technique), spans in pred_spans.items():
+        p_sum, r_sum = overlap_sums(spans, gold_spans.get((article, technique), []))
+        row = totals[article]
+        row[0] += p_sum
+        row[1] += len(spans)
+        row[2] += r_sum
+    for (article, _), spans in gold_spans.items():
+        totals[article][3] += len(spans)
+    order = articles or sorted(totals)
+    return np.array([totals.get(a, [0.0] * 4) for a in order], dtype=np.float64).reshape(-1, 4)
+
+
+def flc_f1(totals: np.ndarray) -> float:
+    """FLC F1 from summed ``flc_article_stats`` rows (the same ratio as SI's)."""
+    return si_f1(totals)
 
 
 def tc_article_stats(

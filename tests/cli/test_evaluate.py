@@ -60,6 +60,46 @@ def test_tc_scores_with_per_technique_lines(tmp_path, capsys):
     ]
 
 
+def test_flc_scores_the_full_output_from_tc_files(tmp_path, capsys):
+    gold = _write(tmp_path / "gold.labels", GOLD_TC)
+    # Doubt [12, 20) inside gold Doubt [10, 20): precision credit 1, recall credit 0.8.
+    # Loaded_Language [10, 20) matches no gold technique there: no credit (SI would give it).
+    # Slogans [30, 40) exact: 1 and 1. precision = 2/3, recall = 1.8/4 = 0.45.
+    pred = _write(
+        tmp_path / "pred.labels",
+        "1\tDoubt\t12\t20\n1\tLoaded_Language\t10\t20\n1\tSlogans\t30\t40\n",
+    )
+    code, out, err = _evaluate(
+        capsys, "--task", "flc", "--gold", gold, "--pred", pred, "--per-technique"
+    )
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "FLC precision=0.6667 recall=0.4500 F1=0.5373"
+    assert lines[1:] == [
+        "  Loaded_Language  precision=0.0000 recall=0.0000 F1=0.0000  gold=    0 predicted=    1",
+        "  Repetition       precision=0.0000 recall=0.0000 F1=0.0000  gold=    1 predicted=    0",
+        "  Doubt            precision=1.0000 recall=0.4000 F1=0.5714  gold=    2 predicted=    1",
+        "  Slogans          precision=1.0000 recall=1.0000 F1=1.0000  gold=    1 predicted=    1",
+    ]
+
+
+def test_interval_brackets_the_f1_in_text_and_json(tmp_path, capsys):
+    gold = _write(tmp_path / "gold.labels", GOLD_TC)
+    pred = _write(tmp_path / "pred.labels", "1\tDoubt\t10\t20\n2\tSlogans\t0\t10\n")
+    code, out, _ = _evaluate(
+        capsys, "--task", "flc", "--gold", gold, "--pred", pred, "--interval", "--json"
+    )
+    data = json.loads(out)
+    low, high = data["f1_interval"]["low"], data["f1_interval"]["high"]
+    assert code == 0 and low <= round(data["f1"], 4) <= high and low < high
+    gold_si = _write(tmp_path / "gold-si.labels", GOLD_SI)
+    code, out, _ = _evaluate(
+        capsys, "--task", "si", "--gold", gold_si, "--pred", gold_si, "--interval"
+    )
+    # gold against itself is 1 on every resample of the articles
+    assert out.startswith("SI precision=1.0000 recall=1.0000 F1=1.0000 [1.0000, 1.0000] ")
+
+
 def test_json_output(tmp_path, capsys):
     gold = _write(tmp_path / "gold.labels", GOLD_TC)
     code, out, _ = _evaluate(capsys, "--task", "tc", "--gold", gold, "--pred", gold, "--json")
@@ -155,10 +195,11 @@ def test_task_is_required(capsys):
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("task", ["si", "tc"])
+@pytest.mark.parametrize("task", ["si", "tc", "flc"])
 def test_corpus_gold_against_itself_scores_one(ptc_train, capsys, task):
-    split = str(ptc_train / f"train-{task}.labels")
-    folder = str(ptc_train / f"labels-{task}")
+    files = "si" if task == "si" else "tc"
+    split = str(ptc_train / f"train-{files}.labels")
+    folder = str(ptc_train / f"labels-{files}")
     code, out, err = _evaluate(capsys, "--task", task, "--gold", split, "--pred", folder)
     assert (code, err) == (0, "")
     assert out == f"{task.upper()} precision=1.0000 recall=1.0000 F1=1.0000\n"

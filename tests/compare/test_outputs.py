@@ -9,6 +9,7 @@ from proplens.compare.html import render_html
 from proplens.compare.jsonio import comparison_to_dict
 from proplens.compare.text import render_text
 from proplens.formats.jsonio import article_to_dict
+from tests.compare.conftest import KeywordAnalyzer
 
 A = (
     "Harbour sale\n\nThe council approved the sale of the harbour by 7 votes to 4.\n"
@@ -92,3 +93,18 @@ def test_the_page_and_the_terminal_name_every_flag_type():
     labels = re.search(r"const FLAG_LABELS = \{(.*?)\};", script.read_text(), re.S).group(1)
     assert set(re.findall(r"^\s*(\w+):", labels, re.M)) == set(FLAG_TYPES)
     assert set(NEEDS_SOURCES) < set(FLAG_TYPES)
+
+
+def test_html_shows_a_nested_span_and_its_sentence_in_one_tooltip():
+    sentence = "The regime approved the sale of the harbour by 9 votes to 4."
+    nested = KeywordAnalyzer(
+        {sentence: ("Appeal_to_fear-prejudice", 0.3), "regime": ("Name_Calling,Labeling", 0.6)}
+    )
+    page = render_html(Comparer(nested).compare(A, B))
+    word_at = page.index("regime</ins></mark>")
+    word = page[page.rindex("<mark", 0, word_at) : word_at]
+    assert word.index("Name calling, labeling") < word.index("Appeal to fear")
+    assert "linear-gradient" in word  # the sentence's colour as a stripe under the word
+    rest_at = page.index(" approved the sale of the harbour by ", word_at)
+    rest = page[page.rindex("<mark", 0, rest_at) : rest_at]
+    assert 'data-tip="Appeal to fear' in rest and "Name calling" not in rest

@@ -44,6 +44,16 @@ def test_nested_spans_nest_their_brackets():
     assert out.startswith("⟦¹Only ⟦²a fool⟧² would trust them.⟧¹")
 
 
+def test_fragment_list_says_which_fragment_a_nested_one_sits_in():
+    out = _render(
+        Span(0, 29, "Doubt", 0.5), Span(5, 11, "Loaded_Language", 0.9), Span(5, 17, "Slogans", 0.3)
+    )
+    assert "   1. Doubt             0.50  “Only a fool would trust them.”\n" in out
+    # "a fool" sits in "a fool would" (the shortest span holding it), which sits in the sentence
+    assert "   2. Slogans           0.30  “a fool would”  inside 1\n" in out
+    assert "   3. Loaded language   0.90  “a fool”  inside 2\n" in out
+
+
 def test_crossing_spans_label_both_brackets():
     out = _render(Span(0, 11, "Doubt", 0.5), Span(5, 17, "Loaded_Language", 0.9))
     assert out.startswith("⟦¹Only ⟦²a fool⟧¹ would⟧² trust")
@@ -54,7 +64,7 @@ def test_one_span_with_two_techniques_is_listed_twice():
     # Fixed technique order: Loaded_Language (first in NAMES) before Doubt.
     assert out.startswith("Only ⟦¹⟦²a fool⟧²⟧¹ would")
     assert "1. Loaded language   0.90  “a fool”" in out
-    assert "2. Doubt             0.40  “a fool”" in out
+    assert "2. Doubt             0.40  “a fool”\n" in out  # same offsets: neither is inside
 
 
 def test_removing_the_marks_gives_back_the_exact_text():

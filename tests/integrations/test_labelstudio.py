@@ -120,6 +120,34 @@ def test_exported_predictions_import_back_to_the_same_spans():
     assert summary.spans == 3 and summary.articles == 1
 
 
+def test_nested_spans_export_as_overlapping_regions_and_import_back(tmp_path):
+    # a sentence of fear holding a loaded word that is also name calling (same offsets)
+    nested = ARTICLE.with_spans(
+        [
+            span_of(
+                "The 😀 so-called experts backed a 𝒹isastrous plan.", "Appeal_to_fear-prejudice"
+            ),
+            span_of("𝒹isastrous", "Loaded_Language", 0.9),
+            span_of("𝒹isastrous", "Name_Calling,Labeling", 0.3),
+        ]
+    )
+    (exported,) = articles_to_tasks([nested])
+    regions = exported["predictions"][0]["result"]
+    assert [r["value"]["text"] for r in regions] == [nested.span_text(s) for s in nested.spans]
+    assert len({r["id"] for r in regions}) == 3  # three regions, none merged
+    done = annotation(1, regions, "2026-01-01T00:00:00Z")
+    out = tmp_path / "corrections"
+    export = write_export(tmp_path / "export.json", [task(1, [done])])
+    summary = import_export(export, out)
+    assert summary.spans == 3
+    (article,) = load_corpus(out)
+    assert [(s.start, s.end, s.technique) for s in article.spans] == [
+        (s.start, s.end, s.technique) for s in nested.spans
+    ]
+    si = read_labels(out / "corrections-si.labels", "si")
+    assert len(si) == 2  # the sentence and the word; the word's two techniques are one SI span
+
+
 def test_the_newest_finished_annotation_wins_and_cancelled_ones_never_count():
     units = UnitOffsets(TEXT)
     fool = span_of("so-called experts", "Doubt")

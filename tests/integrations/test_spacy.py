@@ -81,6 +81,29 @@ def test_spans_are_labelled_scored_and_expanded_to_whole_tokens(nlp):
         assert span.start_char <= first < last <= span.end_char  # no character lost
 
 
+def test_nested_spans_overlap_in_the_span_group_and_in_displacy(nlp):
+    sentence = "The so-called experts backed a disastrous plan."
+    fragments = {
+        sentence: ("Appeal_to_fear-prejudice", 0.4),
+        "disastrous": ("Loaded_Language", 0.9),
+        "so-called experts": ("Name_Calling,Labeling", 0.7),
+    }
+    nlp.get_pipe("proplens").analyzer.FRAGMENTS = fragments
+    doc = nlp(TEXT)
+    group = doc.spans["propaganda"]
+    assert [(s.text, s.label_) for s in group] == [
+        (sentence, "Appeal_to_fear-prejudice"),
+        ("so-called experts", "Name_Calling,Labeling"),
+        ("disastrous", "Loaded_Language"),
+    ]
+    outer, *inner = group
+    assert all(outer.start <= s.start and s.end <= outer.end for s in inner)
+    assert group.has_overlap and not doc.ents  # a span group, not entities: overlap allowed
+    html = displacy.render(doc, style="span", options={"spans_key": "propaganda"})
+    for technique in fragments.values():
+        assert technique[0] in html
+
+
 def test_pipe_processes_a_stream_in_order_and_empty_docs_get_an_empty_group(nlp):
     texts = [TEXT, "", "   ", "Nothing here.", TEXT.replace("Council", "Harbour")]
     docs = list(nlp.pipe(texts, batch_size=2))

@@ -23,6 +23,9 @@ KEYWORDS = {
     "experts": ("Appeal_to_Authority", 0.3),
     "never again": ("Slogans", 0.55),
     "traitors": ("Name_Calling,Labeling", 0.15),
+    # NESTED: a loaded word inside a sentence of fear (the word is no separate keyword above)
+    "Critics warn that the reckless plan will ruin our town.": ("Appeal_to_fear-prejudice", 0.6),
+    "reckless": ("Loaded_Language", 0.8),
 }
 
 
@@ -74,6 +77,14 @@ ARTICLE = (
 )
 
 
+NESTED = (
+    "Harbour plan\n"
+    "\n"
+    "Critics warn that the reckless plan will ruin our town. The vote is on Monday.\n"
+)
+"""An article where the fake finds a loaded word inside a sentence of another technique."""
+
+
 @pytest.fixture
 def fake() -> FakeAnalyzer:
     return FakeAnalyzer()
@@ -111,6 +122,11 @@ def gated() -> GatedAnalyzer:
 @pytest.fixture
 def article_text() -> str:
     return ARTICLE
+
+
+@pytest.fixture
+def nested_text() -> str:
+    return NESTED
 
 
 @pytest.fixture

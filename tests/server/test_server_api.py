@@ -65,6 +65,16 @@ def test_analyze_threshold_and_title_are_honoured(client, article_text):
     assert len(doc["spans"]) == 4
 
 
+def test_nested_spans_come_back_as_independent_spans(client, nested_text):
+    doc = client.post("/v1/analyze", json={"text": nested_text}).json()
+    assert [(s["text"], s["technique"]) for s in doc["spans"]] == [
+        ("Critics warn that the reckless plan will ruin our town.", "Appeal_to_fear-prejudice"),
+        ("reckless", "Loaded_Language"),
+    ]
+    outer, inner = doc["spans"]
+    assert outer["start"] < inner["start"] < inner["end"] < outer["end"]
+
+
 def test_offsets_count_code_points_not_utf16_units(client):
     text = "Cheers 🎉🎉 to this disastrous idea.\r\nBye."
     span = client.post("/v1/analyze", json={"text": text}).json()["spans"][0]

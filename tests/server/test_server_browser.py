@@ -148,6 +148,63 @@ def test_page_highlights_filters_and_explains(browser, site, article_text):
     assert width <= 390, f"page scrolls sideways at phone width ({width}px)"
 
 
+def mark_facts(page) -> list[dict]:
+    """Each highlighted piece: text, span indices, background colour and stripe image."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#article mark.frag')].map((m) => {
+            const style = getComputedStyle(m);
+            return {text: m.textContent, spans: m.dataset.spans,
+                    multi: m.classList.contains('multi'), color: style.backgroundColor,
+                    stripes: style.backgroundImage, related: m.classList.contains('related')};
+        })"""
+    )
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_a_loaded_word_inside_a_sentence_shows_both_with_tooltips(
+    browser, site, nested_text, width
+):
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    page.goto(site)
+    page.wait_for_selector("body[data-ready='true']")
+    analyze_on_page(page, nested_text)
+    sentence = "Critics warn that the reckless plan will ruin our town."
+    assert shown(page) == {"0": sentence, "1": "reckless"}  # each span whole, none merged
+    before, word, after = mark_facts(page)
+    assert (before["text"], word["text"], after["text"]) == (
+        "Critics warn that the ",
+        "reckless",
+        " plan will ruin our town.",
+    )
+    assert (before["spans"], word["spans"], after["spans"]) == ("0", "1 0", "0")  # inner first
+    # the word in its own colour, the sentence's colour as a stripe under it
+    assert word["multi"] and not before["multi"]
+    assert word["color"] != before["color"] == after["color"]
+    assert before["color"].removeprefix("rgb(").rstrip(")") in word["stripes"].replace(
+        "rgba", "rgb"
+    )
+
+    page.click("#article mark.frag >> nth=1")  # the word: both techniques, word first
+    tip = page.inner_text("#tip")
+    assert tip.index("Loaded language") < tip.index("Appeal to fear or prejudice")
+    assert "“reckless”" in tip and f"“{sentence}”" in tip
+    # the whole sentence is underlined as related, not only the word
+    assert [m["related"] for m in mark_facts(page)] == [True, True, True]
+    box = page.locator("#tip").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the tip fits the screen
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"page-nested-{width}-tip.png"))
+
+    page.click("#article mark.frag >> nth=2")  # the rest of the sentence: fear only
+    tip = page.inner_text("#tip")
+    assert "Appeal to fear or prejudice" in tip and "Loaded language" not in tip
+    assert all(m["related"] for m in mark_facts(page))  # the word is part of the sentence
+    page.keyboard.press("Escape")
+    assert not any(m["related"] for m in mark_facts(page))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"page-nested-{width}.png"), full_page=True)
+
+
 def test_semeval_download_keeps_the_article_id(browser, site, article_text):
     page = browser.new_page()
     page.goto(site)

@@ -17,8 +17,7 @@ from proplens import __version__
 from proplens.article import Article
 from proplens.compare.result import Comparison, Item
 from proplens.compare.text import describe_flag
-from proplens.formats.html import segments
-from proplens.techniques import BY_NAME
+from proplens.formats.html import mark_style, segments, tooltip
 
 _CSS = """
 :root { color: #1d1f23; background: #f4f5f7;
@@ -134,10 +133,6 @@ def _piece(text: str, covering, changed: bool, tag: str) -> str:
         body = f'<{tag} class="chg">{body}</{tag}>'
     if not covering:
         return body
-    span = covering[0]
-    known = BY_NAME.get(span.technique or "")
-    label = known.label if known else (span.technique or "Propaganda")
-    score = "" if span.score is None else f" \N{EN DASH} confidence {span.score:.2f}"
-    tip = f"{label}{score}\n{known.definition if known else ''}"
-    color = known.color if known else "#ffe08a"
-    return f'<mark tabindex="0" style="--c:{escape(color)}" data-tip="{escape(tip)}">{body}</mark>'
+    # nested spans: the innermost colour, the others as stripes, all of them in the tip
+    style, tip = mark_style(covering), escape(tooltip(covering))
+    return f'<mark tabindex="0" style="{style}" data-tip="{tip}">{body}</mark>'

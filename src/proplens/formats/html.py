@@ -5,7 +5,8 @@ assets, so it opens anywhere and can be mailed or archived. Fragments are
 highlighted in their technique's colour; hovering or focusing one (Tab) shows
 its technique, confidence and definition in a pure-CSS tooltip. Where spans
 overlap, the text is cut at every span boundary: each piece takes the colour of
-its innermost span and shows the others as stripes underneath. Every piece of
+its innermost span and shows the others as stripes underneath; its tooltip lists
+every span covering it, innermost first (a loaded word, then its sentence). Every piece of
 article text and metadata goes through :func:`html.escape`.
 """
 
@@ -124,7 +125,7 @@ def _highlighted(article: Article) -> str:
             continue
         out.append(
             f'<mark tabindex="0" class="{"multi" if len(covering) > 1 else "one"}" '
-            f'style="{_mark_style(covering)}" data-tip="{escape(_tip(article, covering))}">'
+            f'style="{mark_style(covering)}" data-tip="{escape(tooltip(covering))}">'
             f"{piece}</mark>"
         )
     return "".join(out)
@@ -145,7 +146,8 @@ def segments(spans: list[Span], length: int) -> list[tuple[int, int, list[Span]]
     return pieces
 
 
-def _mark_style(covering: list[Span]) -> str:
+def mark_style(covering: list[Span]) -> str:
+    """Inline style of a piece: the innermost span's colour, up to two others as stripes."""
     style = f"--c:{_color(covering[0].technique)}"
     if len(covering) > 1:
         stripes, step = [], 0.22
@@ -158,9 +160,11 @@ def _mark_style(covering: list[Span]) -> str:
     return escape(style)
 
 
-def _tip(article: Article, covering: list[Span]) -> str:
+def tooltip(covering: list[Span]) -> str:
+    """Every covering span's technique, confidence and definition, in the order given
+    (:func:`segments`: innermost first, so a loaded word comes before its sentence)."""
     lines = []
-    for span in sorted(covering, key=lambda s: -(s.score if s.score is not None else 1.0)):
+    for span in covering:
         known = BY_NAME.get(span.technique or "")
         label = known.label if known else (span.technique or "Propaganda")
         score = "" if span.score is None else f" \N{EN DASH} confidence {span.score:.2f}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from proplens.article import Article, Span
+from proplens.article import Article, Span, enclosing
 from proplens.techniques import BY_NAME, NAMES
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -72,10 +72,13 @@ def _marked_text(text: str, spans: list[Span]) -> str:
 def _fragment_lines(article: Article, spans: list[Span]) -> list[str]:
     width = max(len(_label(span.technique)) for span in spans)
     lines = []
-    for number, span in enumerate(spans, start=1):
+    for number, (span, holder) in enumerate(zip(spans, enclosing(spans), strict=True), start=1):
         score = "  gold" if span.score is None else f"{span.score:6.2f}"
         fragment = " ".join(article.span_text(span).split())
-        lines.append(f"{number:>4}. {_label(span.technique):<{width}} {score}  “{fragment}”")
+        inside = "" if holder is None else f"  inside {holder + 1}"
+        lines.append(
+            f"{number:>4}. {_label(span.technique):<{width}} {score}  “{fragment}”{inside}"
+        )
     return lines
 
 

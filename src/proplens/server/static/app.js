@@ -331,8 +331,19 @@ function showTip(mark) {
   tip.hidden = false;
   document.querySelectorAll("mark.frag.active").forEach((m) => m.classList.remove("active"));
   mark.classList.add("active");
+  markRelated(indices);
   mark.setAttribute("aria-describedby", "tip");
   place(tip, mark);
+}
+
+// Nested spans are cut into pieces: underline every piece of the spans in the tooltip,
+// so that the whole sentence around a loaded word shows, not only the word.
+function markRelated(indices) {
+  const article = $("article");
+  article.querySelectorAll("mark.frag.related").forEach((m) => m.classList.remove("related"));
+  for (const i of indices) {
+    article.querySelectorAll(`mark[data-spans~="${i}"]`).forEach((m) => m.classList.add("related"));
+  }
 }
 
 // Just below the fragment; on narrow screens the tip spans the width (CSS sets left/right).
@@ -355,6 +366,7 @@ function hideTip() {
     m.classList.remove("active");
     m.removeAttribute("aria-describedby");
   });
+  markRelated([]);
 }
 
 // Tooltips on the marks inside ``container``: hover shows, focus or click pins
