@@ -23,7 +23,7 @@ class Analyzer:
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, threshold: float | None = None) -> Analyzer:
-        from proplens.model.runtime import Model
+        from proplens.pipeline.runtime import Model
 
         return cls(Model.load(model_dir), threshold)
 
