@@ -100,7 +100,7 @@ def compare_methods(pairs) -> None:
     import numpy as np
 
     from proplens.compare.similarity import similarity, words
-    from proplens.model.runtime import Model
+    from proplens.pipeline.runtime import Model
 
     model = Model.load()
 

@@ -28,9 +28,9 @@ import sys
 from pathlib import Path
 
 from proplens.intervals import bootstrap, paired_difference, si_f1, tc_f1
-from proplens.model import crossval, selection
-from proplens.model.classifier import stack_features
-from proplens.model.corpus import load_training_data
+from proplens.pipeline.classifier import stack_features
+from proplens.training import crossval, selection
+from proplens.training.corpus import load_training_data
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc-train"
 

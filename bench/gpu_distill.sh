@@ -10,7 +10,7 @@
 #   - runs go to runs/gpu (large, with resume states: rerunning this script continues);
 #   - $OUT receives what is worth keeping, each file <= 64 MiB: the teacher folds'
 #     out-of-fold predictions (artifacts pack-oof), the soft labels, and the
-#     teacher's encoder in fp16 pieces (proplens.model.artifacts.join_fp16 reads them).
+#     teacher's encoder in fp16 pieces (proplens.training.artifacts.join_fp16 reads them).
 # Usage: bench/gpu_distill.sh [PTC folder] [pieces folder]   (OUT defaults to runs/gpu/out)
 set -euo pipefail
 DATA=${1:-../shared/data/ptc-train}
@@ -45,7 +45,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from proplens.model.artifacts import split_fp16
+from proplens.training.artifacts import split_fp16
 
 run, out = Path(sys.argv[1]), Path(sys.argv[2])
 split_fp16(run / "encoder" / "model.safetensors", out)

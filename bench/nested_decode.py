@@ -1,4 +1,4 @@
-"""Phrases nested per technique (``model/nesting.py``) against decoding alone: SI, TC, FLC.
+"""Phrases nested per technique (``pipeline/nesting.py``) against decoding alone: SI, TC, FLC.
 
     python bench/nested_decode.py cache [--data DIR] [--cache DIR]
     python bench/nested_decode.py measure --split training|confirmation [--max-words N ...]
@@ -42,12 +42,12 @@ from proplens.intervals import (
     tc_article_stats,
     tc_f1,
 )
-from proplens.model import predict
-from proplens.model.corpus import load_training_data
-from proplens.model.nesting import Nesting, nest_article
-from proplens.model.windowing import Tokens
+from proplens.pipeline import predict
+from proplens.pipeline.nesting import Nesting, nest_article
+from proplens.pipeline.windowing import Tokens
 from proplens.scoring import merge_spans
 from proplens.techniques import NAMES
+from proplens.training.corpus import load_training_data
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ptc-train"

@@ -16,7 +16,7 @@ the share of sentences whose set changes among the sentences naming a side
 those sentences carry a technique in the original.
 
 Corpora: ``confirmation`` (the 56 confirmation articles of ../shared/data/ptc-train,
-``proplens.model.corpus.confirmation_ids``: never trained on) and ``news`` (the
+``proplens.training.corpus.confirmation_ids``: never trained on) and ``news`` (the
 400 articles of ../shared/data/news-unlabeled). ``--windows-per-call N`` is a
 probe: it sends N windows to each onnxruntime call instead of the model's own
 setting (with a dynamically quantized encoder, activations are scaled per call,
@@ -27,7 +27,7 @@ swapped in training (its counterfactual copies use pairs.json's sides), to see
 whether the invariance carries over to names it was not trained on, and
 ``bench/crossed-sides.json`` pairs listed sides otherwise than the list does
 (Iran<->Russia, Trump<->Clinton...); ``--naming mirror|ranked`` is a probe that
-reads the sides named that way (``model.symmetry``) instead of the model's own;
+reads the sides named that way (``pipeline.symmetry``) instead of the model's own;
 ``--controls FILE`` likewise swaps other neutral pairs: ``bench/held-out-controls.json``
 holds pairs the control-word training copies never use. Not a test:
 it prints figures and asserts nothing.
@@ -49,7 +49,7 @@ from proplens.article import Article, article_id
 from proplens.counterfactual import control_pairs, side_pairs
 from proplens.counterfactual.neutrality import bootstrap_share, measure_article
 from proplens.counterfactual.pairs import SwapTable, group_pairs
-from proplens.model.corpus import confirmation_ids
+from proplens.training.corpus import confirmation_ids
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SWAPS = {"side": side_pairs, "control": control_pairs}
@@ -239,7 +239,7 @@ def main() -> None:
     else:
         print_table(report)
     if args.card:
-        from proplens.model.export import record
+        from proplens.training.export import record
 
         record(analyzer.model.model_dir, card_key(args.sides, args.controls), report)
 

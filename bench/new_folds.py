@@ -14,7 +14,7 @@ whose articles none of those choices saw. On those articles it prints, paired
   fits it).
 
 This is how Detector II's three-fold choices were checked on folds 3 and 4 (the
-model before that check is commit d375d27's ``src/proplens/model/shipped``;
+model before that check is commit d375d27's ``src/proplens/pipeline/shipped``;
 docs/model.md, "Three folds, then five"). Nothing here reads the confirmation split.
 """
 
@@ -28,10 +28,10 @@ from pathlib import Path
 import numpy as np
 
 from proplens.intervals import bootstrap, paired_difference, si_f1, tc_f1
-from proplens.model import crossval, selection
-from proplens.model.classifier import TechniqueClassifier, stack_features
-from proplens.model.corpus import load_training_data
-from proplens.model.decode import Decoding
+from proplens.pipeline.classifier import TechniqueClassifier, stack_features
+from proplens.pipeline.decode import Decoding
+from proplens.training import crossval, selection
+from proplens.training.corpus import load_training_data
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc-train"
 

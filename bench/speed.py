@@ -95,7 +95,7 @@ def stopwords() -> frozenset[str]:
     except ImportError:  # the [train] extra is not installed
         pass
     try:
-        from proplens.model.decode import FUNCTION_WORDS
+        from proplens.pipeline.decode import FUNCTION_WORDS
 
         words |= FUNCTION_WORDS
     except ImportError:  # a proplens before 0.2 (to measure the old model with this bench)
@@ -137,8 +137,8 @@ def main() -> None:
 
 def record_in_card(model: str | None, report: dict) -> None:
     """The card's ``speed``: this report, junk spans counted rather than listed."""
-    from proplens.model.export import record
-    from proplens.model.runtime import SHIPPED_DIR
+    from proplens.pipeline.runtime import SHIPPED_DIR
+    from proplens.training.export import record
 
     throughput = dict(report["throughput"], junk_spans=len(report["throughput"]["junk_spans"]))
     value = {

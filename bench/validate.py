@@ -4,7 +4,7 @@
                              [--resamples 2000]
 
 The confirmation split is the 56 training articles that no model choice looks
-at (``proplens.model.corpus.confirmation_ids``): neither training nor the
+at (``proplens.training.corpus.confirmation_ids``): neither training nor the
 cross-validated choices of decoding, classifier, calibration and threshold. It
 prints the same measurement ``proplens export --data`` writes into the card
 (``card["confirmation"]``), made again with this runtime, as JSON: SI at the
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import proplens
 from proplens.formats.semeval import LabelRow, write_label_file
-from proplens.model.corpus import load_training_data
-from proplens.model.evaluation import measure, predictions
+from proplens.training.corpus import load_training_data
+from proplens.training.evaluation import measure, predictions
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc-train"
 

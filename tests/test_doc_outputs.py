@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-CARD = json.loads((ROOT / "src/proplens/model/shipped/card.json").read_text(encoding="utf-8"))
+CARD = json.loads((ROOT / "src/proplens/pipeline/shipped/card.json").read_text(encoding="utf-8"))
 
 NOT_RUN = {
     ("docs/serve.md", "proplens serve"): "a server that runs until stopped; its 'serving on' "

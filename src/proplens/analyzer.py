@@ -24,7 +24,7 @@ class Analyzer:
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, threshold: float | None = None) -> Analyzer:
-        from proplens.model.runtime import Model
+        from proplens.pipeline.runtime import Model
 
         if threshold is not None:
             _check(threshold)  # before the model loads: a typo should not cost seconds

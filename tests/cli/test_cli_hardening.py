@@ -157,7 +157,7 @@ def test_a_really_full_disk_under_output_is_one_line_naming_the_path(tmp_path: P
 def test_a_nan_threshold_is_not_a_number_and_fails_before_the_model_loads(
     capsys, monkeypatch
 ) -> None:
-    from proplens.model import runtime
+    from proplens.pipeline import runtime
 
     def no_model(*args, **kwargs):
         raise AssertionError("the model was loaded for a bad threshold")

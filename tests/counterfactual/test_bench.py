@@ -104,7 +104,7 @@ def test_naming_probe_reads_the_sides_named_that_way(corpus):
 def model_copy(tmp_path: Path) -> Path:
     import shutil
 
-    from proplens.model.runtime import SHIPPED_DIR
+    from proplens.pipeline.runtime import SHIPPED_DIR
 
     return Path(shutil.copytree(SHIPPED_DIR, tmp_path / "model"))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from proplens.model.runtime import THREADS as THREADS_VARIABLE
+from proplens.pipeline.runtime import THREADS as THREADS_VARIABLE
 
 
 def available_cores() -> int:

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from proplens.model import artifacts
+        from proplens.training import artifacts
     except ImportError as err:  # numpy only; kept for symmetry with the other training commands
         raise ProplensError(f"{err.name} is missing") from None
     if args.action == "pack-oof":

@@ -50,10 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from proplens.model.corpus import load_training_data
-        from proplens.model.distill import read_unlabeled, write_soft_labels
-        from proplens.model.progress import TrainLog
-        from proplens.model.train import encoder_path
+        from proplens.training.corpus import load_training_data
+        from proplens.training.distill import read_unlabeled, write_soft_labels
+        from proplens.training.progress import TrainLog
+        from proplens.training.train import encoder_path
     except ImportError as err:
         raise ProplensError(
             f"distillation needs the [train] extra ({err.name} is missing): "

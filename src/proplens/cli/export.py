@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         import sklearn  # noqa: F401
         import torch  # noqa: F401
 
-        from proplens.model.export import export
+        from proplens.training.export import export
     except ImportError as err:
         raise ProplensError(
             f"export needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"

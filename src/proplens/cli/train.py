@@ -64,10 +64,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from proplens.model import crossval
-        from proplens.model.config import TrainConfig
-        from proplens.model.progress import TrainLog
-        from proplens.model.train import train
+        from proplens.training import crossval
+        from proplens.training.config import TrainConfig
+        from proplens.training.progress import TrainLog
+        from proplens.training.train import train
     except ImportError as err:
         raise ProplensError(
             f"training needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"

@@ -68,7 +68,7 @@ class SwapTable:
 
         Case, CAPITALS and a/an follow as in a swap; forms not in ``mapping``
         stay. Unlike the table it need not be its own inverse (names may rotate),
-        so it serves reading (``model.symmetry``), not counterfactual copies.
+        so it serves reading (``pipeline.symmetry``), not counterfactual copies.
         """
         forms = _Unchanged()
         for old, new in mapping.items():

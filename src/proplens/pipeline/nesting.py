@@ -1,0 +1,235 @@
+"""Spans per technique: phrases proposed inside decoded spans, named by the technique classifier.
+
+One BIO sequence holds one span per token, and decoding chosen for SI's
+partial credit prefers long spans; but half of the gold spans are loaded
+language or name calling (a median of 2-3 words), and one in nine lies inside
+a span of another technique (a loaded word inside an appeal to fear). The
+technique head and the stacked classifier can score *any* span, so inside each
+decoded span whose technique is **argument-level** (doubt, fear, causal
+oversimplification, authority, black-and-white, whataboutism, bandwagon) this
+module proposes short phrases (word n-grams within one sentence, holding a
+content word, not ending on a function word, where the encoder's mean
+P(inside) reaches the decoding threshold) and lets the classifier name each
+one. The best phrase whose technique is **phrase-level** (loaded language,
+name calling, slogans, clichés, exaggeration, flag-waving) is emitted,
+**nested** inside the span that keeps its clause or sentence extent, when its
+calibrated score exceeds both 0.5 (the calibration's "more often right than
+wrong") and the containing span's own score.
+
+Measured on the confirmation split (docs/model.md, "Spans per technique"):
+the full output (FLC) gains, SI does not move. Two other ways were measured
+on the training articles and lost: *tightening* a phrase-level span to its
+best phrase (recall lost outweighed the precision gained) and keeping *every*
+winning phrase (a loaded-language label on every other word). Both stay
+available as settings for the experiment (``bench/nested_decode.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from proplens.pipeline.calibration import Calibration
+from proplens.pipeline.classifier import TechniqueClassifier
+from proplens.pipeline.decode import DANGLING, FUNCTION_WORDS, O
+from proplens.pipeline.features import token_range
+from proplens.pipeline.heads import Heads
+from proplens.pipeline.predict import ArticleStates, Candidate, technique_probs
+from proplens.pipeline.windowing import sentence_starts
+from proplens.techniques import NAMES
+
+PHRASE_LEVEL = frozenset(
+    {
+        "Loaded_Language",
+        "Name_Calling,Labeling",
+        "Repetition",
+        "Slogans",
+        "Thought-terminating_Cliches",
+        "Exaggeration,Minimisation",
+        "Flag-Waving",
+    }
+)
+"""Techniques carried by a word or a phrase; the others are carried by a clause or a sentence."""
+
+PROPOSED = PHRASE_LEVEL - {"Repetition"}
+"""Techniques a proposed phrase may be emitted with. Not repetition: it is a property of the
+article (the phrase recurs), and the classifier's repetition cue fires on every recurring word
+("Iraq", "government") of a proposal, where gold repetition spans are few."""
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_OPENERS = frozenset(
+    "a an the this that these those some any each every no my our your his her its their".split()
+)
+_NOT_FIRST = DANGLING - _OPENERS
+"""Conjunctions and prepositions: a phrase does not start on one ("and spearheading")."""
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """Phrase proposal settings (the model card's ``nesting``; absent: no phrases proposed).
+
+    The defaults are the variant measured on the confirmation split
+    (docs/model.md, "Spans per technique"); the other values are the
+    experiment's alternatives (``bench/nested_decode.py``).
+    """
+
+    max_words: int = 4  # longest proposed phrase, in words
+    per_span: int = 1  # phrases kept per decoded span, the best by calibrated score (0: all)
+    tighten: bool = False  # a phrase-level span gives way to its best phrase of its technique
+    nest_inside: bool = True  # phrases nested in argument-level spans
+    confident: bool = True  # only phrases whose mean P(inside) reaches the decoding threshold
+    min_score: float = 0.5  # a phrase's calibrated score must reach this (and beat its span's)
+
+
+def sentence_bounds(offsets: np.ndarray, text: str) -> list[int]:
+    """Character offsets where sentences start (the first is 0), as ``sentence_starts`` has it."""
+    starts = sentence_starts(offsets, text)
+    return [0, *(int(offsets[i, 0]) for i in np.flatnonzero(starts) if i > 0)]
+
+
+def phrases(
+    text: str, start: int, end: int, bounds: list[int], max_words: int
+) -> list[tuple[int, int]]:
+    """Word n-grams of ``[start, end)`` (1 to ``max_words`` words) that could be a phrase span.
+
+    Each lies within one sentence, holds a word that is not a function word,
+    and does not end on a dangling word ("of", "the", "and"); it may start on
+    one ("the regime": 40% of gold name-calling spans start on "the" or "a").
+
+    >>> text = "They are slaughtering the civilians. The regime lies."
+    >>> [text[s:e] for s, e in phrases(text, 5, len(text) - 1, [0, 36], 2)]
+    ['are slaughtering', 'slaughtering', 'the civilians', 'civilians', 'The regime', 'regime', \
+'regime lies', 'lies']
+    """
+    words = list(_WORD.finditer(text, start, end))
+    sentence = np.searchsorted(bounds, [w.start() for w in words], side="right")
+    found = []
+    for i, first in enumerate(words):
+        if first.group().lower() in _NOT_FIRST:
+            continue
+        for j in range(i, min(i + max_words, len(words))):
+            if sentence[j] != sentence[i]:
+                break
+            last = words[j].group().lower()
+            if last in DANGLING or last in FUNCTION_WORDS:
+                continue
+            found.append((first.start(), words[j].end()))
+    return found
+
+
+def nest(
+    text: str,
+    offsets: np.ndarray,
+    bio: np.ndarray,
+    found: list[Candidate],
+    probs_of: Callable[[list[tuple[int, int]]], np.ndarray],
+    calibration: Calibration,
+    names: tuple[str, ...],
+    settings: Nesting,
+    threshold: float = 0.35,
+) -> list[Candidate]:
+    """``found`` and the phrases proposed inside them, in text order.
+
+    ``bio`` holds each token's O/B/I probabilities and ``threshold`` is the
+    decoding threshold on P(inside) = 1 - P(O); ``probs_of(spans)`` gives the
+    technique probabilities of character spans (the shipped technique head
+    and classifier), called once for all proposals of the article.
+    """
+    if not found:
+        return []
+    inside = 1.0 - bio[:, O]
+    phrase_level = np.array([n in PHRASE_LEVEL for n in names])
+    proposable = np.array([n in PROPOSED for n in names])
+    own = [int(f.technique_probs.argmax()) for f in found]
+    wanted = [settings.tighten if phrase_level[t] else settings.nest_inside for t in own]
+    bounds = sentence_bounds(offsets, text)
+    proposed = [phrases(text, f.start, f.end, bounds, settings.max_words) for f in found]
+    proposed = [group if want else [] for group, want in zip(proposed, wanted, strict=True)]
+    if settings.confident:
+        proposed = [
+            [(s, e) for s, e in group if _confidence(offsets, inside, s, e) >= threshold]
+            for group in proposed
+        ]
+    flat = [p for group in proposed for p in group]
+    probs = probs_of(flat) if flat else np.zeros((0, len(names)))
+    out: list[Candidate] = []
+    row = 0
+    for span, t, group in zip(found, own, proposed, strict=True):
+        group_probs = probs[row : row + len(group)]
+        row += len(group)
+        own_score = float(
+            calibration.score(
+                np.array([span.span_confidence]), np.array([span.technique_probs[t]])
+            )[0]
+        )
+        allowed = proposable.copy()
+        if phrase_level[t] and not settings.nest_inside:
+            allowed[:] = False
+            allowed[t] = True  # tightening only: the span's own technique
+        floor = max(own_score, settings.min_score)
+        winners = _winners(group, group_probs, offsets, inside, calibration, allowed, floor)
+        if settings.per_span:
+            winners = winners[: settings.per_span]
+        tightened = phrase_level[t] and any(int(w.technique_probs.argmax()) == t for w in winners)
+        if not tightened:
+            out.append(span)
+        out += winners
+    return sorted(out, key=lambda f: (f.start, -f.end))
+
+
+def _winners(
+    group: list[tuple[int, int]],
+    probs: np.ndarray,
+    offsets: np.ndarray,
+    inside: np.ndarray,
+    calibration: Calibration,
+    allowed: np.ndarray,
+    floor: float,
+) -> list[Candidate]:
+    """Phrases whose best technique is ``allowed`` and whose score exceeds ``floor``, best first,
+    none overlapping a better one."""
+    if not group:
+        return []
+    best = probs.argmax(axis=1)
+    confidence = np.array([_confidence(offsets, inside, s, e) for s, e in group])
+    scores = calibration.score(confidence, probs[np.arange(len(group)), best])
+    order = [
+        i for i in np.argsort(-scores, kind="stable") if allowed[best[i]] and scores[i] > floor
+    ]
+    kept: list[int] = []
+    for i in order:
+        s, e = group[i]
+        if all(e <= group[k][0] or s >= group[k][1] for k in kept):
+            kept.append(int(i))
+    return [Candidate(group[i][0], group[i][1], float(confidence[i]), probs[i]) for i in kept]
+
+
+def _confidence(offsets: np.ndarray, inside: np.ndarray, start: int, end: int) -> float:
+    first, stop = token_range(offsets, start, end)
+    return float(np.round(inside[first:stop].mean(), 6))
+
+
+def nest_article(
+    article: ArticleStates,
+    heads: Heads,
+    classifier: TechniqueClassifier | None,
+    found: list[Candidate],
+    calibration: Calibration,
+    threshold: float,
+    settings: Nesting,
+) -> list[Candidate]:
+    """``nest`` for one article's states with the model's own heads and classifier."""
+    return nest(
+        article.text,
+        article.tokens.offsets,
+        article.bio,
+        found,
+        lambda spans: technique_probs(article, heads, spans, classifier),
+        calibration,
+        NAMES,
+        settings,
+        threshold,
+    )

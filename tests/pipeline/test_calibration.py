@@ -1,0 +1,29 @@
+"""Calibration: the fitted score tracks how often spans are right."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from proplens.pipeline.calibration import Calibration, fit, is_right, reliability_table
+
+
+def test_fit_recovers_frequencies_of_rightness():
+    rng = np.random.default_rng(0)
+    p_span = rng.uniform(0.05, 0.95, 4000)
+    p_tech = rng.uniform(0.05, 0.95, 4000)
+    truth = Calibration(span_weight=1.5, technique_weight=0.5, bias=-1.0).score(p_span, p_tech)
+    right = rng.uniform(size=4000) < truth
+    fitted = fit(p_span, p_tech, right)
+    assert abs(fitted.span_weight - 1.5) < 0.2
+    assert abs(fitted.bias + 1.0) < 0.2
+    for row in reliability_table(fitted.score(p_span, p_tech), right):
+        if row["spans"] > 200:
+            assert abs(row["mean_score"] - row["right"]) < 0.06
+
+
+def test_right_means_same_technique_covering_half_of_the_shorter():
+    gold = [(10, 20, "Doubt")]
+    assert is_right(12, 18, "Doubt", gold)
+    assert is_right(15, 40, "Doubt", gold)  # 5 of the shorter (gold, 10) characters
+    assert not is_right(16, 40, "Doubt", gold)
+    assert not is_right(10, 20, "Slogans", gold)

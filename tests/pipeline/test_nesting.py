@@ -1,0 +1,154 @@
+"""Phrases proposed inside decoded spans and nested there (pipeline/nesting.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from proplens.pipeline.calibration import Calibration
+from proplens.pipeline.decode import FUNCTION_WORDS
+from proplens.pipeline.nesting import PHRASE_LEVEL, Nesting, nest, phrases, sentence_bounds
+from proplens.pipeline.predict import Candidate
+from proplens.pipeline.runtime import Model
+from proplens.techniques import NAMES
+from proplens.training.export import record
+
+TEXT = "Critics doubt the plan. They say the corrupt regime keeps slaughtering civilians."
+DOUBT, LOADED, REPETITION = (NAMES.index(n) for n in ("Doubt", "Loaded_Language", "Repetition"))
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "iran-iraq-article.txt"
+IDENTITY = Calibration(1.0, 1.0, 0.0)  # score = odds product: easy to reason about
+
+
+def offsets_of(text: str) -> np.ndarray:
+    """Offsets of words and punctuation marks, standing in for word pieces."""
+    return np.array([m.span() for m in re.finditer(r"\w+|[^\w\s]", text)])
+
+
+def bio_inside(n: int, p_inside: float = 0.9) -> np.ndarray:
+    return np.tile([1 - p_inside, 0.1, p_inside - 0.1], (n, 1))
+
+
+def one_hot(index: int, p: float) -> np.ndarray:
+    probs = np.full(len(NAMES), (1 - p) / (len(NAMES) - 1))
+    probs[index] = p
+    return probs
+
+
+def doubt_span(start: int, end: int, p: float = 0.6, confidence: float = 0.6) -> Candidate:
+    return Candidate(start, end, confidence, one_hot(DOUBT, p))
+
+
+def classify(rules: dict[str, tuple[int, float]]):
+    """``probs_of``: the phrases named in ``rules`` get that technique, the rest a flat Doubt."""
+    asked: list[str] = []
+
+    def probs_of(spans):
+        asked.extend(TEXT[s:e] for s, e in spans)
+        rows = [one_hot(*rules.get(TEXT[s:e], (DOUBT, 0.3))) for s, e in spans]
+        return np.array(rows)
+
+    return probs_of, asked
+
+
+def run(found, probs_of, settings=None, bio=None):
+    settings = Nesting() if settings is None else settings
+    offsets = offsets_of(TEXT)
+    bio = bio_inside(len(offsets)) if bio is None else bio
+    return nest(TEXT, offsets, bio, found, probs_of, IDENTITY, NAMES, settings, 0.35)
+
+
+def texts(found):
+    return [(TEXT[c.start : c.end], NAMES[int(c.technique_probs.argmax())]) for c in found]
+
+
+def test_phrases_stay_in_one_sentence_and_neither_start_nor_end_on_glue_words():
+    bounds = sentence_bounds(offsets_of(TEXT), TEXT)
+    assert bounds == [0, TEXT.index("They")]
+    found = [TEXT[s:e] for s, e in phrases(TEXT, 0, len(TEXT), bounds, 4)]
+    assert "corrupt regime" in found and "the corrupt regime" in found
+    assert "plan. They" not in found and not any("." in f for f in found)
+    assert all(len(f.split()) <= 4 for f in found)
+    for fragment in found:
+        assert fragment.split()[-1].lower() not in FUNCTION_WORDS, fragment
+    assert not [f for f in found if f.split()[0] in ("and", "of", "to")]
+
+
+def test_a_loaded_phrase_is_nested_inside_the_argument_level_span_that_stays_whole():
+    span = doubt_span(0, len(TEXT) - 1)
+    probs_of, _ = classify({"slaughtering": (LOADED, 0.95), "corrupt regime": (LOADED, 0.9)})
+    out = run([span], probs_of)
+    assert texts(out) == [(TEXT[:-1], "Doubt"), ("slaughtering", "Loaded_Language")]
+    assert out[0] is span
+
+
+def test_more_phrases_per_span_do_not_overlap_and_come_best_first():
+    probs_of, _ = classify(
+        {
+            "slaughtering": (LOADED, 0.95),
+            "keeps slaughtering": (LOADED, 0.9),
+            "corrupt regime": (LOADED, 0.9),
+        }
+    )
+    out = run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(per_span=0))
+    assert [t for t, _ in texts(out)[1:]] == ["corrupt regime", "slaughtering"]
+
+
+def test_a_phrase_must_beat_one_half_and_the_span_it_sits_in():
+    probs_of, _ = classify({"slaughtering": (LOADED, 0.6)})  # score 0.9 odds x 0.6 odds > 0.5
+    assert len(run([doubt_span(0, len(TEXT) - 1)], probs_of)) == 2
+    strong_span = doubt_span(0, len(TEXT) - 1, p=0.99, confidence=0.99)
+    assert len(run([strong_span], probs_of)) == 1
+    assert len(run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(min_score=0.99))) == 1
+
+
+def test_argument_level_and_repetition_phrases_are_not_emitted():
+    probs_of, _ = classify({"slaughtering": (REPETITION, 0.99), "civilians": (DOUBT, 0.99)})
+    assert texts(run([doubt_span(0, len(TEXT) - 1)], probs_of)) == [(TEXT[:-1], "Doubt")]
+
+
+def test_phrase_level_spans_are_left_alone_unless_tightening_is_asked():
+    start = TEXT.index("corrupt")
+    loaded = Candidate(start, len(TEXT) - 1, 0.6, one_hot(LOADED, 0.6))
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.95)})
+    assert texts(run([loaded], probs_of)) == [(TEXT[start:-1], "Loaded_Language")]
+    assert asked == []  # no classifier call at all
+    tightened = run([loaded], probs_of, Nesting(tighten=True, nest_inside=False))
+    assert texts(tightened) == [("slaughtering", "Loaded_Language")]
+
+
+def test_phrases_where_the_encoder_sees_no_span_are_not_even_classified():
+    bio = bio_inside(len(offsets_of(TEXT)))
+    bio[-3] = [0.9, 0.05, 0.05]  # "slaughtering" is outside by the encoder
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.99)})
+    out = run([doubt_span(0, len(TEXT) - 1)], probs_of, bio=bio)
+    assert "slaughtering" not in asked and len(out) == 1
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.99)})
+    out = run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(confident=False), bio=bio)
+    assert "slaughtering" in asked
+
+
+def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
+    assert analyzer.card["nesting"] == asdict(Nesting())
+    assert analyzer.model.nesting == Nesting()
+
+
+def test_nesting_adds_nested_phrases_only(model_copy: Path):
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} is not here (the shared examples folder)")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    record(model_copy, "nesting", {})  # an empty or absent key: no phrases proposed
+    plain = Model.load(model_copy).detect(text)
+    record(model_copy, "nesting", asdict(Nesting()))
+    assert json.loads((model_copy / "card.json").read_text())["nesting"]["min_score"] == 0.5
+    nested = Model.load(model_copy).detect(text)
+    assert set(plain) < set(nested)  # this article holds loaded words inside arguments
+    for start, end, technique, score in set(nested) - set(plain):
+        assert technique in PHRASE_LEVEL - {"Repetition"} and score > 0.5
+        assert any(s <= start and end <= e and t not in PHRASE_LEVEL for s, e, t, _ in plain), text[
+            start:end
+        ]

@@ -1,0 +1,93 @@
+"""bench/speed.py --card: the speed figures docs/quality.md quotes go into the model's card."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import proplens
+from proplens.pipeline.runtime import SHIPPED_DIR
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "speed.py"
+ARTICLES = {
+    "one.txt": "The corrupt council lied again.\n\nNobody believes these shameless liars.\n",
+    "two.txt": "A quiet week in the town.\n\nThe roads were empty and the weather mild.\n",
+}
+
+
+def test_card_option_records_speed_and_keeps_the_model_loadable(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    model = Path(shutil.copytree(SHIPPED_DIR, tmp_path / "model"))
+    done = subprocess.run(
+        [sys.executable, str(BENCH), "--data", str(corpus), "--model", str(model), "--card"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    speed = proplens.load(str(model)).card["speed"]  # checksums re-signed, or load fails
+    assert speed["throughput"]["articles"] == 2 == report["throughput"]["articles"]
+    assert speed["throughput"]["junk_spans"] == len(report["throughput"]["junk_spans"])
+    assert speed["cold_start"] == report["cold_start"]
+    assert "--card" in speed["command"]
+
+
+INTERLEAVED = BENCH.with_name("speed_interleaved.py")
+
+
+def test_interleaved_turns_alternate_and_every_article_is_read_once_per_model():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("speed_interleaved", INTERLEAVED)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    calls: list[tuple[str, int]] = []
+
+    class Recorder:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def analyze(self, article: int) -> None:
+            calls.append((self.name, article))
+
+    seconds = bench.interleaved({"a": Recorder("a"), "b": Recorder("b")}, list(range(5)), 2)
+    assert set(seconds) == {"a", "b"}
+    timed = calls[2:]  # after one warm-up article each
+    assert sorted(timed) == sorted((name, i) for name in "ab" for i in range(5))
+    firsts = [timed[0][0], timed[4][0], timed[8][0]]  # who opens each turn of 2, 2, 1
+    assert firsts == ["a", "b", "a"]
+
+
+def test_interleaved_refuses_a_folder_that_is_not_a_model(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    (corpus / "one.txt").write_text(ARTICLES["one.txt"], encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(INTERLEAVED), str(tmp_path / "nowhere"), "--data", str(corpus)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "no such model folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_interleaved_compares_two_model_folders(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(INTERLEAVED), str(SHIPPED_DIR), "--data", str(corpus), "--chunk", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    assert report["articles"] == 2 and set(report["models"]) == {"model", "other"}
+    assert report["speedup"] > 0

@@ -1,0 +1,116 @@
+"""Per-token int8: close to fp32, and one token's edit leaves the other tokens' outputs alone."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+
+onnx = pytest.importorskip("onnx", reason="the [train] extra (onnx) is not installed")
+ort = pytest.importorskip("onnxruntime")
+
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+from proplens.training import quantize  # noqa: E402
+
+K, N = 24, 16
+
+
+def two_layer_graph(path, seed: int = 0) -> None:
+    """x[B,T,K] -> q = x@Wq, v = x@Wv (one shared input), h = relu(q+v) @ Wo, s = q @ v^T."""
+    rng = np.random.default_rng(seed)
+    weights = {
+        "Wq": rng.normal(size=(K, N)).astype(np.float32),
+        "Wv": rng.normal(size=(K, N)).astype(np.float32),
+        "Wo": rng.normal(size=(N, K)).astype(np.float32),
+        "perm": np.array([0, 2, 1], np.int64),
+    }
+    nodes = [
+        helper.make_node("MatMul", ["x", "Wq"], ["q"]),
+        helper.make_node("MatMul", ["x", "Wv"], ["v"]),
+        helper.make_node("Add", ["q", "v"], ["qv"]),
+        helper.make_node("Relu", ["qv"], ["r"]),
+        helper.make_node("MatMul", ["r", "Wo"], ["h"]),
+        helper.make_node("Transpose", ["v"], ["vt"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["q", "vt"], ["s"]),  # two activations: stays fp32
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["b", "t", K])],
+        [
+            helper.make_tensor_value_info("h", TensorProto.FLOAT, ["b", "t", K]),
+            helper.make_tensor_value_info("s", TensorProto.FLOAT, ["b", "t", "t"]),
+        ],
+        [numpy_helper.from_array(v, k) for k, v in weights.items() if k != "perm"],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.save(model, str(path))
+
+
+def run(path, x: np.ndarray) -> dict[str, np.ndarray]:
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    return dict(zip(["h", "s"], session.run(["h", "s"], {"x": x}), strict=True))
+
+
+@pytest.fixture
+def graphs(tmp_path):
+    fp32, int8 = tmp_path / "fp32.onnx", tmp_path / "int8.onnx"
+    two_layer_graph(fp32)
+    quantize.quantize_per_token(fp32, int8)
+    return fp32, int8
+
+
+def inputs(seed: int = 1, batch: int = 2, tokens: int = 7) -> np.ndarray:
+    x = np.random.default_rng(seed).normal(size=(batch, tokens, K)).astype(np.float32)
+    x[0, 3] *= 40  # one loud token: with a per-tensor scale it would drown the others
+    return x
+
+
+def test_outputs_stay_close_to_fp32(graphs):
+    fp32, int8 = graphs
+    x = inputs()
+    want, got = run(fp32, x), run(int8, x)
+    for name in ("h", "s"):
+        assert got[name].shape == want[name].shape
+        error = np.abs(got[name] - want[name]).max() / np.abs(want[name]).max()
+        assert error < 0.02, name
+
+
+def test_editing_one_token_leaves_the_other_tokens_exactly_alone(graphs):
+    _, int8 = graphs
+    x = inputs()
+    edited = x.copy()
+    edited[1, 2] = np.random.default_rng(9).normal(size=K) * 30
+    before, after = run(int8, x)["h"], run(int8, edited)["h"]
+    others = np.ones(before.shape[:2], dtype=bool)
+    others[1, 2] = False
+    assert np.array_equal(before[others], after[others])
+    assert not np.array_equal(before[1, 2], after[1, 2])
+
+
+def test_constant_weight_matmuls_are_rewritten_and_shared_inputs_quantized_once(tmp_path):
+    fp32 = tmp_path / "fp32.onnx"
+    two_layer_graph(fp32)
+    model = onnx.load(str(fp32))
+    assert quantize.rewrite_matmuls(model) == 3
+    ops = [n.op_type for n in model.graph.node]
+    assert ops.count("MatMulIntegerToFloat") == 3
+    assert ops.count("QuantizeLinear") == 2  # x (shared by Wq and Wv) and r
+    assert ops.count("MatMul") == 1  # q @ v^T has no constant weight
+    names = {w.name for w in model.graph.initializer}
+    assert not names & {"Wq", "Wv", "Wo"}  # the fp32 weights are gone
+
+
+def test_an_all_zero_token_gives_zeros_not_nan(graphs):
+    _, int8 = graphs
+    x = inputs()
+    x[0, 0] = 0.0
+    out = run(int8, x)
+    assert np.isfinite(out["h"]).all() and np.isfinite(out["s"]).all()
+    assert np.abs(out["h"][0, 0]).max() == 0.0
+
+
+def test_docstring_examples():
+    assert doctest.testmod(quantize).failed == 0
