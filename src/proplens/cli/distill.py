@@ -11,7 +11,7 @@ from proplens.errors import ProplensError
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "distill",
-        help="write a trained teacher's soft labels (pip install 'proplens[train]')",
+        help="write a trained teacher's soft labels (pip install -e '.[train]')",
         description="Run a teacher (a 'proplens train' checkpoint, e.g. trained with --encoder "
         "mpnet) over the training articles and unlabeled ones and write, per article, its "
         "probabilities on the student's word pieces: no text, fp16, in pieces with a manifest. "
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as err:
         raise ProplensError(
             f"distillation needs the [train] extra ({err.name} is missing): "
-            "pip install 'proplens[train]'"
+            "pip install -e '.[train]'"
         ) from None
     if not args.data and not args.unlabeled:
         raise ProplensError("nothing to label: give --data and/or --unlabeled")
