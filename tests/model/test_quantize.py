@@ -46,6 +46,7 @@ def two_layer_graph(path, seed: int = 0) -> None:
         [numpy_helper.from_array(v, k) for k, v in weights.items() if k != "perm"],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8  # what onnxruntime 1.20+ loads, whichever onnx wrote it
     onnx.save(model, str(path))
 
 
