@@ -46,6 +46,7 @@ def two_layer_graph(path, seed: int = 0) -> None:
         [numpy_helper.from_array(v, k) for k, v in weights.items() if k != "perm"],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8  # what onnxruntime 1.20+ loads, whichever onnx wrote it
     onnx.save(model, str(path))
 
 
@@ -75,7 +76,56 @@ def test_outputs_stay_close_to_fp32(graphs):
     for name in ("h", "s"):
         assert got[name].shape == want[name].shape
         error = np.abs(got[name] - want[name]).max() / np.abs(want[name]).max()
-        assert error < 0.02, name
+        # 0.019 and 0.026 here with 7-bit weights (quantize.WEIGHT_LEVELS); 0.47 when the
+        # kernel's int16 saturates (full-range weights on x86 without VNNI)
+        assert error < 0.04, name
+
+
+def exact_integer_graph(int8_file, out_file) -> None:
+    """``int8_file`` with each MatMulIntegerToFloat done as an fp32 MatMul of its integers.
+
+    The integers and their sums (|sum| < 2**24) are exact in fp32, so this is the
+    product every CPU should compute, whatever kernel onnxruntime picks for it.
+    """
+    model = onnx.load(str(int8_file))
+    nodes = []
+    for node in model.graph.node:
+        if node.op_type != "MatMulIntegerToFloat":
+            nodes.append(node)
+            continue
+        a, b, a_scale, b_scale, a_zero = node.input[:5]
+        p, make = node.output[0] + "_exact", helper.make_node
+        nodes += [
+            make("Cast", [a], [p + "_a"], to=TensorProto.FLOAT),
+            make("Cast", [a_zero], [p + "_zero"], to=TensorProto.FLOAT),
+            make("Sub", [p + "_a", p + "_zero"], [p + "_centred"]),
+            make("Cast", [b], [p + "_b"], to=TensorProto.FLOAT),
+            make("MatMul", [p + "_centred", p + "_b"], [p + "_sum"]),
+            make("Mul", [a_scale, b_scale], [p + "_scale"]),
+            make("Mul", [p + "_sum", p + "_scale"], [node.output[0]]),
+        ]
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.save(model, str(out_file))
+
+
+def test_no_pair_of_products_can_overflow_the_u8s8_kernels_int16():
+    # x86 without VNNI adds two uint8 * int8 products into a saturating int16
+    weight = np.random.default_rng(3).normal(size=(K, N)).astype(np.float32)
+    q, _ = quantize.quantize_weight(weight)
+    assert 2 * 255 * int(np.abs(q.astype(np.int32)).max()) <= np.iinfo(np.int16).max
+
+
+def test_onnxruntime_computes_the_exact_integer_products_on_this_cpu(graphs, tmp_path):
+    _, int8 = graphs
+    exact = tmp_path / "exact.onnx"
+    exact_integer_graph(int8, exact)
+    x = inputs()
+    got, want = run(int8, x), run(exact, x)
+    for name in ("h", "s"):
+        np.testing.assert_allclose(
+            got[name], want[name], rtol=1e-5, atol=1e-5 * np.abs(want[name]).max()
+        )
 
 
 def test_editing_one_token_leaves_the_other_tokens_exactly_alone(graphs):

@@ -76,7 +76,7 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     )
 
 
-QUANTIZATION = "int8, activations per token, weights per channel"
+QUANTIZATION = "int8, activations per token, weights per channel in 7 bits"
 
 
 def write_manifest(model_dir: Path, files: list[str]) -> dict:

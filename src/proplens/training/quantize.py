@@ -7,11 +7,20 @@ spans far from the edit appear or vanish (docs/model.md, "Neutrality"). Here
 each token gets its own factor, so a token's quantized activations depend on
 that token alone; what still moves is what attention carries, as in fp32.
 
-Weights are symmetric int8 per output column; activations symmetric per row,
-stored as uint8 around a zero point of 128 so that onnxruntime runs its fast
-u8s8 kernel (``MatMulIntegerToFloat``). Embedding tables are int8 with one
-scale per table, as onnxruntime writes them (weight-only: a lookup has no
-activation to scale). The file is as small as dynamic int8 and about as fast
+Weights are symmetric per output column in 7 bits (-63..63, stored as int8);
+activations symmetric per row, stored as uint8 around a zero point of 128 so
+that onnxruntime runs its fast u8s8 kernel (``MatMulIntegerToFloat``). The
+seventh bit is not thrift: on x86 CPUs without VNNI (AVX2, AVX-512 before
+Cascade Lake, AMD before Zen 4) that kernel multiplies with ``vpmaddubsw``,
+which adds the products of two neighbouring bytes into a saturating int16.
+With full-range weights, 255 * 127 * 2 = 64770 overflows it and the product
+silently comes out wrong (hidden states off by up to 1.0, and CPUs with and
+without VNNI disagree); with 7-bit weights 255 * 63 * 2 = 32130 always fits,
+so every CPU computes the exact integer product. onnxruntime's own
+``reduce_range`` does the same for the same reason (docs/model.md, "Why 7-bit
+weights", has the cost: small). Embedding tables are int8 with one scale per
+table, as onnxruntime writes them (weight-only: a lookup has no activation to
+scale). The file is as small as dynamic int8 and about as fast
 on x86 CPUs.
 """
 
@@ -23,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 ZERO_POINT = 128
+WEIGHT_LEVELS = 63  # |q| of a weight: two uint8 * int8 products must fit an int16 (see above)
 SCALE_FLOOR = 1e-8  # an all-zero row would otherwise divide by zero
 
 
@@ -46,14 +56,15 @@ def quantize_per_token(fp32_file: Path, int8_file: Path) -> None:
 
 
 def quantize_weight(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric int8 per output column: ``weight ≈ q * scale``.
+    """Symmetric per output column in ``WEIGHT_LEVELS``: ``weight ≈ q * scale``.
 
     >>> q, scale = quantize_weight(np.array([[1.0, -0.5], [-2.0, 0.25]], dtype=np.float32))
     >>> q.tolist(), [round(float(v), 3) for v in (q * scale).ravel()]
-    ([[64, -127], [-127, 64]], [1.008, -0.5, -2.0, 0.252])
+    ([[31, -63], [-63, 31]], [0.984, -0.5, -2.0, 0.246])
     """
-    scale = np.maximum(np.abs(weight).max(axis=0), 1e-12) / 127.0
-    q = np.clip(np.round(weight / scale), -127, 127).astype(np.int8)
+    levels = float(WEIGHT_LEVELS)
+    scale = np.maximum(np.abs(weight).max(axis=0), 1e-12) / levels
+    q = np.clip(np.round(weight / scale), -levels, levels).astype(np.int8)
     return q, scale.astype(np.float32)
 
 
