@@ -6,7 +6,7 @@ proplens' encoder multiplies uint8 activations by int8 weights
 (``MatMulIntegerToFloat``, u8s8). On x86 CPUs without VNNI that kernel adds two
 neighbouring products into a saturating int16 (``vpmaddubsw``), so full-range
 weights (-127..127) give wrong sums while 7-bit weights (-63..63, what
-``proplens.model.quantize`` writes) always fit. This prints, for each case,
+``proplens.training.quantize`` writes) always fit. This prints, for each case,
 whether onnxruntime's result equals the exact integer product and the time of
 one product of the encoder's feed-forward size (8 windows of 128 tokens), so a
 new CPU or onnxruntime release can be checked in seconds (docs/model.md, "Why
