@@ -43,6 +43,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write label files here")
     parser.add_argument("--resamples", type=int, default=2000)
     parser.add_argument("--summary", action="store_true", help="headline figures as text too")
+    parser.add_argument(
+        "--card",
+        action="store_true",
+        help="record the figures as the model card's confirmation (after a runtime or "
+        "decoding change; proplens export writes them for a new model)",
+    )
     args = parser.parse_args()
     if not (args.data / "articles").is_dir():
         sys.exit(f"no PTC-format data at {args.data}")
@@ -58,6 +64,12 @@ def main() -> None:
     print(json.dumps(report, indent=2))
     if args.summary:
         print(summary(report))
+    if args.card:
+        from proplens.pipeline.runtime import SHIPPED_DIR
+        from proplens.training.export import record
+
+        card = {key: value for key, value in report.items() if key != "reproduce"}
+        record(Path(args.model) if args.model else SHIPPED_DIR, "confirmation", card)
 
 
 def summary(report: dict) -> str:
