@@ -238,3 +238,25 @@ def test_find_reports_a_result_neutrally_and_prove_endorses_it(finder):
         ("found", "neutral"),
         ("proved", "endorsing"),
     ]
+
+
+def _contents(found, text):
+    return [
+        (text[a.content_start : a.content_end], [text[s:e] for s, e in a.content_more])
+        for a in found.attributions
+    ]
+
+
+def test_a_quote_split_by_its_cue_is_one_content(finder):
+    text = '"We will win this race," Smith said. "Nobody should doubt it."\n'
+    found = finder.find(text)
+    assert _contents(found, text) == [("We will win this race", ["Nobody should doubt it"])]
+    assert found.attributions[0].end == text.index("it.") + 2
+
+
+def test_a_quote_after_the_cue_with_a_cue_of_its_own_stays_apart(finder):
+    text = '"We will win," Smith said. "Nobody doubts it," Jones added.\n'
+    assert _contents(finder.find(text), text) == [
+        ("We will win", []),
+        ("Nobody doubts it", []),
+    ]

@@ -8,6 +8,7 @@ sentence, and memory stays flat however long the article. A line over
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -140,6 +141,7 @@ def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> So
             if model is not None:
                 found.extend(_learned(sent, base, quotes, model, by_rules))
     found = sorted(_resolve_pronouns(found, text), key=lambda f: (f.attribution.start, f.anchor))
+    found = _continued_quotes(found, quotes, text)
     claims = find_claims(sentences, found, quotes)
     return Sources(tuple(f.attribution for f in found), claims, find_hedges(text))
 
@@ -235,3 +237,40 @@ _PLURAL_PRONOUNS = frozenset("they them their".split())
 
 def _with_source(attribution: Attribution, source: SourceRef) -> Attribution:
     return replace(attribution, source=source)
+
+
+_AFTER_CUE = re.compile(r"[ \t,.;:—–-]*[\"“«]")
+"""Between a cue and the rest of the quote it splits: punctuation, then the opening mark."""
+
+
+def _continued_quotes(found: list[Found], quotes: Quotes, text: str) -> list[Found]:
+    """A quote the cue splits (``"A," he said. "B."``) is one content: A, and B as
+    ``content_more``, as PolNeAR's annotators mark it.
+
+    The second quote must open right after the attribution's last word (only
+    punctuation between, on the same line) and hold no cue of its own; the
+    attribution's ``end`` then covers it. A quote that another attribution reports
+    (``"B," she added``) is not continued.
+    """
+    anchors = sorted(f.anchor for f in found)
+    starts = [s for s, _ in quotes.spans]
+    out = []
+    for item in found:
+        a = item.attribution
+        after = _AFTER_CUE.match(text, a.end)
+        if not (a.quote and a.content_end <= a.verb.start and after):
+            out.append(item)
+            continue
+        index = bisect.bisect_left(starts, after.end())
+        if index == len(starts) or starts[index] != after.end():
+            out.append(item)
+            continue
+        start, end = quotes.spans[index]
+        if bisect.bisect_left(anchors, start) != bisect.bisect_left(anchors, end) or any(
+            f.attribution.content_start < end and start < f.attribution.content_end for f in found
+        ):
+            out.append(item)  # "B," she added: B is hers
+            continue
+        more = replace(a, end=max(a.end, end), content_more=((start, end),))
+        out.append(replace(item, attribution=more))
+    return out

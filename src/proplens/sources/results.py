@@ -69,6 +69,9 @@ class Attribution:
     content_start: int
     content_end: int
     quote: bool
+    content_more: tuple[tuple[int, int], ...] = ()
+    """Further parts of the content after the cue, as ``(start, end)``: the second half of
+    a quote the cue splits (``"A," he said. "B."``: content A, ``content_more`` B)."""
 
 
 @dataclass(frozen=True)

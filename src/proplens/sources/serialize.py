@@ -51,6 +51,7 @@ def _attribution(a: Attribution, text: str) -> dict[str, Any]:
         },
         "content": _piece(a.content_start, a.content_end, text),
         "quote": a.quote,
+        "content_more": [_piece(start, end, text) for start, end in a.content_more],
         "source_referent": _piece(*a.source.referent, text) if a.source.referent else None,
     }
 
@@ -104,6 +105,12 @@ def _read_attribution(item: Any, text: str, where: str) -> Attribution:
     if not isinstance(quote, bool):
         raise FormatError(f"{where}: 'quote' should be true or false, found {quote!r:.60}")
     content_start, content_end = _offsets(content, text, f"{where}: content")
+    more = item.get("content_more", [])
+    if not isinstance(more, list):
+        raise FormatError(f"{where}: 'content_more' should be a list, found {more!r:.60}")
+    content_more = tuple(
+        _offsets(piece, text, f"{where}: content_more[{n}]") for n, piece in enumerate(more)
+    )
     referent = item.get("source_referent")
     if referent is not None:
         referent = _offsets(referent, text, f"{where}: source_referent")
@@ -123,6 +130,7 @@ def _read_attribution(item: Any, text: str, where: str) -> Attribution:
         content_start,
         content_end,
         quote,
+        content_more,
     )
 
 
