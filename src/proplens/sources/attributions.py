@@ -188,10 +188,14 @@ def _clausal_content(token: Token, subject: Token) -> tuple[int, int] | None:
 
 
 def _commented_clause(token: Token) -> tuple[int, int] | None:
-    """ "Y, X said": the verb hangs off the clause it reports, which comes first."""
+    """ "Y, X said": the verb hangs off the clause it reports, which comes first; or
+    "Y1, X said, Y2": set off by commas inside it (the whole clause; the finder takes the
+    source and cue out of it, :func:`proplens.sources.finder._split_around_cue`)."""
     head = token.head
-    if token.dep_ not in _CLAUSE_LINKS or head is token or head.i > token.i:
+    if token.dep_ not in _CLAUSE_LINKS or head is token:
         return None
+    if head.i > token.i:
+        return _parenthetical(token)
     if any(child.dep_ == "mark" for child in token.children):
         return None  # "…, although they noted X": a clause of its own, not a comment
     if not head.tag_.startswith("VB") and head.dep_ != "ROOT":
@@ -200,6 +204,23 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     if end < head.left_edge.i or not token.doc[end].is_punct:
         return None  # "X said it was recalling …" is no comment on "X said"
     return _char_span(head.left_edge.i, end, token.doc)
+
+
+def _parenthetical(token: Token) -> tuple[int, int] | None:
+    """ "The plan, Smith said, would cost …": the clause around a comma-bounded report."""
+    doc, head = token.doc, token.head
+    before, after = token.left_edge.i, token.right_edge.i
+    if doc[before].text != ",":  # the commas may hang on the verb or on the clause
+        before -= 1
+    if doc[after].text != ",":
+        after += 1
+    if token.dep_ != "parataxis" or any(c.dep_ == "mark" for c in token.children):
+        return None
+    if before <= head.left_edge.i or after >= head.right_edge.i:
+        return None
+    if doc[before].text != "," or doc[after].text != ",":
+        return None
+    return _char_span(head.left_edge.i, head.right_edge.i, doc)
 
 
 def _as_content(token: Token) -> tuple[int, int] | None:

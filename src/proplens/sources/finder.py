@@ -141,7 +141,7 @@ def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> So
             if model is not None:
                 found.extend(_learned(sent, base, quotes, model, by_rules))
     found = sorted(_resolve_pronouns(found, text), key=lambda f: (f.attribution.start, f.anchor))
-    found = _continued_quotes(found, quotes, text)
+    found = _continued_quotes([_split_around_cue(f, text) for f in found], quotes, text)
     claims = find_claims(sentences, found, quotes)
     return Sources(tuple(f.attribution for f in found), claims, find_hedges(text))
 
@@ -274,3 +274,26 @@ def _continued_quotes(found: list[Found], quotes: Quotes, text: str) -> list[Fou
         more = replace(a, end=max(a.end, end), content_more=((start, end),))
         out.append(replace(item, attribution=more))
     return out
+
+
+def _split_around_cue(item: Found, text: str) -> Found:
+    """A content that holds its own source and cue ("The plan, Smith said, would cost …")
+    is the part before them, and the part after them as ``content_more``."""
+    a = item.attribution
+    first = min(a.source.start, a.verb.start)
+    last = max(a.source.end, a.verb.end)
+    if a.content_more or not a.content_start < first < last < a.content_end:
+        return item
+    head_end = first
+    while head_end > a.content_start and text[head_end - 1] in _SPLIT_PUNCT:
+        head_end -= 1
+    tail_start = last
+    while tail_start < a.content_end and text[tail_start] in _SPLIT_PUNCT:
+        tail_start += 1
+    if head_end <= a.content_start or tail_start >= a.content_end:
+        return item
+    parts = replace(a, content_end=head_end, content_more=((tail_start, a.content_end),))
+    return replace(item, attribution=parts)
+
+
+_SPLIT_PUNCT = " \t,;:—–-"

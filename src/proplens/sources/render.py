@@ -13,7 +13,7 @@ from html import escape
 
 from proplens import __version__
 from proplens.article import Article
-from proplens.sources.results import SOURCE_KINDS, STANCES, Sources
+from proplens.sources.results import SOURCE_KINDS, STANCES, Attribution, Sources
 
 KIND_LABELS = {
     "named": "named source",
@@ -48,7 +48,7 @@ def render_sources_text(article: Article) -> str:
             f"  {number:>2}. {_cut(text[a.source.start : a.source.end], 40)}{referent} "
             f"[{a.source.kind}] {text[a.verb.start : a.verb.end]} "
             f"({a.verb.stance}, {quote}{thought}): "
-            f"\N{LEFT DOUBLE QUOTATION MARK}{_cut(text[a.content_start : a.content_end], 70)}"
+            f"\N{LEFT DOUBLE QUOTATION MARK}{_cut(_content(a, text), 70)}"
             "\N{RIGHT DOUBLE QUOTATION MARK}"
         )
     if not sources.attributions:
@@ -192,9 +192,15 @@ def _table(text: str, sources: Sources) -> str:
             f"<td>{escape(a.source.kind)}</td>"
             f'<td class="s-{a.verb.stance}">{escape(text[a.verb.start : a.verb.end])}</td>'
             f"<td>{escape(a.verb.stance)}</td><td>{'quote' if a.quote else 'reported'}</td>"
-            f"<td>{escape(_cut(text[a.content_start : a.content_end], 90))}</td></tr>"
+            f"<td>{escape(_cut(_content(a, text), 90))}</td></tr>"
         )
     return (
         "<table><thead><tr><th>#</th><th>source</th><th>kind</th><th>verb</th><th>stance</th>"
         "<th>form</th><th>content</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
     )
+
+
+def _content(a: Attribution, text: str) -> str:
+    """The content with its further parts (a split quote's second half) after " … "."""
+    parts = [(a.content_start, a.content_end), *a.content_more]
+    return " \N{HORIZONTAL ELLIPSIS} ".join(text[s:e] for s, e in parts)

@@ -66,7 +66,7 @@ window.proplensSources = (() => {
       node("span", `verb s-${a.verb.stance}`, slice(a.verb.start, a.verb.end)),
       node("span", `badge stance-${a.verb.stance}`, a.verb.stance),
       node("span", "form", a.quote ? "quote" : "reported"),
-      node("span", "content", `“${slice(a.content.start, a.content.end)}”`),
+      node("span", "content", `“${[a.content, ...(a.content_more || [])].map((c) => slice(c.start, c.end)).join(" … ")}”`),
     );
     item.title = `${index + 1}. ${KINDS[a.source.kind]}; ${STANCES[a.verb.stance]}`;
     return item;
