@@ -155,3 +155,23 @@ def test_bad_documents_are_refused_naming_the_place(path, value, message):
     with pytest.raises(FormatError, match="doc.json: ") as err:
         sources_from_dict(_broken(path, value), TEXT, "doc.json")
     assert message in str(err.value)
+
+
+NOBODY = "Nabisco is expected to cut 277 jobs."
+SOURCELESS = Sources(
+    attributions=(Attribution(8, 35, None, VerbRef(8, 19, "neutral"), 20, 35, False),),
+    claims=(Claim(0, 36, None, 0.8),),
+)
+
+
+def test_an_attribution_without_a_source_writes_null_and_reads_back():
+    data = sources_to_dict(SOURCELESS, NOBODY)
+    assert data["attributions"][0]["source"] is None
+    assert data["attributions"][0]["source_referent"] is None
+    assert sources_from_dict(data, NOBODY) == SOURCELESS
+    data["attributions"][0]["source_referent"] = {"start": 0, "end": 7}
+    with pytest.raises(FormatError, match="'source_referent' needs a source"):
+        sources_from_dict(data, NOBODY)
+    del data["attributions"][0]["source"]
+    with pytest.raises(FormatError, match="'source' should be an object"):
+        sources_from_dict(data, NOBODY)

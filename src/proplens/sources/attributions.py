@@ -18,7 +18,7 @@ parsed chunk starts in the article text).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from proplens.sources import lexicon
@@ -485,24 +485,25 @@ def _governs(token: Token, sent: Span) -> bool:
 
 
 def _found(
-    source: tuple[int, int, str | None],
+    source: tuple[int, int, str | None] | None,
     verb: tuple[int, int, str, str],
     content: tuple[int, int, bool],
     anchor: int,
     governs: bool,
     owns_claims: bool = True,
 ) -> Found:
-    edges = (source[0], source[1], verb[0], verb[1], content[0], content[1])
+    edges = (*(source[:2] if source else ()), verb[0], verb[1], content[0], content[1])
     attribution = Attribution(
         start=min(edges),
         end=max(edges),
-        source=SourceRef(source[0], source[1], source[2] or "named"),
+        source=SourceRef(source[0], source[1], source[2] or "named") if source else None,
         verb=VerbRef(*verb),
         content_start=content[0],
         content_end=content[1],
         quote=content[2],
     )
-    return Found(attribution, source[2], anchor, governs, owns_claims or content[2])
+    kind = source[2] if source else "vague"
+    return Found(attribution, kind, anchor, governs, owns_claims or content[2])
 
 
 def _cue_kind(head: Token) -> str:
@@ -559,6 +560,8 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
     if head.lower_ == "according" and _next_lower(head) == "to":
         return _according_to(head, head.sent, base, quotes)
     subject, impersonal = _cue_subject(head, members)
+    if subject is None:
+        return _sourceless(head, cue, members, quotes, base)
     if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
         return None
     content = _cue_content(head, cue, members, subject, quotes, base, strict=known)
@@ -575,6 +578,36 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
         governs=_governs(head, head.sent),
         owns_claims=head.lower_ not in lexicon.INNER_STATE_FORMS,
     )
+
+
+def _sourceless(
+    head: Token, cue: list[Token], members: set[int], quotes: Quotes, base: int
+) -> Found | None:
+    """A learned cue whose verb names no source ("Nabisco *is expected* to cut 277 jobs",
+    "the plan *seemed* doomed", PolNeAR's Attribution-no-source): an attribution with
+    ``source`` None when the verb has a clause or complement for content. It owns no claim:
+    with nobody named, the claim stays the writer's own (unattributed)."""
+    if not head.tag_.startswith("VB") or not any(c.dep_ == "nsubjpass" for c in head.children):
+        return None  # a passive ("is expected to", "was seen as"), not a participle or gerund
+    span = _clausal_content(head, head) or _complement(head, cue, members)
+    if span is None:
+        return None
+    start, end = _trim(head.doc.text, *span)
+    if end <= start:
+        return None
+    near = quotes.covering(base + start, base + end)
+    content = (near[0], near[1], True) if near else (base + start, base + end, False)
+    last = cue[-1]
+    lemma, stance = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_, "neutral"))
+    found = _found(
+        None,
+        (base + cue[0].idx, base + last.idx + len(last), stance, _cue_kind(head)),
+        content,
+        anchor=base + head.idx,
+        governs=False,
+        owns_claims=False,
+    )
+    return replace(found, owns_claims=False)
 
 
 def cue_head(cue: list[Token]) -> Token:

@@ -214,6 +214,9 @@ def _resolve_pronouns(found: list[Found], text: str) -> list[Found]:
     last_one: SourceRef | None = None
     for item in sorted(found, key=lambda f: f.anchor):
         source = item.attribution.source
+        if source is None:  # no source named: nothing to resolve, nothing to refer back to
+            resolved.append(item)
+            continue
         word = text[source.start : source.end].lower()
         if item.kind is not None and word not in lexicon.REFERRING_PRONOUNS:
             last_kind = item.kind
@@ -280,8 +283,8 @@ def _split_around_cue(item: Found, text: str) -> Found:
     """A content that holds its own source and cue ("The plan, Smith said, would cost …")
     is the part before them, and the part after them as ``content_more``."""
     a = item.attribution
-    first = min(a.source.start, a.verb.start)
-    last = max(a.source.end, a.verb.end)
+    first = min(a.source.start, a.verb.start) if a.source else a.verb.start
+    last = max(a.source.end, a.verb.end) if a.source else a.verb.end
     if a.content_more or not a.content_start < first < last < a.content_end:
         return item
     head_end = first

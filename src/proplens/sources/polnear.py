@@ -150,7 +150,10 @@ def score(gold: Sequence[GoldAttribution], found: Sources, words: Words) -> np.n
         want, got = gold[g], predicted[p]
         if want.source:
             source_n += 1
-            source_hit += _overlap(want.source, ((got.source.start, got.source.end),)) > 0
+            source_hit += (
+                got.source is not None
+                and _overlap(want.source, ((got.source.start, got.source.end),)) > 0
+            )
         if want.content:
             content_n += 1
             content_f1 += words.f1(

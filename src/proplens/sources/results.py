@@ -64,7 +64,9 @@ class Attribution:
 
     start: int
     end: int
-    source: SourceRef
+    source: SourceRef | None
+    """``None`` when the text names no source ("Nabisco is expected to cut 277 jobs",
+    "the plan seemed doomed"): PolNeAR's attributions without a source."""
     verb: VerbRef
     content_start: int
     content_end: int
