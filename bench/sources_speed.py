@@ -94,6 +94,26 @@ def throughput(paths: list[Path]) -> dict:
     }
 
 
+def sources_throughput(paths: list[Path]) -> dict:
+    """The source finder alone (parse, rules and cue model): to compare two versions of it
+    run one after the other in separate processes (docs/sources.md)."""
+    import proplens
+    from proplens import sources
+
+    finder = sources.load()
+    articles = [proplens.Article.from_file(p) for p in paths]
+    list(finder.find_many(a.text for a in articles[:2]))  # warm-up
+    wall, cpu = time.perf_counter(), time.process_time()
+    alone = list(finder.find_many(a.text for a in articles))
+    return {
+        "articles": len(articles),
+        "sources_alone": _rate(
+            len(articles), (time.perf_counter() - wall, time.process_time() - cpu)
+        ),
+        "attributions": sum(len(s.attributions) for s in alone),
+    }
+
+
 def _rate(n: int, timing: tuple[float, float]) -> dict:
     wall, cpu = timing
     return {
@@ -108,11 +128,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-cold-start", action="store_true")
+    parser.add_argument(
+        "--sources-only", action="store_true", help="only the source finder alone (no detector)"
+    )
     args = parser.parse_args()
     paths = sorted(args.data.glob("*.txt"))[: args.limit]
     if not paths:
         sys.exit(f"no .txt articles in {args.data}")
     report = {"cpus": os.cpu_count(), "load_average": os.getloadavg()[0]}
+    if args.sources_only:
+        report["throughput"] = sources_throughput(paths)
+        print(json.dumps(report, indent=2))
+        return
     if not args.no_cold_start:
         report["cold_start"] = cold_start(paths[0])
     report["throughput"] = throughput(paths)

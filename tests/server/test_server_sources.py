@@ -99,3 +99,18 @@ def test_openapi_documents_the_sources_models(client):
     assert "/v1/sources" in schema["paths"]
     kinds = schema["components"]["schemas"]["SourceOut"]["properties"]["kind"]["enum"]
     assert kinds == ["named", "role", "vague", "anonymous"]
+
+
+def test_the_api_model_takes_a_null_source_and_content_more():
+    from proplens.server.models import AttributionOut
+    from proplens.sources import Attribution, Sources, VerbRef, sources_to_dict
+
+    text = 'Nabisco is expected to cut jobs. "It hurts," she said. "It is over."'
+    found = Sources(
+        attributions=(Attribution(8, 31, None, VerbRef(8, 19, "neutral"), 20, 31, False),)
+    )
+    out = AttributionOut.model_validate(sources_to_dict(found, text)["attributions"][0])
+    assert out.source is None and out.content.text == "to cut jobs" and out.content_more == []
+    data = sources_to_dict(found, text)["attributions"][0]
+    data["content_more"] = [{"start": 56, "end": 66, "text": text[56:66]}]
+    assert AttributionOut.model_validate(data).content_more[0].text == "It is over"

@@ -69,3 +69,46 @@ def test_a_finder_can_run_the_rules_alone(finder):
     rules = SourceFinder(finder.nlp, cues=False)
     assert rules.cues is None
     assert rules.find("The senator declined to comment.").attributions == ()
+
+
+def test_a_cue_that_names_no_source_gives_a_null_source_and_no_claim(finder):
+    marks = CueModel({"b": -5.0, "w=expected": 10.0}, 0.5)
+    text = "Nabisco is expected to cut 277 jobs this week.\n"
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    found = _sources(text, docs, marks)
+    data = sources_to_dict(found, text)
+    [a] = data["attributions"]
+    assert a["source"] is None and a["verb"]["text"] == "expected"
+    assert a["content"]["text"] == "to cut 277 jobs this week"
+    assert all(c["attribution"] is None for c in data["claims"])
+
+
+def test_views_batch_and_compare_take_a_null_source(finder):
+    from dataclasses import replace
+
+    from proplens.article import Article
+    from proplens.batch.rows import source_counts
+    from proplens.compare.sources_adapter import with_named_sources
+    from proplens.sources.render import render_sources_section, render_sources_text, summary_line
+
+    marks = CueModel({"b": -5.0, "w=expected": 10.0}, 0.5)
+    text = (
+        "Nabisco is expected to cut 277 jobs this week. "
+        "Mayor Ana Ruiz said the plant had cost 14 million euros in 2019.\n"
+    )
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    found = _sources(text, docs, marks)
+    assert [a.source is None for a in found.attributions] == [True, False]
+    article = replace(Article.from_text(text, id="n"), sources=found)
+    assert "(no source named) expected" in render_sources_text(article)
+    assert "<td>none</td>" in render_sources_section(article)
+    assert summary_line(found).startswith("2 attributions (named 1)")
+    counts = source_counts(found)
+    assert (
+        counts["n_attributions"] == 2
+        and sum(v for k, v in counts.items() if k.startswith("n_sources_")) == 1
+    )
+    named = with_named_sources(found)
+    assert len(named.attributions) == 1
+    assert [c.attribution for c in found.claims] == [None, 1]
+    assert [c.attribution for c in named.claims] == [None, 0]

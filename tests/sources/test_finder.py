@@ -238,3 +238,54 @@ def test_find_reports_a_result_neutrally_and_prove_endorses_it(finder):
         ("found", "neutral"),
         ("proved", "endorsing"),
     ]
+
+
+def _contents(found, text):
+    return [
+        (text[a.content_start : a.content_end], [text[s:e] for s, e in a.content_more])
+        for a in found.attributions
+    ]
+
+
+def test_a_quote_split_by_its_cue_is_one_content(finder):
+    text = '"We will win this race," Smith said. "Nobody should doubt it."\n'
+    found = finder.find(text)
+    assert _contents(found, text) == [("We will win this race", ["Nobody should doubt it"])]
+    assert found.attributions[0].end == text.index("it.") + 2
+
+
+def test_a_quote_after_the_cue_with_a_cue_of_its_own_stays_apart(finder):
+    text = '"We will win," Smith said. "Nobody doubts it," Jones added.\n'
+    assert _contents(finder.find(text), text) == [
+        ("We will win", []),
+        ("Nobody doubts it", []),
+    ]
+
+
+def test_a_report_set_off_by_commas_inside_its_clause(finder):
+    text = "The plan, Mayor Ana Ruiz said, would cost 3 million euros.\n"
+    found = finder.find(text)
+    a = found.attributions[0]
+    assert (text[a.source.start : a.source.end], text[a.verb.start : a.verb.end]) == (
+        "Mayor Ana Ruiz",
+        "said",
+    )
+    assert _contents(found, text) == [("The plan", ["would cost 3 million euros"])]
+
+
+def test_a_report_that_ends_its_clause_keeps_one_content(finder):
+    text = "The plan would cost 3 million euros, Mayor Ana Ruiz said.\n"
+    assert _contents(finder.find(text), text) == [("The plan would cost 3 million euros", [])]
+
+
+def test_text_and_html_views_show_both_parts_of_a_split_quote(finder):
+    from dataclasses import replace
+
+    from proplens.article import Article
+    from proplens.sources.render import render_sources_section, render_sources_text
+
+    text = '"We will win this race," Smith said. "Nobody should doubt it."\n'
+    article = replace(Article.from_text(text, id="race"), sources=finder.find(text))
+    both = "We will win this race \N{HORIZONTAL ELLIPSIS} Nobody should doubt it"
+    assert both in render_sources_text(article)
+    assert both in render_sources_section(article)

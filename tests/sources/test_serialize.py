@@ -48,6 +48,7 @@ def test_to_dict_follows_the_contract():
         },
         "content": {"start": 16, "end": 45, "text": "the pier cost 3 million euros"},
         "quote": False,
+        "content_more": [],
         "source_referent": None,
     }
     # a pronoun source keeps its own span and names what it refers to
@@ -74,10 +75,42 @@ def test_round_trip():
 def test_documents_before_cue_kinds_and_referents_still_read():
     data = sources_to_dict(SOURCES, TEXT)
     for item in data["attributions"]:
-        del item["verb"]["kind"], item["source_referent"]
+        del item["verb"]["kind"], item["source_referent"], item["content_more"]
     read = sources_from_dict(data, TEXT)
     assert [a.verb.kind for a in read.attributions] == ["speech", "speech"]
     assert [a.source.referent for a in read.attributions] == [None, None]
+    assert [a.content_more for a in read.attributions] == [(), ()]
+
+
+SPLIT = '"It did," she said. "It cost more."'
+
+
+def test_split_quote_content_more_round_trips():
+    split = Sources(
+        attributions=(
+            Attribution(
+                1,
+                33,
+                SourceRef(10, 13, "named"),
+                VerbRef(14, 18, "neutral"),
+                1,
+                7,
+                True,
+                ((21, 33),),
+            ),
+        )
+    )
+    data = sources_to_dict(split, SPLIT)
+    assert data["attributions"][0]["content_more"] == [
+        {"start": 21, "end": 33, "text": "It cost more"}
+    ]
+    assert sources_from_dict(data, SPLIT) == split
+    data["attributions"][0]["content_more"] = [{"start": 21, "end": 99}]
+    with pytest.raises(FormatError, match=r"attributions\[0\]: content_more\[0\]: offsets"):
+        sources_from_dict(data, SPLIT)
+    data["attributions"][0]["content_more"] = {"start": 21}
+    with pytest.raises(FormatError, match="'content_more' should be a list"):
+        sources_from_dict(data, SPLIT)
 
 
 def test_bad_cue_kind_and_referent_are_named():
@@ -122,3 +155,23 @@ def test_bad_documents_are_refused_naming_the_place(path, value, message):
     with pytest.raises(FormatError, match="doc.json: ") as err:
         sources_from_dict(_broken(path, value), TEXT, "doc.json")
     assert message in str(err.value)
+
+
+NOBODY = "Nabisco is expected to cut 277 jobs."
+SOURCELESS = Sources(
+    attributions=(Attribution(8, 35, None, VerbRef(8, 19, "neutral"), 20, 35, False),),
+    claims=(Claim(0, 36, None, 0.8),),
+)
+
+
+def test_an_attribution_without_a_source_writes_null_and_reads_back():
+    data = sources_to_dict(SOURCELESS, NOBODY)
+    assert data["attributions"][0]["source"] is None
+    assert data["attributions"][0]["source_referent"] is None
+    assert sources_from_dict(data, NOBODY) == SOURCELESS
+    data["attributions"][0]["source_referent"] = {"start": 0, "end": 7}
+    with pytest.raises(FormatError, match="'source_referent' needs a source"):
+        sources_from_dict(data, NOBODY)
+    del data["attributions"][0]["source"]
+    with pytest.raises(FormatError, match="'source' should be an object"):
+        sources_from_dict(data, NOBODY)

@@ -89,7 +89,8 @@ def source_counts(sources: Sources | None) -> dict:
         return dict.fromkeys(SOURCE_COLUMNS)
     kinds = {kind: 0 for kind in SOURCE_KINDS}
     for attribution in sources.attributions:
-        kinds[attribution.source.kind] += 1
+        if attribution.source is not None:  # one without a source counts in n_attributions only
+            kinds[attribution.source.kind] += 1
     claims, unattributed = len(sources.claims), len(sources.unattributed())
     return {
         "n_attributions": len(sources.attributions),

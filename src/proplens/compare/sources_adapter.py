@@ -35,5 +35,24 @@ def load_finder() -> tuple[Any, str | None]:
 
 
 def find(finder: Any, text: str) -> Any:
-    """``Sources(attributions, claims, hedges)`` of ``text``; offsets into it."""
-    return finder.find(text)
+    """``Sources(attributions, claims, hedges)`` of ``text``; offsets into it.
+
+    Attributions that name no source ("is expected to") are left out: every
+    check here is about who vouches for what, and a claim that stood on one is
+    unattributed, as it is for a reader.
+    """
+    return with_named_sources(finder.find(text))
+
+
+def with_named_sources(sources: Any) -> Any:
+    """``sources`` without its source-less attributions, claims' indices following."""
+    from dataclasses import replace
+
+    kept = [i for i, a in enumerate(sources.attributions) if a.source is not None]
+    if len(kept) == len(sources.attributions):
+        return sources
+    index = {old: new for new, old in enumerate(kept)}
+    claims = tuple(replace(c, attribution=index.get(c.attribution)) for c in sources.claims)
+    return replace(
+        sources, attributions=tuple(sources.attributions[i] for i in kept), claims=claims
+    )

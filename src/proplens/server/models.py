@@ -84,10 +84,15 @@ class VerbOut(PieceOut):
 class AttributionOut(PieceOut):
     """A reported statement: who (source), how (verb) and what (content)."""
 
-    source: SourceOut
+    source: SourceOut | None = Field(
+        description="Who says it; null when the text names nobody ('is expected to')."
+    )
     verb: VerbOut
     content: PieceOut
     quote: bool = Field(description="Whether the content is a direct quote.")
+    content_more: list[PieceOut] = Field(
+        [], description="Further parts of the content (a quote the cue splits)."
+    )
 
 
 class ClaimOut(PieceOut):

@@ -18,7 +18,7 @@ parsed chunk starts in the article text).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from proplens.sources import lexicon
@@ -188,10 +188,14 @@ def _clausal_content(token: Token, subject: Token) -> tuple[int, int] | None:
 
 
 def _commented_clause(token: Token) -> tuple[int, int] | None:
-    """ "Y, X said": the verb hangs off the clause it reports, which comes first."""
+    """ "Y, X said": the verb hangs off the clause it reports, which comes first; or
+    "Y1, X said, Y2": set off by commas inside it (the whole clause; the finder takes the
+    source and cue out of it, :func:`proplens.sources.finder._split_around_cue`)."""
     head = token.head
-    if token.dep_ not in _CLAUSE_LINKS or head is token or head.i > token.i:
+    if token.dep_ not in _CLAUSE_LINKS or head is token:
         return None
+    if head.i > token.i:
+        return _parenthetical(token)
     if any(child.dep_ == "mark" for child in token.children):
         return None  # "…, although they noted X": a clause of its own, not a comment
     if not head.tag_.startswith("VB") and head.dep_ != "ROOT":
@@ -200,6 +204,23 @@ def _commented_clause(token: Token) -> tuple[int, int] | None:
     if end < head.left_edge.i or not token.doc[end].is_punct:
         return None  # "X said it was recalling …" is no comment on "X said"
     return _char_span(head.left_edge.i, end, token.doc)
+
+
+def _parenthetical(token: Token) -> tuple[int, int] | None:
+    """ "The plan, Smith said, would cost …": the clause around a comma-bounded report."""
+    doc, head = token.doc, token.head
+    before, after = token.left_edge.i, token.right_edge.i
+    if doc[before].text != ",":  # the commas may hang on the verb or on the clause
+        before -= 1
+    if doc[after].text != ",":
+        after += 1
+    if token.dep_ != "parataxis" or any(c.dep_ == "mark" for c in token.children):
+        return None
+    if before <= head.left_edge.i or after >= head.right_edge.i:
+        return None
+    if doc[before].text != "," or doc[after].text != ",":
+        return None
+    return _char_span(head.left_edge.i, head.right_edge.i, doc)
 
 
 def _as_content(token: Token) -> tuple[int, int] | None:
@@ -464,24 +485,25 @@ def _governs(token: Token, sent: Span) -> bool:
 
 
 def _found(
-    source: tuple[int, int, str | None],
+    source: tuple[int, int, str | None] | None,
     verb: tuple[int, int, str, str],
     content: tuple[int, int, bool],
     anchor: int,
     governs: bool,
     owns_claims: bool = True,
 ) -> Found:
-    edges = (source[0], source[1], verb[0], verb[1], content[0], content[1])
+    edges = (*(source[:2] if source else ()), verb[0], verb[1], content[0], content[1])
     attribution = Attribution(
         start=min(edges),
         end=max(edges),
-        source=SourceRef(source[0], source[1], source[2] or "named"),
+        source=SourceRef(source[0], source[1], source[2] or "named") if source else None,
         verb=VerbRef(*verb),
         content_start=content[0],
         content_end=content[1],
         quote=content[2],
     )
-    return Found(attribution, source[2], anchor, governs, owns_claims or content[2])
+    kind = source[2] if source else "vague"
+    return Found(attribution, kind, anchor, governs, owns_claims or content[2])
 
 
 def _cue_kind(head: Token) -> str:
@@ -538,6 +560,8 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
     if head.lower_ == "according" and _next_lower(head) == "to":
         return _according_to(head, head.sent, base, quotes)
     subject, impersonal = _cue_subject(head, members)
+    if subject is None:
+        return _sourceless(head, cue, members, quotes, base)
     if subject is None or subject.lower_ in lexicon.PERSONAL_PRONOUNS:
         return None
     content = _cue_content(head, cue, members, subject, quotes, base, strict=known)
@@ -554,6 +578,36 @@ def from_cue(cue: list[Token], base: int, quotes: Quotes) -> Found | None:
         governs=_governs(head, head.sent),
         owns_claims=head.lower_ not in lexicon.INNER_STATE_FORMS,
     )
+
+
+def _sourceless(
+    head: Token, cue: list[Token], members: set[int], quotes: Quotes, base: int
+) -> Found | None:
+    """A learned cue whose verb names no source ("Nabisco *is expected* to cut 277 jobs",
+    "the plan *seemed* doomed", PolNeAR's Attribution-no-source): an attribution with
+    ``source`` None when the verb has a clause or complement for content. It owns no claim:
+    with nobody named, the claim stays the writer's own (unattributed)."""
+    if not head.tag_.startswith("VB") or not any(c.dep_ == "nsubjpass" for c in head.children):
+        return None  # a passive ("is expected to", "was seen as"), not a participle or gerund
+    span = _clausal_content(head, head) or _complement(head, cue, members)
+    if span is None:
+        return None
+    start, end = _trim(head.doc.text, *span)
+    if end <= start:
+        return None
+    near = quotes.covering(base + start, base + end)
+    content = (near[0], near[1], True) if near else (base + start, base + end, False)
+    last = cue[-1]
+    lemma, stance = lexicon.REPORTING_VERBS.get(head.lower_, (head.lower_, "neutral"))
+    found = _found(
+        None,
+        (base + cue[0].idx, base + last.idx + len(last), stance, _cue_kind(head)),
+        content,
+        anchor=base + head.idx,
+        governs=False,
+        owns_claims=False,
+    )
+    return replace(found, owns_claims=False)
 
 
 def cue_head(cue: list[Token]) -> Token:

@@ -8,6 +8,7 @@ sentence, and memory stays flat however long the article. A line over
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections.abc import Iterable, Iterator
@@ -140,6 +141,7 @@ def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> So
             if model is not None:
                 found.extend(_learned(sent, base, quotes, model, by_rules))
     found = sorted(_resolve_pronouns(found, text), key=lambda f: (f.attribution.start, f.anchor))
+    found = _continued_quotes([_split_around_cue(f, text) for f in found], quotes, text)
     claims = find_claims(sentences, found, quotes)
     return Sources(tuple(f.attribution for f in found), claims, find_hedges(text))
 
@@ -212,6 +214,9 @@ def _resolve_pronouns(found: list[Found], text: str) -> list[Found]:
     last_one: SourceRef | None = None
     for item in sorted(found, key=lambda f: f.anchor):
         source = item.attribution.source
+        if source is None:  # no source named: nothing to resolve, nothing to refer back to
+            resolved.append(item)
+            continue
         word = text[source.start : source.end].lower()
         if item.kind is not None and word not in lexicon.REFERRING_PRONOUNS:
             last_kind = item.kind
@@ -235,3 +240,63 @@ _PLURAL_PRONOUNS = frozenset("they them their".split())
 
 def _with_source(attribution: Attribution, source: SourceRef) -> Attribution:
     return replace(attribution, source=source)
+
+
+_AFTER_CUE = re.compile(r"[ \t,.;:—–-]*[\"“«]")
+"""Between a cue and the rest of the quote it splits: punctuation, then the opening mark."""
+
+
+def _continued_quotes(found: list[Found], quotes: Quotes, text: str) -> list[Found]:
+    """A quote the cue splits (``"A," he said. "B."``) is one content: A, and B as
+    ``content_more``, as PolNeAR's annotators mark it.
+
+    The second quote must open right after the attribution's last word (only
+    punctuation between, on the same line) and hold no cue of its own; the
+    attribution's ``end`` then covers it. A quote that another attribution reports
+    (``"B," she added``) is not continued.
+    """
+    anchors = sorted(f.anchor for f in found)
+    starts = [s for s, _ in quotes.spans]
+    out = []
+    for item in found:
+        a = item.attribution
+        after = _AFTER_CUE.match(text, a.end)
+        if not (a.quote and a.content_end <= a.verb.start and after):
+            out.append(item)
+            continue
+        index = bisect.bisect_left(starts, after.end())
+        if index == len(starts) or starts[index] != after.end():
+            out.append(item)
+            continue
+        start, end = quotes.spans[index]
+        if bisect.bisect_left(anchors, start) != bisect.bisect_left(anchors, end) or any(
+            f.attribution.content_start < end and start < f.attribution.content_end for f in found
+        ):
+            out.append(item)  # "B," she added: B is hers
+            continue
+        more = replace(a, end=max(a.end, end), content_more=((start, end),))
+        out.append(replace(item, attribution=more))
+    return out
+
+
+def _split_around_cue(item: Found, text: str) -> Found:
+    """A content that holds its own source and cue ("The plan, Smith said, would cost …")
+    is the part before them, and the part after them as ``content_more``."""
+    a = item.attribution
+    first = min(a.source.start, a.verb.start) if a.source else a.verb.start
+    last = max(a.source.end, a.verb.end) if a.source else a.verb.end
+    if a.content_more or not a.content_start < first < last < a.content_end:
+        return item
+    head_end = first
+    while head_end > a.content_start and text[head_end - 1] in _SPLIT_PUNCT:
+        head_end -= 1
+    tail_start = last
+    while tail_start < a.content_end and text[tail_start] in _SPLIT_PUNCT:
+        tail_start += 1
+    if head_end <= a.content_start or tail_start >= a.content_end:
+        return item
+    parts = replace(a, content_end=head_end, content_more=((tail_start, a.content_end),))
+    return replace(item, attribution=parts)
+
+
+_SPLIT_PUNCT = " \t,;:—–-"

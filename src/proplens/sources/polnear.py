@@ -150,10 +150,15 @@ def score(gold: Sequence[GoldAttribution], found: Sources, words: Words) -> np.n
         want, got = gold[g], predicted[p]
         if want.source:
             source_n += 1
-            source_hit += _overlap(want.source, ((got.source.start, got.source.end),)) > 0
+            source_hit += (
+                got.source is not None
+                and _overlap(want.source, ((got.source.start, got.source.end),)) > 0
+            )
         if want.content:
             content_n += 1
-            content_f1 += words.f1(want.content, ((got.content_start, got.content_end),))
+            content_f1 += words.f1(
+                want.content, ((got.content_start, got.content_end), *got.content_more)
+            )
     return np.array(
         [len(pairs), len(predicted), len(gold), source_hit, source_n, content_f1, content_n],
         dtype=np.float64,

@@ -13,7 +13,7 @@ from html import escape
 
 from proplens import __version__
 from proplens.article import Article
-from proplens.sources.results import SOURCE_KINDS, STANCES, Sources
+from proplens.sources.results import SOURCE_KINDS, STANCES, Attribution, Sources
 
 KIND_LABELS = {
     "named": "named source",
@@ -39,16 +39,10 @@ def render_sources_text(article: Article) -> str:
     for number, a in enumerate(sources.attributions, start=1):
         quote = "quote" if a.quote else "reported"
         thought = ", thought" if a.verb.kind == "thought" else ""
-        referent = (
-            f" (= {_cut(text[a.source.referent[0] : a.source.referent[1]], 40)})"
-            if a.source.referent
-            else ""
-        )
         lines.append(
-            f"  {number:>2}. {_cut(text[a.source.start : a.source.end], 40)}{referent} "
-            f"[{a.source.kind}] {text[a.verb.start : a.verb.end]} "
+            f"  {number:>2}. {_who(a, text)} {text[a.verb.start : a.verb.end]} "
             f"({a.verb.stance}, {quote}{thought}): "
-            f"\N{LEFT DOUBLE QUOTATION MARK}{_cut(text[a.content_start : a.content_end], 70)}"
+            f"\N{LEFT DOUBLE QUOTATION MARK}{_cut(_content(a, text), 70)}"
             "\N{RIGHT DOUBLE QUOTATION MARK}"
         )
     if not sources.attributions:
@@ -72,7 +66,7 @@ def render_sources_text(article: Article) -> str:
 
 def summary_line(sources: Sources) -> str:
     """E.g. ``5 attributions (named 2, vague 2, anonymous 1); 9 claims, 3 unattributed; …``."""
-    kinds = Counter(a.source.kind for a in sources.attributions)
+    kinds = Counter(a.source.kind for a in sources.attributions if a.source)
     by_kind = ", ".join(f"{kind} {kinds[kind]}" for kind in SOURCE_KINDS if kinds[kind])
     hedges = Counter(h.kind for h in sources.hedges)
     return (
@@ -161,7 +155,8 @@ def _marked(text: str, sources: Sources) -> str:
     """The text cut at every boundary; each piece carries the classes of what covers it."""
     marks: list[tuple[int, int, str, str]] = []
     for a in sources.attributions:
-        marks.append((a.source.start, a.source.end, f"k-{a.source.kind}", a.source.kind))
+        if a.source is not None:
+            marks.append((a.source.start, a.source.end, f"k-{a.source.kind}", a.source.kind))
         marks.append((a.verb.start, a.verb.end, f"s-{a.verb.stance}", a.verb.stance))
     for claim in sources.unattributed():
         marks.append((claim.start, claim.end, "unattributed", "claim with no source"))
@@ -186,15 +181,36 @@ def _table(text: str, sources: Sources) -> str:
         return '<p class="meta">No attribution found.</p>\n'
     rows = []
     for number, a in enumerate(sources.attributions, start=1):
+        who, kind = (
+            (text[a.source.start : a.source.end], a.source.kind) if a.source else ("", "none")
+        )
         rows.append(
             f"<tr><td>{number}</td>"
-            f'<td class="k-{a.source.kind}">{escape(text[a.source.start : a.source.end])}</td>'
-            f"<td>{escape(a.source.kind)}</td>"
+            f'<td class="k-{kind}">{escape(who)}</td>'
+            f"<td>{escape(kind)}</td>"
             f'<td class="s-{a.verb.stance}">{escape(text[a.verb.start : a.verb.end])}</td>'
             f"<td>{escape(a.verb.stance)}</td><td>{'quote' if a.quote else 'reported'}</td>"
-            f"<td>{escape(_cut(text[a.content_start : a.content_end], 90))}</td></tr>"
+            f"<td>{escape(_cut(_content(a, text), 90))}</td></tr>"
         )
     return (
         "<table><thead><tr><th>#</th><th>source</th><th>kind</th><th>verb</th><th>stance</th>"
         "<th>form</th><th>content</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>\n"
     )
+
+
+def _content(a: Attribution, text: str) -> str:
+    """The content with its further parts (a split quote's second half) after " … "."""
+    parts = [(a.content_start, a.content_end), *a.content_more]
+    return " \N{HORIZONTAL ELLIPSIS} ".join(text[s:e] for s, e in parts)
+
+
+def _who(a: Attribution, text: str) -> str:
+    """ "Smith [named]", "He (= Smith) [named]", or "(no source named)"."""
+    if a.source is None:
+        return "(no source named)"
+    referent = (
+        f" (= {_cut(text[a.source.referent[0] : a.source.referent[1]], 40)})"
+        if a.source.referent
+        else ""
+    )
+    return f"{_cut(text[a.source.start : a.source.end], 40)}{referent} [{a.source.kind}]"

@@ -64,11 +64,16 @@ class Attribution:
 
     start: int
     end: int
-    source: SourceRef
+    source: SourceRef | None
+    """``None`` when the text names no source ("Nabisco is expected to cut 277 jobs",
+    "the plan seemed doomed"): PolNeAR's attributions without a source."""
     verb: VerbRef
     content_start: int
     content_end: int
     quote: bool
+    content_more: tuple[tuple[int, int], ...] = ()
+    """Further parts of the content after the cue, as ``(start, end)``: the second half of
+    a quote the cue splits (``"A," he said. "B."``: content A, ``content_more`` B)."""
 
 
 @dataclass(frozen=True)

@@ -64,10 +64,8 @@ class Tally:
                     self.errors.append(f"{name}: missed {text[a.start : a.end]!r}")
             for i, a in enumerate(predicted.attributions):
                 if i not in matched_pred:
-                    self.errors.append(
-                        f"{name}: extra {text[a.source.start : a.source.end]!r} "
-                        f"{text[a.verb.start : a.verb.end]!r}"
-                    )
+                    who = text[a.source.start : a.source.end] if a.source else ""
+                    self.errors.append(f"{name}: extra {who!r} {text[a.verb.start : a.verb.end]!r}")
         claim_pairs = _match(gold.claims, predicted.claims, _claim_overlap)
         c["claim_gold"] += len(gold.claims)
         c["claim_pred"] += len(predicted.claims)
@@ -176,6 +174,8 @@ def _overlap(a: Any, b: Any) -> int:
 
 
 def _source_overlap(a: Any, b: Any) -> int:
+    if a.source is None or b.source is None:  # no source: nothing to pair by
+        return 0
     return _overlap(a.source, b.source)
 
 

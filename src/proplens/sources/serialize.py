@@ -43,7 +43,11 @@ def _attribution(a: Attribution, text: str) -> dict[str, Any]:
         "start": a.start,
         "end": a.end,
         "text": text[a.start : a.end],
-        "source": {**_piece(a.source.start, a.source.end, text), "kind": a.source.kind},
+        "source": (
+            {**_piece(a.source.start, a.source.end, text), "kind": a.source.kind}
+            if a.source
+            else None
+        ),
         "verb": {
             **_piece(a.verb.start, a.verb.end, text),
             "stance": a.verb.stance,
@@ -51,7 +55,10 @@ def _attribution(a: Attribution, text: str) -> dict[str, Any]:
         },
         "content": _piece(a.content_start, a.content_end, text),
         "quote": a.quote,
-        "source_referent": _piece(*a.source.referent, text) if a.source.referent else None,
+        "content_more": [_piece(start, end, text) for start, end in a.content_more],
+        "source_referent": (
+            _piece(*a.source.referent, text) if a.source and a.source.referent else None
+        ),
     }
 
 
@@ -97,20 +104,31 @@ def sources_from_dict(data: dict[str, Any], text: str, where: str = "<json>") ->
 
 def _read_attribution(item: Any, text: str, where: str) -> Attribution:
     start, end = _offsets(item, text, where)
-    source = _object(item, "source", where)
+    sourceless = isinstance(item, dict) and "source" in item and item["source"] is None
+    source = None if sourceless else _object(item, "source", where)
     verb = _object(item, "verb", where)
     content = _object(item, "content", where)
     quote = item.get("quote")
     if not isinstance(quote, bool):
         raise FormatError(f"{where}: 'quote' should be true or false, found {quote!r:.60}")
     content_start, content_end = _offsets(content, text, f"{where}: content")
+    more = item.get("content_more", [])
+    if not isinstance(more, list):
+        raise FormatError(f"{where}: 'content_more' should be a list, found {more!r:.60}")
+    content_more = tuple(
+        _offsets(piece, text, f"{where}: content_more[{n}]") for n, piece in enumerate(more)
+    )
     referent = item.get("source_referent")
+    if referent is not None and source is None:
+        raise FormatError(f"{where}: 'source_referent' needs a source, and 'source' is null")
     if referent is not None:
         referent = _offsets(referent, text, f"{where}: source_referent")
     return Attribution(
         start,
         end,
-        SourceRef(
+        None
+        if source is None
+        else SourceRef(
             *_offsets(source, text, f"{where}: source"),
             _label(source, "kind", SOURCE_KINDS, where),
             referent,
@@ -123,6 +141,7 @@ def _read_attribution(item: Any, text: str, where: str) -> Attribution:
         content_start,
         content_end,
         quote,
+        content_more,
     )
 
 

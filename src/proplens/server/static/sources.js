@@ -46,7 +46,7 @@ window.proplensSources = (() => {
 
   function summary(doc) {
     const kinds = new Map();
-    for (const a of doc.attributions) kinds.set(a.source.kind, (kinds.get(a.source.kind) || 0) + 1);
+    for (const a of doc.attributions) if (a.source) kinds.set(a.source.kind, (kinds.get(a.source.kind) || 0) + 1);
     const byKind = Object.keys(KINDS).filter((k) => kinds.has(k)).map((k) => `${k} ${kinds.get(k)}`);
     const open = doc.claims.filter((c) => c.attribution === null).length;
     const hedges = doc.hedges.filter((h) => h.kind === "hedge").length;
@@ -56,19 +56,21 @@ window.proplensSources = (() => {
   }
 
   function sourceItem(a, index, slice) {
-    const item = node("li", `source kind-${a.source.kind}`);
-    item.dataset.kind = a.source.kind;
+    // A null source: the text names nobody ("is expected to").
+    const kind = a.source ? a.source.kind : "none";
+    const item = node("li", `source kind-${kind}`);
+    item.dataset.kind = kind;
     item.dataset.stance = a.verb.stance;
     item.append(
-      node("span", `badge k-${a.source.kind}`, a.source.kind),
-      node("span", "who", slice(a.source.start, a.source.end)),
+      node("span", `badge k-${kind}`, a.source ? kind : "no source"),
+      node("span", "who", a.source ? slice(a.source.start, a.source.end) : ""),
       " ",
       node("span", `verb s-${a.verb.stance}`, slice(a.verb.start, a.verb.end)),
       node("span", `badge stance-${a.verb.stance}`, a.verb.stance),
       node("span", "form", a.quote ? "quote" : "reported"),
-      node("span", "content", `“${slice(a.content.start, a.content.end)}”`),
+      node("span", "content", `“${[a.content, ...(a.content_more || [])].map((c) => slice(c.start, c.end)).join(" … ")}”`),
     );
-    item.title = `${index + 1}. ${KINDS[a.source.kind]}; ${STANCES[a.verb.stance]}`;
+    item.title = `${index + 1}. ${a.source ? KINDS[kind] : "no source named"}; ${STANCES[a.verb.stance]}`;
     return item;
   }
 
@@ -77,7 +79,7 @@ window.proplensSources = (() => {
   function markedText(doc, units) {
     const marks = [];
     for (const a of doc.attributions) {
-      marks.push({ start: a.source.start, end: a.source.end, cls: `k-${a.source.kind}`, tip: KINDS[a.source.kind] });
+      if (a.source) marks.push({ start: a.source.start, end: a.source.end, cls: `k-${a.source.kind}`, tip: KINDS[a.source.kind] });
       marks.push({ start: a.verb.start, end: a.verb.end, cls: `s-${a.verb.stance}`, tip: STANCES[a.verb.stance] });
     }
     for (const c of doc.claims) {
