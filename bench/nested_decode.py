@@ -27,7 +27,6 @@ import argparse
 import json
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ import proplens
 from proplens.formats.semeval import LabelRow
 from proplens.intervals import (
     bootstrap,
+    flc_article_stats,
     paired_difference,
     si_article_stats,
     si_f1,
@@ -45,7 +45,6 @@ from proplens.intervals import (
 from proplens.pipeline import predict
 from proplens.pipeline.nesting import Nesting, nest_article
 from proplens.pipeline.windowing import Tokens
-from proplens.scoring import merge_spans
 from proplens.techniques import NAMES
 from proplens.training.corpus import load_training_data
 
@@ -53,30 +52,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ptc-train"
 DEFAULT_CACHE = ROOT / "runs" / "nested-cache"
 EXAMPLE = ROOT.parent / "shared" / "examples" / "iran-iraq-article.txt"
-
-
-def flc_article_stats(gold, pred, articles: list[str]) -> np.ndarray:
-    """Per article: SI's four sums (precision, predicted, recall, gold), per technique, summed.
-
-    Spans of one technique that overlap are merged first, as SI merges all spans;
-    spans of different techniques never give each other credit.
-    """
-    by = defaultdict(lambda: defaultdict(list))
-    for which, rows in (("g", gold), ("p", pred)):
-        for r in rows:
-            by[(r.article_id, r.technique)][which].append((r.start, r.end))
-    out = np.zeros((len(articles), 4))
-    index = {a: i for i, a in enumerate(articles)}
-    for (article, _), sides in by.items():
-        g, p = merge_spans(sides["g"]), merge_spans(sides["p"])
-        p_sum = r_sum = 0.0
-        for ps, pe in p:
-            for gs, ge in g:
-                overlap = max(0, min(pe, ge) - max(ps, gs))
-                p_sum += overlap / (pe - ps)
-                r_sum += overlap / (ge - gs)
-        out[index[article]] += (p_sum, len(p), r_sum, len(g))
-    return out
 
 
 def cache(args) -> None:
