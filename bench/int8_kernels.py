@@ -2,15 +2,16 @@
 
     python bench/int8_kernels.py [--rows 1024] [--inner 384] [--cols 1536] [--repeats 10]
 
-proplens' encoder multiplies uint8 activations by int8 weights
-(``MatMulIntegerToFloat``, u8s8). On x86 CPUs without VNNI that kernel adds two
-neighbouring products into a saturating int16 (``vpmaddubsw``), so full-range
-weights (-127..127) give wrong sums while 7-bit weights (-63..63, what
-``proplens.training.quantize`` writes) always fit. This prints, for each case,
+proplens' encoder multiplies uint8 activations by 8-bit weights stored as
+uint8 around 128 (``MatMulIntegerToFloat`` with a weight zero point, u8u8;
+``proplens.training.quantize``). The u8s8 kernel (int8 weights) is not exact
+everywhere: on x86 CPUs without VNNI it adds two neighbouring products into a
+saturating int16 (``vpmaddubsw``), so full-range weights (-127..127) give wrong
+sums while 7-bit weights (-63..63) always fit. This prints, for each case,
 whether onnxruntime's result equals the exact integer product and the time of
 one product of the encoder's feed-forward size (8 windows of 128 tokens), so a
 new CPU or onnxruntime release can be checked in seconds (docs/model.md, "Why
-7-bit weights").
+unsigned 8-bit weights"). ``bench/int8_exact.py`` checks a whole encoder.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from onnx import TensorProto, helper, numpy_helper
 # name, activation type, weight type, activation zero point, weight zero point, |weight| bound
 CASES = [
     ("u8s8, weights -127..127", np.uint8, np.int8, 128, None, 127),
-    ("u8s8, weights -63..63 (proplens)", np.uint8, np.int8, 128, None, 63),
-    ("u8u8, weights 1..255", np.uint8, np.uint8, 128, 128, 127),
+    ("u8s8, weights -63..63", np.uint8, np.int8, 128, None, 63),
+    ("u8u8, weights 1..255 (proplens)", np.uint8, np.uint8, 128, 128, 127),
     ("s8s8, weights -127..127", np.int8, np.int8, 0, None, 127),
 ]
 ONNX_TYPE = {np.uint8: TensorProto.UINT8, np.int8: TensorProto.INT8}

@@ -76,44 +76,52 @@ def test_outputs_stay_close_to_fp32(graphs):
     for name in ("h", "s"):
         assert got[name].shape == want[name].shape
         error = np.abs(got[name] - want[name]).max() / np.abs(want[name]).max()
-        # 0.019 and 0.026 here with 7-bit weights (quantize.WEIGHT_LEVELS); 0.47 when the
-        # kernel's int16 saturates (full-range weights on x86 without VNNI)
+        # 0.010 and 0.008 here with 8-bit weights; 0.47 when signed weights meet the u8s8
+        # kernel's saturating int16 (x86 without VNNI)
         assert error < 0.04, name
 
 
 def exact_integer_graph(int8_file, out_file) -> None:
-    """``int8_file`` with each MatMulIntegerToFloat done as an fp32 MatMul of its integers.
-
-    The integers and their sums (|sum| < 2**24) are exact in fp32, so this is the
-    product every CPU should compute, whatever kernel onnxruntime picks for it.
-    """
+    """``int8_file`` with each integer product done exactly (``quantize.integer_reference``)."""
     model = onnx.load(str(int8_file))
-    nodes = []
-    for node in model.graph.node:
-        if node.op_type != "MatMulIntegerToFloat":
-            nodes.append(node)
-            continue
-        a, b, a_scale, b_scale, a_zero = node.input[:5]
-        p, make = node.output[0] + "_exact", helper.make_node
-        nodes += [
-            make("Cast", [a], [p + "_a"], to=TensorProto.FLOAT),
-            make("Cast", [a_zero], [p + "_zero"], to=TensorProto.FLOAT),
-            make("Sub", [p + "_a", p + "_zero"], [p + "_centred"]),
-            make("Cast", [b], [p + "_b"], to=TensorProto.FLOAT),
-            make("MatMul", [p + "_centred", p + "_b"], [p + "_sum"]),
-            make("Mul", [a_scale, b_scale], [p + "_scale"]),
-            make("Mul", [p + "_sum", p + "_scale"], [node.output[0]]),
-        ]
-    del model.graph.node[:]
-    model.graph.node.extend(nodes)
+    assert quantize.integer_reference(model) == 3
     onnx.save(model, str(out_file))
 
 
-def test_no_pair_of_products_can_overflow_the_u8s8_kernels_int16():
-    # x86 without VNNI adds two uint8 * int8 products into a saturating int16
-    weight = np.random.default_rng(3).normal(size=(K, N)).astype(np.float32)
-    q, _ = quantize.quantize_weight(weight)
-    assert 2 * 255 * int(np.abs(q.astype(np.int32)).max()) <= np.iinfo(np.int16).max
+def test_weights_are_stored_unsigned_around_128_and_use_all_8_bits(graphs):
+    # uint8 weights make onnxruntime pick its u8u8 kernel, exact on every CPU
+    _, int8 = graphs
+    model = onnx.load(str(int8))
+    values = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    for node in (n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"):
+        weight, zero_point = values[node.input[1]], values[node.input[5]]
+        assert weight.dtype == np.uint8 and zero_point.dtype == np.uint8
+        assert int(zero_point) == 128
+        centred = weight.astype(np.int32) - 128
+        assert np.abs(centred).max(axis=0).tolist() == [127] * weight.shape[1]
+
+
+def test_unsigned_weights_keeps_the_real_values_of_a_signed_encoder(tmp_path):
+    # an encoder written with int8 weights (the shipped one was) converts losslessly
+    fp32, signed, unsigned = (tmp_path / f"{n}.onnx" for n in ("fp32", "signed", "unsigned"))
+    two_layer_graph(fp32)
+    model = onnx.load(str(fp32))
+    quantize.rewrite_matmuls(model)
+    onnx.save(model, str(signed))
+    assert quantize.unsigned_weights(model) == 3
+    assert quantize.unsigned_weights(model) == 0  # already unsigned: left alone
+    onnx.checker.check_model(model)
+    onnx.save(model, str(unsigned))
+    exact_signed, exact_unsigned = tmp_path / "exact-s.onnx", tmp_path / "exact-u.onnx"
+    exact_integer_graph(signed, exact_signed)
+    exact_integer_graph(unsigned, exact_unsigned)
+    x = inputs()
+    want = run(exact_signed, x)
+    for got in (run(exact_unsigned, x), run(unsigned, x)):
+        for name in ("h", "s"):
+            np.testing.assert_allclose(
+                got[name], want[name], rtol=1e-5, atol=1e-5 * np.abs(want[name]).max()
+            )
 
 
 def test_onnxruntime_computes_the_exact_integer_products_on_this_cpu(graphs, tmp_path):

@@ -76,7 +76,7 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
     )
 
 
-QUANTIZATION = "int8, activations per token, weights per channel in 7 bits"
+QUANTIZATION = "int8, activations per token, weights per channel stored as uint8 around 128"
 
 
 def write_manifest(model_dir: Path, files: list[str]) -> dict:
@@ -187,8 +187,14 @@ def record(model_dir: Path, key: str, value: dict) -> None:
     card = json.loads((model_dir / "card.json").read_text(encoding="utf-8"))
     card[key] = value
     _write_card(model_dir, card)
+    resign(model_dir)
+
+
+def resign(model_dir: Path) -> dict:
+    """Write ``manifest.json`` again for the files it already lists, after one changed."""
+    model_dir = Path(model_dir)
     manifest = json.loads((model_dir / "manifest.json").read_text(encoding="utf-8"))
-    write_manifest(model_dir, list(manifest["sha256"]))
+    return write_manifest(model_dir, list(manifest["sha256"]))
 
 
 def confirm(model_dir: Path, data: list[Path], resamples: int = 2000) -> dict:

@@ -7,21 +7,22 @@ spans far from the edit appear or vanish (docs/model.md, "Neutrality"). Here
 each token gets its own factor, so a token's quantized activations depend on
 that token alone; what still moves is what attention carries, as in fp32.
 
-Weights are symmetric per output column in 7 bits (-63..63, stored as int8);
-activations symmetric per row, stored as uint8 around a zero point of 128 so
-that onnxruntime runs its fast u8s8 kernel (``MatMulIntegerToFloat``). The
-seventh bit is not thrift: on x86 CPUs without VNNI (AVX2, AVX-512 before
-Cascade Lake, AMD before Zen 4) that kernel multiplies with ``vpmaddubsw``,
-which adds the products of two neighbouring bytes into a saturating int16.
-With full-range weights, 255 * 127 * 2 = 64770 overflows it and the product
-silently comes out wrong (hidden states off by up to 1.0, and CPUs with and
-without VNNI disagree); with 7-bit weights 255 * 63 * 2 = 32130 always fits,
-so every CPU computes the exact integer product. onnxruntime's own
-``reduce_range`` does the same for the same reason (docs/model.md, "Why 7-bit
-weights", has the cost: small). Embedding tables are int8 with one scale per
-table, as onnxruntime writes them (weight-only: a lookup has no activation to
-scale). The file is as small as dynamic int8 and about as fast
-on x86 CPUs.
+Weights are symmetric per output column in 8 bits (-127..127) and stored as
+uint8 around a zero point of 128 (``unsigned_weights``); activations are
+symmetric per row, stored as uint8 around 128 too. onnxruntime then runs its
+u8u8 kernel (``MatMulIntegerToFloat`` with a weight zero point), which
+computes the exact integer product on every CPU. The u8s8 kernel (int8
+weights) is not exact everywhere: on x86 CPUs without VNNI (AVX2, AVX-512
+before Cascade Lake, AMD before Zen 4) it multiplies with ``vpmaddubsw``,
+which adds the products of two neighbouring bytes into a saturating int16;
+255 * 127 * 2 = 64770 overflows it and the sum silently comes out wrong
+(docs/model.md, "Why unsigned 8-bit weights", has the figures). The stored
+uint8 ``w + 128`` with zero point 128 is the same real value
+``scale * (w + 128 - 128)``, so ``unsigned_weights`` also turns an encoder
+written with int8 weights into this form without changing what it computes
+on a CPU that multiplied it exactly. Embedding tables are int8 with one scale
+per table, as onnxruntime writes them (weight-only: a lookup has no activation
+to scale, and no kernel multiplies it).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 ZERO_POINT = 128
-WEIGHT_LEVELS = 63  # |q| of a weight: two uint8 * int8 products must fit an int16 (see above)
+WEIGHT_LEVELS = 127  # |q| of a weight before it is stored as uint8 q + 128
 SCALE_FLOOR = 1e-8  # an all-zero row would otherwise divide by zero
 
 
@@ -51,6 +52,7 @@ def quantize_per_token(fp32_file: Path, int8_file: Path) -> None:
         )
         model = onnx.load(str(embedded))
     rewrite_matmuls(model)
+    unsigned_weights(model)
     onnx.checker.check_model(model)
     onnx.save(model, str(int8_file))
 
@@ -60,7 +62,7 @@ def quantize_weight(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     >>> q, scale = quantize_weight(np.array([[1.0, -0.5], [-2.0, 0.25]], dtype=np.float32))
     >>> q.tolist(), [round(float(v), 3) for v in (q * scale).ravel()]
-    ([[31, -63], [-63, 31]], [0.984, -0.5, -2.0, 0.246])
+    ([[64, -127], [-127, 64]], [1.008, -0.5, -2.0, 0.252])
     """
     levels = float(WEIGHT_LEVELS)
     scale = np.maximum(np.abs(weight).max(axis=0), 1e-12) / levels
@@ -167,6 +169,89 @@ class _Builder:
         from onnx import numpy_helper
 
         self.initializers.append(numpy_helper.from_array(np.asarray(value), name))
+
+
+def unsigned_weights(model) -> int:
+    """Store, in place, each int8 weight of a ``MatMulIntegerToFloat`` as uint8; returns how many.
+
+    A weight ``q`` (int8, no zero point, i.e. 0) becomes ``q + 128`` (uint8)
+    with zero point 128: the same real values ``scale * (q - zero point)``,
+    bit for bit, but onnxruntime now multiplies it with its u8u8 kernel, which
+    is exact on every CPU (module docstring). Run on an encoder written before
+    weights were unsigned, it makes that encoder compute on every CPU what a
+    CPU with exact int8 products computed. A weight with a zero point of its
+    own, or already uint8, is left as it is.
+    """
+    from onnx import TensorProto, numpy_helper
+
+    graph = model.graph
+    initializers = {w.name: w for w in graph.initializer}
+    zero_point = "ptq_w_zp"
+    converted: set[str] = set()
+    for node in graph.node:
+        if node.op_type != "MatMulIntegerToFloat" or len(node.input) < 5:
+            continue
+        name = node.input[1]
+        if name not in converted:
+            weight = initializers.get(name)
+            has_zero_point = len(node.input) > 5 and node.input[5] != ""
+            if weight is None or weight.data_type != TensorProto.INT8 or has_zero_point:
+                continue
+            q = numpy_helper.to_array(weight).astype(np.int16) + ZERO_POINT
+            weight.CopyFrom(numpy_helper.from_array(q.astype(np.uint8), name))
+            converted.add(name)
+        inputs = list(node.input[:5]) + [zero_point] + list(node.input[6:])
+        del node.input[:]
+        node.input.extend(inputs)
+    if converted and zero_point not in initializers:
+        graph.initializer.append(numpy_helper.from_array(np.uint8(ZERO_POINT), zero_point))
+    return len(converted)
+
+
+def integer_reference(model) -> int:
+    """Replace, in place, each ``MatMulIntegerToFloat`` by the exact product; returns how many.
+
+    The integers, minus their zero points, are multiplied as float64 (every
+    sum is exact: |sum| < 2**53), then scaled in fp32 as onnxruntime scales.
+    This is what every CPU should compute, whatever kernel onnxruntime picks,
+    so tests and ``bench/int8_exact.py`` compare an encoder against it.
+    """
+    from onnx import TensorProto, helper
+
+    make, nodes, replaced = helper.make_node, [], 0
+    for node in model.graph.node:
+        if node.op_type != "MatMulIntegerToFloat":
+            nodes.append(node)
+            continue
+        a, b, a_scale, b_scale, a_zero = node.input[:5]
+        b_zero = node.input[5] if len(node.input) > 5 else ""
+        if len(node.input) > 6 and node.input[6]:
+            raise ValueError(f"{node.name or node.output[0]}: a bias input is not handled")
+        p = node.output[0] + "_exact"
+        nodes += _centred(make, a, a_zero, p + "_a") + _centred(make, b, b_zero, p + "_b")
+        nodes += [
+            make("MatMul", [p + "_a", p + "_b"], [p + "_sum64"]),
+            make("Cast", [p + "_sum64"], [p + "_sum"], to=TensorProto.FLOAT),
+            make("Mul", [a_scale, b_scale], [p + "_scale"]),
+            make("Mul", [p + "_sum", p + "_scale"], [node.output[0]]),
+        ]
+        replaced += 1
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    return replaced
+
+
+def _centred(make, x: str, zero: str, out: str) -> list:
+    """Nodes computing ``float64(x) - float64(zero)`` (just the cast when there is no zero)."""
+    from onnx import TensorProto
+
+    if not zero:
+        return [make("Cast", [x], [out], to=TensorProto.DOUBLE)]
+    return [
+        make("Cast", [x], [out + "_raw"], to=TensorProto.DOUBLE),
+        make("Cast", [zero], [out + "_zero"], to=TensorProto.DOUBLE),
+        make("Sub", [out + "_raw", out + "_zero"], [out]),
+    ]
 
 
 def use_microsoft_domain(model) -> None:
