@@ -13,7 +13,7 @@ from pathlib import Path
 
 __version__ = "0.2.0"
 
-SHIPPED_CARD = Path(__file__).resolve().parent / "model" / "shipped" / "card.json"
+SHIPPED_CARD = Path(__file__).resolve().parent / "pipeline" / "shipped" / "card.json"
 
 
 def model_version(card: dict) -> str:
