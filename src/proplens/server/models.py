@@ -79,6 +79,9 @@ class SourceOut(PieceOut):
 
 class VerbOut(PieceOut):
     stance: Literal["neutral", "endorsing", "distancing"]
+    kind: Literal["speech", "thought"] = Field(
+        "speech", description="What the cue reports: words said or written, or a belief or wish."
+    )
 
 
 class AttributionOut(PieceOut):
@@ -92,6 +95,9 @@ class AttributionOut(PieceOut):
     quote: bool = Field(description="Whether the content is a direct quote.")
     content_more: list[PieceOut] = Field(
         [], description="Further parts of the content (a quote the cue splits)."
+    )
+    source_referent: PieceOut | None = Field(
+        None, description="For a pronoun source, the earlier source it refers to."
     )
 
 
