@@ -17,7 +17,7 @@ SHIPPED_CARD = Path(__file__).resolve().parent / "pipeline" / "shipped" / "card.
 
 
 def model_version(card: dict) -> str:
-    """``name version`` of a model card, e.g. ``proplens-minilm 2026.11.30``."""
+    """``name version`` of a model card, e.g. ``proplens-minilm 2026.12.07``."""
     return " ".join(str(card[key]) for key in ("name", "version") if card.get(key)) or "unknown"
 
 

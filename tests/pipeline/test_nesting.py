@@ -152,3 +152,11 @@ def test_nesting_adds_nested_phrases_only(model_copy: Path):
         assert any(s <= start and end <= e and t not in PHRASE_LEVEL for s, e, t, _ in plain), text[
             start:end
         ]
+
+
+def test_a_verb_particle_alone_is_never_a_phrase():
+    # The news bench found "up" and "out" shown alone as loaded language.
+    text = "They wiped out the village and gave up."
+    found = [text[s:e] for s, e in phrases(text, 0, len(text), [0], 3)]
+    assert "wiped" in found
+    assert not {"up", "out", "gave up"} & set(found)

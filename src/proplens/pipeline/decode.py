@@ -42,12 +42,14 @@ FUNCTION_WORDS = frozenset(
     once always often sometimes almost perhaps rather quite somewhat indeed however thus
     hence therefore otherwise nevertheless
     made make makes seem seems seemed done top bottom full
+    up down out off away back
     's ’s""".split()
 )
 """Words that cannot carry a technique on their own: a span made only of these is noise.
 
-Pronouns, determiners, quantifiers, auxiliaries and the adverbs of degree and
-time that common stopword lists share; "never" or "all" alone is not a
+Pronouns, determiners, quantifiers, auxiliaries, the adverbs of degree and
+time that common stopword lists share, and verb particles ("up", "out": nested
+phrases of one word proposed them alone on the news bench); "never" or "all" alone is not a
 fragment a reader can judge, "never again" with a content word would be.
 """
 
