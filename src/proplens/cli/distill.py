@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from proplens.errors import ProplensError
+from proplens.errors import ProplensError, install_hint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
         from proplens.training.train import encoder_path
     except ImportError as err:
         raise ProplensError(
-            f"distillation needs the [train] extra ({err.name} is missing): "
-            "pip install -e '.[train]'"
+            f"distillation needs the [train] extra ({err.name} is missing): {install_hint('train')}"
         ) from None
     if not args.data and not args.unlabeled:
         raise ProplensError("nothing to label: give --data and/or --unlabeled")

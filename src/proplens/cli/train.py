@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from proplens.errors import ProplensError
+from proplens.errors import ProplensError, install_hint
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         from proplens.training.train import train
     except ImportError as err:
         raise ProplensError(
-            f"training needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"
+            f"training needs the [train] extra ({err.name} is missing): {install_hint('train')}"
         ) from None
     config = TrainConfig.from_file(
         args.config,
