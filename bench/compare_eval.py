@@ -42,10 +42,13 @@ def main() -> int:
     if args.show:
         show(Path(args.show))
         return 0
+    skipped: list[str] = []
+    pairs = load_pairs(args.pairs, skipped=skipped)
+    for reason in skipped:
+        print(reason)
     if args.methods:
-        compare_methods([p for p in load_pairs(args.pairs) if p.split == "dev"])
+        compare_methods([p for p in pairs if p.split == "dev"])
         return 0
-    pairs = load_pairs(args.pairs)
     comparer = Comparer.load(sources=not args.no_sources)
     if comparer.skipped:
         print(f"sources checks skipped: {comparer.skipped}")

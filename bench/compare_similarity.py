@@ -38,7 +38,10 @@ def main() -> int:
     parser.add_argument("--split", choices=("dev", "held"), default="dev")
     parser.add_argument("--list", type=float, metavar="BELOW", help="list pairs scoring below this")
     args = parser.parse_args()
-    pairs = [p for p in load_pairs(args.pairs) if p.split == args.split]
+    skipped: list[str] = []
+    pairs = [p for p in load_pairs(args.pairs, skipped=skipped) if p.split == args.split]
+    for reason in skipped:
+        print(reason)
     true, false, same_place, titles = [], [], [], []
     for pair in pairs:
         a, b = split_sentences(pair.a), split_sentences(pair.b)

@@ -116,7 +116,7 @@ def rewrite(text: str) -> str:
 
 
 def invented_pairs() -> list[tuple[str, str]]:
-    pairs = load_pairs(PAIRS)
+    pairs = load_pairs(PAIRS, skipped=[])  # a pair whose text is not here is left out
     a = "\n".join(p.a for p in pairs)
     b = "\n".join(p.b for p in pairs)
     return [(_cut(a), _cut(b))]

@@ -123,3 +123,34 @@ def test_unrelated_sentences_at_the_same_place_are_not_aligned():
         ("added", (), (2,)),
         ("same", (3,), (3,)),
     ]
+
+
+def test_a_sentence_split_in_two_that_neither_half_matches_alone():
+    """Issue 25, the example pair: one wire sentence became two freer ones at the same
+    place; read together they say what it said, each alone falls below the floor."""
+    from proplens.compare.align import GAP_THRESHOLD, THRESHOLD
+    from proplens.compare.similarity import similarity, words
+
+    one = (
+        "Some of them were fighting alongside the Popular Mobilization Forces, an umbrella "
+        "group of mostly Shiite militias with about 100,000 fighters."
+    )
+    first = "In truth, they also operate under the banner of the Popular Mobilization Forces."
+    second = (
+        "The PMF, an umbrella alliance formed in 2014, counts roughly 100,000 militant Shiite "
+        "fighters in its ranks."
+    )
+    alone = [similarity(words(one), words(x)) for x in (first, second)]
+    assert max(alone) < GAP_THRESHOLD
+    assert similarity(words(one), words(first) + words(second)) >= THRESHOLD
+    a = f"Iraq\n\nIran sent troops to Iraq.\n{one}\nSoleimani visited the front.\n"
+    b = f"Iraq\n\nIran sent troops to Iraq.\n{first} {second}\nSoleimani visited the front.\n"
+    assert links(a, b) == [
+        ("same", (0,), (0,)),
+        ("same", (1,), (1,)),
+        ("reworded", (2,), (2, 3)),
+        ("same", (3,), (4,)),
+    ]
+    # two unrelated sentences at the same place are not read together
+    c = f"Iraq\n\nIran sent troops to Iraq.\n{first} Schools shut.\nSoleimani visited the front.\n"
+    assert ("dropped", (2,), ()) in links(a, c)

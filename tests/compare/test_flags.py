@@ -409,3 +409,45 @@ def test_an_added_question_or_speculation_is_not_also_an_unsourced_claim(analyze
         ("speculation_added", None, "Why did nobody inspect it?"),
         ("unsourced_claim_added", None, "The owners had ignored three warnings"),
     ]
+
+
+def test_a_quantifier_or_a_second_spelling_of_a_name_adds_no_source(analyzer):
+    """Issue 25, the example pair: "several human rights groups" is not a source added to
+    "human rights groups", nor "Shahkhawan Abdullah" another man than "Shakhawan Abdullah"."""
+    a = "T\n\nRights groups and US commanders accused militias of abuses in Tal, Tellen said.\n"
+    b = "T\n\nSeveral rights groups and some US commanders said militias abused people in Tal.\n"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([attribution(a, "Tellen", "named", "said", "neutral",
+                                    "Rights groups and US commanders accused militias")]),
+            b: Sources([attribution(b, "Several rights groups and some US commanders", "vague",
+                                    "said", "neutral", "militias abused people in Tal")]),
+        },
+    )  # fmt: skip
+    assert "source_added" not in types(comparer.compare(a, b))
+
+    a = "T\n\nShakhawan Abdullah, who heads the security and defence committee, said X.\n"
+    b = "T\n\nHead of the security and defence committee, Shahkhawan Abdullah, confirmed X.\n"
+    two = "T\n\nShahkhawan Abdullah and Dilshad Hamid confirmed X.\n"
+    answers = {a: Sources([attribution(a, "Shakhawan Abdullah", "named", "said", "neutral", "X")])}
+    answers[b] = Sources([attribution(b, "Head of the security and defence committee, "
+                                      "Shahkhawan Abdullah", "named", "confirmed", "endorsing",
+                                      "X")])  # fmt: skip
+    answers[two] = Sources([attribution(two, "Shahkhawan Abdullah and Dilshad Hamid", "named",
+                                        "confirmed", "endorsing", "X")])  # fmt: skip
+    comparer = scripted(analyzer, answers)
+    assert types(comparer.compare(a, b)) == ["attribution_changed"]  # said -> confirmed only
+    assert types(comparer.compare(a, two)) == ["attribution_changed", "source_added"]
+
+
+def test_a_parenthetical_source_removed_while_its_statement_stays(analyzer):
+    """The parser cuts "Some of them, he said, were fighting..." to the content "Some of
+    them"; the statement is the whole sentence around the source."""
+    a = "T\n\nSome of them, Tellen said, were fighting alongside the Popular Mobilization Forces.\n"
+    b = "T\n\nIn truth, they were fighting alongside the Popular Mobilization Forces.\n"
+    other = "T\n\nIn truth, they were training the army in Basra and Mosul.\n"
+    attr = attribution(a, "Tellen", "named", "said", "neutral", "Some of them")
+    comparer = scripted(analyzer, {a: Sources([attr])})
+    assert flags(comparer.compare(a, b)) == [("attribution_changed", "Tellen said", None)]
+    assert "attribution_changed" not in types(comparer.compare(a, other))  # another statement

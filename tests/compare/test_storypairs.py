@@ -8,15 +8,16 @@ from pathlib import Path
 import pytest
 
 from proplens.compare.sentences import split_sentences
-from proplens.compare.storypairs import load_pair, load_pairs
+from proplens.compare.storypairs import MissingText, load_pair, load_pairs
 from proplens.errors import FormatError
 
 PAIRS = Path(__file__).resolve().parents[2] / "bench" / "compare-pairs"
 
 
 def test_every_story_pair_loads_and_covers_both_texts():
-    pairs = load_pairs(PAIRS)
-    assert len(pairs) >= 40
+    skipped: list[str] = []
+    pairs = load_pairs(PAIRS, skipped=skipped)  # the example pair needs ../shared/examples/
+    assert len(pairs) + len(skipped) >= 40
     splits = Counter(p.split for p in pairs)
     assert splits.keys() == {"dev", "held"} and abs(splits["dev"] - splits["held"]) <= 1
     assert {p.kind for p in pairs} == {"slanted", "innocent"}
@@ -94,3 +95,24 @@ def test_scores_carry_intervals_over_story_pairs(tmp_path):
     assert precision.value == 1.0 and 0.4 < precision.low < 0.5  # 3 of 3: Wilson, not a point
     assert score.interval("alignment", "accuracy").value == 1.0
     assert score.interval("hedge_added", "precision") is None  # nothing predicted
+
+
+def test_a_side_read_where_it_lies_and_skipped_when_absent(tmp_path):
+    """``b_file``: a text kept outside the repository (the example article)."""
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "outside.txt").write_text("T\n\nOne. Three.\n", encoding="utf-8")
+    body = (
+        "title = 't'\ntopic = 'x'\nkind = 'slanted'\na = '''T\n\nOne.\n'''\n"
+        "alignment = '''\nA1 = B1\nA2 = B2\n- B3\n'''\n"
+    )
+    (tmp_path / "dev" / "here.toml").write_text(body + 'b_file = "../outside.txt"\n')
+    (tmp_path / "dev" / "gone.toml").write_text(body + 'b_file = "../missing.txt"\n')
+    with pytest.raises(MissingText, match="gone: skipped, its side B"):
+        load_pairs(tmp_path)
+    skipped: list[str] = []
+    pairs = load_pairs(tmp_path, skipped=skipped)
+    assert [p.name for p in pairs] == ["here"] and pairs[0].b == "T\n\nOne. Three.\n"
+    assert len(skipped) == 1 and "missing.txt" in skipped[0]
+    (tmp_path / "dev" / "both.toml").write_text(body + "b = 'x'\nb_file = '../outside.txt'\n")
+    with pytest.raises(FormatError, match="not both"):
+        load_pair(tmp_path / "dev" / "both.toml")

@@ -58,8 +58,8 @@ def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) ->
     wa, wb = [words(s.text) for s in a], [words(s.text) for s in b]
     headlines = _headlines(a, b, wa, wb)
     pairs = _match(a, b, wa, wb, threshold, dict(headlines))
-    _fill_gaps(pairs, a, b, wa, wb)
-    groups = _grow(pairs, wa, wb, fixed=set(headlines.items()))
+    joined = _fill_gaps(pairs, a, b, wa, wb)
+    groups = _grow(pairs, wa, wb, fixed=set(headlines.items()), joined=joined)
     in_order = _longest_in_order(groups)
     links = []
     for index, (ia, ib) in enumerate(groups):
@@ -112,15 +112,19 @@ def _greedy(candidates, pairs: dict[int, int]) -> dict[int, int]:
     return pairs
 
 
-def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> None:
-    """Link left-over sentences that sit between the same two in-order links."""
-    anchors = sorted((i, pairs[i]) for i in _in_order_pairs(pairs))
-    bounds = [(-1, -1), *anchors, (len(a), len(b))]
+def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> dict[tuple[int, int], tuple[str, int]]:
+    """Link left-over sentences that sit between the same two in-order links.
+
+    First one to one (down to ``GAP_THRESHOLD``); then a sentence still free
+    with two adjacent free sentences of the other side, read together, when
+    they reach ``THRESHOLD`` and beat each alone: a split (or merge) rewritten
+    so freely that neither piece alone reaches the floor, and so never found by
+    :func:`_grow` (which needs one piece linked first). Returns those as
+    ``{(i, j): ("b" or "a", the other piece)}`` for :func:`_grow`.
+    """
+    gaps = _gaps(pairs, len(a), len(b))
     candidates = []
-    for (lo_a, lo_b), (hi_a, hi_b) in zip(bounds, bounds[1:], strict=False):
-        free_a = [i for i in range(lo_a + 1, hi_a) if i not in pairs]
-        taken = set(pairs.values())
-        free_b = [j for j in range(lo_b + 1, hi_b) if j not in taken]
+    for free_a, free_b in gaps:
         for i in free_a:
             for j in free_b:
                 score = similarity(wa[i], wb[j])
@@ -128,6 +132,54 @@ def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> None:
                 if score >= (TITLE_THRESHOLD if title else GAP_THRESHOLD):
                     candidates.append((-score, True, 0.0, i, j))
     _greedy(candidates, pairs)
+    joined: dict[tuple[int, int], tuple[str, int]] = {}
+    for free_a, free_b in _gaps(pairs, len(a), len(b)):
+        two = []
+        for i in free_a:
+            for j in free_b:
+                if j + 1 in free_b and b[j].paragraph == b[j + 1].paragraph:
+                    two.append((_two(wa[i], wb[j], wb[j + 1]), i, j, "b", j + 1))
+        for j in free_b:
+            for i in free_a:
+                if i + 1 in free_a and a[i].paragraph == a[i + 1].paragraph:
+                    two.append((_two(wb[j], wa[i], wa[i + 1]), i, j, "a", i + 1))
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        for score, i, j, side, other in sorted(two, reverse=True):
+            if score < THRESHOLD:
+                break
+            mine_a = {i, other} if side == "a" else {i}
+            mine_b = {j, other} if side == "b" else {j}
+            if mine_a & used_a or mine_b & used_b:
+                continue
+            pairs[i] = j
+            joined[(i, j)] = (side, other)
+            used_a |= mine_a
+            used_b |= mine_b
+    return joined
+
+
+def _gaps(pairs: dict[int, int], n_a: int, n_b: int) -> list[tuple[list[int], list[int]]]:
+    """Free sentences of each side between two successive in-order links."""
+    anchors = sorted((i, pairs[i]) for i in _in_order_pairs(pairs))
+    bounds = [(-1, -1), *anchors, (n_a, n_b)]
+    taken = set(pairs.values())
+    return [
+        (
+            [i for i in range(lo_a + 1, hi_a) if i not in pairs],
+            [j for j in range(lo_b + 1, hi_b) if j not in taken],
+        )
+        for (lo_a, lo_b), (hi_a, hi_b) in zip(bounds, bounds[1:], strict=False)
+    ]
+
+
+def _two(one, first, second) -> float:
+    """Similarity of ``one`` to two adjacent sentences read together; 0 unless it beats
+    each of them alone."""
+    together = similarity(one, first + second)
+    if together <= max(similarity(one, first), similarity(one, second)):
+        return 0.0
+    return together
 
 
 def _in_order_pairs(pairs: dict[int, int]) -> set[int]:
@@ -141,17 +193,28 @@ def _is_title(a: Sentence, b: Sentence) -> bool:
 
 
 def _grow(
-    pairs: dict[int, int], wa, wb, fixed: set[tuple[int, int]]
+    pairs: dict[int, int], wa, wb, fixed: set[tuple[int, int]], joined=None
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """Extend one-to-one links into splits (1 A : 2 B) and merges (2 A : 1 B).
 
     Links in ``fixed`` (the headlines) stay one to one: a headline is not split into
-    the lead that repeats it.
+    the lead that repeats it. ``joined`` holds the splits and merges already found
+    in the gaps (:func:`_fill_gaps`).
     """
+    joined = joined or {}
     free_a = set(range(len(wa))) - set(pairs)
     free_b = set(range(len(wb))) - set(pairs.values())
+    for side, other in joined.values():
+        (free_a if side == "a" else free_b).discard(other)
     groups = []
     for i, j in sorted(pairs.items()):
+        if (i, j) in joined:
+            side, other = joined[(i, j)]
+            if side == "b":
+                groups.append(((i,), tuple(sorted((j, other)))))
+            else:
+                groups.append((tuple(sorted((i, other))), (j,)))
+            continue
         if (i, j) in fixed:
             groups.append(((i,), (j,)))
             continue

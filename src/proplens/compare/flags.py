@@ -40,6 +40,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import Indel
+
 from proplens.article import Article, Span
 from proplens.compare import allegations, balance, numbers, speculation
 from proplens.compare.modals import modal_hedges
@@ -276,7 +278,9 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
         if attr.verb.stance not in _VOUCHING:
             continue
         source_text = ctx.b.text[attr.source.start : attr.source.end]
-        source = set(words(source_text)) - _PRONOUN_STEMS
+        respelled = _respelled(source_text, ctx.a.text[item.a[0] : item.a[1]])
+        source = {respelled.get(w, w) for w in words(source_text)}
+        source -= _PRONOUN_STEMS | _QUANTIFIER_STEMS
         if not source:
             continue  # a pronoun: who it is, the sentence before says
         partner = partners.get(attr)
@@ -290,7 +294,7 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
         else:
             if _rank(attr) < _rank(partner):
                 continue
-            a_source = set(words(_source_text(partner, ctx.a.text)))
+            a_source = set(words(_source_text(partner, ctx.a.text))) - _QUANTIFIER_STEMS
             if not source - a_source:
                 continue
             if not (source & a_source and _COORDINATION.search(source_text)):
@@ -307,6 +311,36 @@ def source_added(item: Item, ctx: Context) -> list[Flag]:
             )
         )
     return flags
+
+
+_QUANTIFIER_STEMS = frozenset(
+    words("several some many various certain numerous multiple few all other most two three")
+)
+"""Words that count a source, not name it: "several human rights groups" adds no source
+to "human rights groups"."""
+_NAME = re.compile(r"\b[A-Z][\w'’-]{5,}")
+NAME_SPELLING = 0.85
+"""Least normalised Indel similarity of two capitalised words (six letters or more) that
+are one name spelled two ways ("Shakhawan"/"Shahkhawan", a transliteration)."""
+
+
+def _respelled(source_text: str, a_text: str) -> dict[str, str]:
+    """Stems of the names in ``source_text`` that ``a_text`` spells otherwise, each with
+    A's stem for it.
+
+    Names from other alphabets are transliterated in more than one way; the same
+    man is not a source added because one version writes an extra letter.
+    """
+    a_names = [m.group().lower() for m in _NAME.finditer(a_text)]
+    respelled = {}
+    for match in _NAME.finditer(source_text):
+        name = match.group().lower()
+        if name in a_names or not words(name):
+            continue
+        alike = [n for n in a_names if Indel.normalized_similarity(name, n) >= NAME_SPELLING]
+        if alike and words(alike[0]):
+            respelled[words(name)[0]] = words(alike[0])[0]
+    return respelled
 
 
 def _known(word: str, pool) -> bool:
@@ -411,8 +445,24 @@ def _pair_attributions(a_attr, a_text: str, b_attr, b_text: str) -> dict:
     return pairs
 
 
+STATEMENT_MIN_WORDS = 3
+"""Fewest content words of an attribution's content that stand for its statement; fewer
+is the stub a parenthetical source leaves ("Some of them, he said, were fighting...")."""
+
+
 def _statement_kept(attr, ctx: Context, item: Item) -> bool:
+    """B's counterpart keeps the statement A attributed (half its content words or more).
+
+    The parser cuts the content of a parenthetical attribution ("Some of them, he
+    said, were fighting alongside...") to the words before the source; then the
+    statement is the rest of A's sentence around the source and verb.
+    """
     content = words(ctx.a.text[attr.content_start : attr.content_end])
+    if len(content) < STATEMENT_MIN_WORDS:
+        start, end = item.a
+        lo, hi = min(attr.source.start, attr.verb.start), max(attr.source.end, attr.verb.end)
+        if start <= lo and hi <= end:
+            content = words(ctx.a.text[start:lo] + " " + ctx.a.text[hi:end])
     return containment(content, words(ctx.b.text[item.b[0] : item.b[1]])) >= SUPPORTED
 
 

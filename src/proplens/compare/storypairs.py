@@ -7,6 +7,7 @@ Each pair is one hand-editable TOML file (see ``bench/compare-pairs/README.md``)
     kind = "slanted"            # "slanted" (B reframes A) or "innocent" (an honest edit)
     a = '''...'''               # the reference text
     b = '''...'''               # the version under suspicion
+    # b_file = "../../../../shared/examples/x.txt"  # or: B read where it lies (see below)
     alignment = '''
     A1 = B1                     # same text
     A2 ~ B2                     # reworded
@@ -19,6 +20,12 @@ Each pair is one hand-editable TOML file (see ``bench/compare-pairs/README.md``)
     balance_dropped A7
     attribution_changed A2 B2
     '''
+
+A side may be given as ``a_file`` / ``b_file`` instead: a text file read where it
+lies, relative to the pair file's folder. It is for texts the repository may not
+hold (the example article under ``../shared/examples/``, outside the repo): where
+the file is absent, :func:`load_pairs` skips the pair when asked to (``skipped``)
+and says so, and refuses it otherwise.
 
 Sentence numbers count from 1 in the order of :func:`split_sentences`;
 ``python bench/compare_eval.py --show FILE`` prints them. The loader checks that
@@ -69,13 +76,30 @@ class StoryPair:
     flags: tuple[ExpectedFlag, ...]
 
 
-def load_pairs(folder: str | Path) -> list[StoryPair]:
-    """Every ``*.toml`` pair under ``folder`` (its sub-folders name the split), by path."""
+class MissingText(FormatError):
+    """A pair's ``a_file`` / ``b_file`` is not where it should lie (text kept outside the repo)."""
+
+
+def load_pairs(folder: str | Path, skipped: list[str] | None = None) -> list[StoryPair]:
+    """Every ``*.toml`` pair under ``folder`` (its sub-folders name the split), by path.
+
+    A pair whose side is a file outside the repository that is absent here
+    raises :class:`MissingText`, unless ``skipped`` is given: then the reason is
+    appended to it and the pair left out, for the caller to print.
+    """
     folder = Path(folder)
     paths = sorted(folder.rglob("*.toml"))
     if not paths:
         raise FormatError(f"{folder}: no story pairs (*.toml) found")
-    return [load_pair(path, split=path.parent.name) for path in paths]
+    pairs = []
+    for path in paths:
+        try:
+            pairs.append(load_pair(path, split=path.parent.name))
+        except MissingText as err:
+            if skipped is None:
+                raise
+            skipped.append(str(err))
+    return pairs
 
 
 def load_pair(path: str | Path, split: str = "") -> StoryPair:
@@ -85,6 +109,8 @@ def load_pair(path: str | Path, split: str = "") -> StoryPair:
     except tomllib.TOMLDecodeError as err:
         raise FormatError(f"{path}: not valid TOML ({err})") from None
     where = str(path)
+    for side in ("a", "b"):
+        _read_side(data, side, path)
     for key in ("title", "topic", "kind", "a", "b", "alignment"):
         if not isinstance(data.get(key), str):
             raise FormatError(f"{where}: missing string {key!r}")
@@ -105,6 +131,24 @@ def load_pair(path: str | Path, split: str = "") -> StoryPair:
         items,
         flags,
     )
+
+
+def _read_side(data: dict, side: str, path: Path) -> None:
+    """Put the text of ``{side}_file`` (relative to the pair's folder) in ``data[side]``."""
+    name = data.get(f"{side}_file")
+    if name is None:
+        return
+    if side in data:
+        raise FormatError(f"{path}: give {side!r} or {side + '_file'!r}, not both")
+    if not isinstance(name, str):
+        raise FormatError(f"{path}: {side + '_file'!r} must be a path (a string)")
+    file = (path.parent / name).resolve()
+    if not file.is_file():
+        raise MissingText(f"{path.stem}: skipped, its side {side.upper()} ({file}) is not here")
+    try:
+        data[side] = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: {file} is not UTF-8 text") from None
 
 
 def _lines(block: str):
