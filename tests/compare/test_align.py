@@ -154,3 +154,21 @@ def test_a_sentence_split_in_two_that_neither_half_matches_alone():
     # two unrelated sentences at the same place are not read together
     c = f"Iraq\n\nIran sent troops to Iraq.\n{first} Schools shut.\nSoleimani visited the front.\n"
     assert ("dropped", (2,), ()) in links(a, c)
+
+
+def test_a_quotation_cut_in_two_by_the_splitter_stays_one_item():
+    a = (
+        "Bridge\n\nA truck exploded on the bridge.\n"
+        'An adviser called it "the beginning" in a post.\nTraffic resumed later.\n'
+    )
+    b = (
+        "Bridge\n\nA truck exploded on the bridge.\n"
+        '"We warned everyone. This was only the beginning," an adviser wrote in a post.\n'
+        "Traffic resumed later.\n"
+    )
+    assert links(a, b) == [
+        ("same", (0,), (0,)),
+        ("same", (1,), (1,)),
+        ("reworded", (2,), (2, 3)),
+        ("same", (3,), (4,)),
+    ]

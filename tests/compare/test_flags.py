@@ -451,3 +451,35 @@ def test_a_parenthetical_source_removed_while_its_statement_stays(analyzer):
     comparer = scripted(analyzer, {a: Sources([attr])})
     assert flags(comparer.compare(a, b)) == [("attribution_changed", "Tellen said", None)]
     assert "attribution_changed" not in types(comparer.compare(a, other))  # another statement
+
+
+def test_a_forecast_made_certain_is_a_dropped_hedge(analyzer):
+    a = "T\n\nThe release is expected to take around 30 years.\n"
+    b = "T\n\nThe release will take around 30 years.\n"
+    assert flags(scripted(analyzer, {}).compare(a, b)) == [
+        ("hedge_dropped", "is expected to", "The release will take around 30 years.")
+    ]
+
+
+def test_a_statement_cut_short_keeps_its_attribution_partner(analyzer):
+    """A statement cut short: "said the water had been filtered ... and diluted" ->
+    "claimed the water had been filtered and diluted": B's content is in A's."""
+    a = (
+        "T\n\nTepco said the water had been filtered to remove most radioactive material "
+        "except tritium and diluted to a fortieth of the limit.\n"
+    )
+    b = "T\n\nTepco claimed the water had been filtered and diluted, but it holds tritium.\n"
+    comparer = scripted(
+        analyzer,
+        {
+            a: Sources([attribution(a, "Tepco", "named", "said", "neutral",
+                                    "the water had been filtered to remove most radioactive "
+                                    "material except tritium and diluted to a fortieth of "
+                                    "the limit")]),
+            b: Sources([attribution(b, "Tepco", "named", "claimed", "distancing",
+                                    "the water had been filtered and diluted")]),
+        },
+    )  # fmt: skip
+    result = comparer.compare(a, b)
+    assert types(result) == ["attribution_changed"]
+    assert result.flags[0].detail["changes"] == ["stance"]

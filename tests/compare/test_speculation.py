@@ -41,6 +41,8 @@ def kinds(sentence: str) -> list[tuple[str, str, bool]]:
          [("insinuation", "raises serious questions", True)]),
         ("Was the fire really an accident?",
          [("question", "Was the fire really an accident?", True)]),
+        ("Only one country had both the means and the motive.",
+         [("insinuation", "had both the means and the motive", True)]),
         ("The army could be preparing an offensive.", [("modal", "could", False)]),
         ("The minister reportedly met the contractor twice.",
          [("hearsay", "reportedly", False)]),
@@ -161,3 +163,15 @@ def test_every_output_tells_the_flag_with_its_kind(analyzer):
     ]
     assert doc["summary"]["flags"]["speculation_added"] == 1
     assert doc["schema_version"] == "1.2"
+
+
+def test_no_one_is_not_a_source_that_reports_the_speculation(analyzer):
+    """The parser reads "no one can say what..." as an attribution with the source "no
+    one"; the doubt is the writer's (issue 25, dev pair fukushima-water)."""
+    b = A + "The troops will stay for years, and no one can say what they will do there.\n"
+    comparer = Comparer(
+        analyzer,
+        ScriptedFinder({b: Sources([attribution(
+            b, "no one", "role", "say", "neutral", "what they will do there")])}),
+    )  # fmt: skip
+    assert flags(comparer.compare(A, b)) == [("speculation_added", None, "no one can say")]

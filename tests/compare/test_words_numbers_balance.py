@@ -76,6 +76,13 @@ def test_changed_quantities(a, b, changed):
         ),
         ("She said no one on board had been seriously injured.", "caveat", None),
         ("The operator said there had been no pollution.", "caveat", None),
+        # issue 25, third round: caveats and reassurances chosen on the new dev pairs
+        ("Ukraine did not claim responsibility for the blast.", "caveat", None),
+        ("No group has claimed responsibility.", "caveat", None),
+        ("An aide called it a warning but did not say Kyiv was behind it.", "caveat", None),
+        ("The water was diluted to well below regulatory limits.", "caveat", None),
+        ("The plan is consistent with international safety standards.", "caveat", None),
+        ("The release would have a negligible radiological impact.", "caveat", None),
     ],
 )
 def test_balancing_phrases_are_found(sentence, kind, phrase):
@@ -96,6 +103,8 @@ def test_balancing_phrases_are_found(sentence, kind, phrase):
         "The company will cooperate with a university on the study.",
         "The investigation began on Monday.",
         "Three people were injured in the crash.",
+        "The rebels claimed responsibility for the attack.",
+        "Prices stayed below last year's levels.",
     ],
 )
 def test_plain_sentences_have_no_balancing_phrase(sentence):

@@ -59,6 +59,7 @@ def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) ->
     headlines = _headlines(a, b, wa, wb)
     pairs = _match(a, b, wa, wb, threshold, dict(headlines))
     joined = _fill_gaps(pairs, a, b, wa, wb)
+    joined.update(_quotations(pairs, joined, a, b))
     groups = _grow(pairs, wa, wb, fixed=set(headlines.items()), joined=joined)
     in_order = _longest_in_order(groups)
     links = []
@@ -157,6 +158,45 @@ def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> dict[tuple[int, int], tup
             used_a |= mine_a
             used_b |= mine_b
     return joined
+
+
+def _quotations(pairs: dict[int, int], joined, a, b) -> dict[tuple[int, int], tuple[str, int]]:
+    """Links whose sentence is half of one quotation cut in two by the splitter.
+
+    ``"We warned everyone. This was only the beginning," an adviser wrote.`` is
+    one statement in two sentences; when one half is linked and the other is
+    free, the other joins the link (a split or a merge), whatever its words.
+    """
+    linked_b = set(pairs.values()) | {o for side, o in joined.values() if side == "b"}
+    linked_a = set(pairs) | {o for side, o in joined.values() if side == "a"}
+    found = {}
+    for i, j in sorted(pairs.items()):
+        if (i, j) in joined:
+            continue
+        for side, own, sentences, linked in (("b", j, b, linked_b), ("a", i, a, linked_a)):
+            other = _quote_half(own, sentences, linked)
+            if other is not None:
+                found[(i, j)] = (side, other)
+                linked.add(other)
+                break
+    return found
+
+
+def _quote_half(k: int, sentences, linked: set[int]) -> int | None:
+    """The free sentence next to ``k`` that holds the rest of a quotation ``k`` opens or
+    closes, if any."""
+    if k + 1 < len(sentences) and k + 1 not in linked and _opens(sentences[k].text):
+        if sentences[k + 1].paragraph == sentences[k].paragraph:
+            return k + 1
+    if k > 0 and k - 1 not in linked and _opens(sentences[k - 1].text):
+        if sentences[k - 1].paragraph == sentences[k].paragraph:
+            return k - 1
+    return None
+
+
+def _opens(text: str) -> bool:
+    """A quotation opens in ``text`` and does not close there."""
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def _gaps(pairs: dict[int, int], n_a: int, n_b: int) -> list[tuple[list[int], list[int]]]:

@@ -72,6 +72,11 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bnot\s+(?:yet\s+)?(?:been\s+)?peer[\s-]reviewed\b",
         r"\b(?:does|do|did)\s+not\s+(?:prove|show|establish|mean)\b",
         r"\bdid\s+not\s+say\s+(?:who|whether|how|why|what)\b",
+        r"\bdid\s+not\s+say\s+(?:that\s+)?(?!(?:who|whether|how|why|what)\b)(?:\w+\s+){1,3}"
+        r"(?:was|were|had\s+been)\s+"
+        r"(?:behind|responsible)\b",
+        r"\b(?:did|has|have|had)\s+not\s+(?:yet\s+)?claim(?:ed)?\s+responsibility\b"
+        r"|\bno\s+(?:one|group)\s+(?:has\s+|had\s+)?claimed\s+responsibility\b",
         r"\b(?:without|did\s+not\s+(?:provide|give|offer))\s+(?:providing\s+|giving\s+)?"
         r"(?:any\s+)?evidence\b",
         r"\b(?:offered|provided|gave)\s+no\s+evidence\b",
@@ -88,6 +93,10 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"\b(?:no\s+one|nobody)\s+(?:\w+\s+){0,2}(?:was|were|had\s+been|has\s+been)\s+"
         r"(?:\w+\s+)?(?:injured|hurt|harmed)\b",
         r"\b(?:were|was|are|is|been)\s+(?:all\s+)?accounted\s+for\b",
+        r"\b(?:well\s+|far\s+)?below\s+(?:\w+\s+)?(?:regulatory|safety|legal|safe|permitted"
+        r"|official)\s+(?:limits?|levels?|thresholds?)\b",
+        r"\b(?:consistent|in\s+line)\s+with\s+(?:\w+\s+)?safety\s+standards\b",
+        r"\bnegligible\s+(?:\w+\s+)?(?:impact|effect|risk)\b",
         r"\bthere\s+(?:was|were|had\s+been|has\s+been|is)\s+no\s+(?:\w+\s+)?(?:pollution"
         r"|injuries|casualties|leak)\b",
     ),

@@ -416,14 +416,19 @@ def _within(found, where) -> list:
 def _pair_attributions(a_attr, a_text: str, b_attr, b_text: str) -> dict:
     """Each A attribution with the B attribution reporting the same content, one to one.
 
-    Content words decide (at least ``PARTNER_CONTENT`` of A's content in B's);
-    the same reporting verb or source breaks ties, so "noted" pairs with "noted".
+    Content words decide (at least ``PARTNER_CONTENT`` of A's content in B's, or of
+    B's in A's when B cut the statement short: "filtered ... and diluted to well below
+    regulatory limits" -> "filtered and diluted"); the same reporting verb or source
+    breaks ties, so "noted" pairs with "noted".
     """
     scored = []
     for a in a_attr:
         content = words(a_text[a.content_start : a.content_end])
         for b in b_attr:
-            overlap = containment(content, words(b_text[b.content_start : b.content_end]))
+            b_content = words(b_text[b.content_start : b.content_end])
+            overlap = containment(content, b_content)
+            if len(b_content) >= STATEMENT_MIN_WORDS:  # B cut A's statement short
+                overlap = max(overlap, containment(b_content, content))
             if overlap < PARTNER_CONTENT:
                 continue
             same_verb = (
@@ -549,10 +554,15 @@ def speculation_added(item: Item, ctx: Context) -> list[Flag]:
     return flags
 
 
+_NOBODY = re.compile(r"(?:no[\s-]?one|nobody|none)", re.IGNORECASE)
+"""A "source" that is nobody: "no one can say what it will do" is the writer's doubt."""
+
+
 def _reported(marker: speculation.Marker, sentence: Sentence, ctx: Context) -> bool:
     if ctx.has_sources:
         return any(
             attr.source.kind in _SPECIFIC_SOURCES
+            and not _NOBODY.fullmatch(_source_text(attr, ctx.b.text).strip())
             for attr in _within(ctx.b_sources.attributions, (marker.start, marker.end))
         )
     return bool(_REPORTED.search(sentence.text))

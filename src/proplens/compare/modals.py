@@ -4,7 +4,8 @@
 "could not be verified"); it leaves out modal verbs, which in one article say
 little ("may" is also a month, "could" is everywhere). Between two versions of
 one sentence they say a lot: "the vaccine may reduce" becoming "the vaccine
-reduces" turns a possibility into a fact. The hedge flags therefore add these
+reduces" turns a possibility into a fact, and "is expected to take 30 years" becoming
+"will take 30 years" a forecast into a certainty. The hedge flags therefore add these
 to the hedges sources finds, and only compare them across aligned sentences.
 """
 
@@ -16,7 +17,8 @@ from dataclasses import dataclass
 _MODALS = re.compile(
     r"\b(?:may|might|could(?!\s+not)|appears?\s+to|appeared\s+to|seems?\s+to|seemed\s+to"
     r"|is\s+thought\s+to|are\s+thought\s+to|was\s+thought\s+to|is\s+believed\s+to"
-    r"|were\s+believed\s+to|was\s+believed\s+to|tend(?:s|ed)?\s+to)\b"
+    r"|were\s+believed\s+to|was\s+believed\s+to|tend(?:s|ed)?\s+to"
+    r"|(?:is|are|was|were)\s+(?:widely\s+)?expected\s+to)\b"
 )  # lower case only: "May" at the start of a sentence is more often the month
 
 

@@ -64,6 +64,7 @@ _STRONG: dict[str, tuple[str, ...]] = {
         r"\bmore\s+(?:to\s+(?:it|this|that|the\s+\w+)\s+)?than\s+meets\s+the\s+eye\b",
         r"\bwhat\s+(?:else\s+)?(?:\w+\s+){1,4}hiding\b",
         r"\bsuspiciously\b",
+        r"\b(?:had|has|have|with)\s+(?:both\s+)?(?:the\s+)?means\s+and\s+(?:the\s+)?motive\b",
         r"\bit\s+is\s+(?:hard|difficult)\s+not\s+to\s+(?:wonder|suspect|think|conclude)\b",
     ),
 }
