@@ -483,3 +483,21 @@ def test_a_statement_cut_short_keeps_its_attribution_partner(analyzer):
     result = comparer.compare(a, b)
     assert types(result) == ["attribution_changed"]
     assert result.flags[0].detail["changes"] == ["stance"]
+
+
+def test_a_quotation_the_parser_left_unattributed_is_not_an_unsourced_claim(analyzer):
+    """The first half of a quotation the splitter cut in two has no verb of its own."""
+    a = "T\n\nThe plant began releasing water on Thursday.\n"
+    b = (
+        "T\n\nThe plant began releasing water on Thursday.\n"
+        '"My family has fished here for three generations. Nobody buys our fish now," '
+        "said Kenji Sato, a fisherman.\nThe company cut corners for years.\n"
+    )
+    comparer = scripted(
+        analyzer,
+        {b: Sources(claims=[claim(b, "My family has fished here for three generations."),
+                            claim(b, "The company cut corners for years.")])},
+    )  # fmt: skip
+    assert flags(comparer.compare(a, b)) == [
+        ("unsourced_claim_added", None, "The company cut corners for years.")
+    ]

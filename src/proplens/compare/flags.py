@@ -618,12 +618,30 @@ def _twin_hedge(hedge, a_text: str, candidates, b_text: str):
 # -- unsourced claims (need proplens.sources) ------------------------------------------------
 
 
+_QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
+"""A quotation, within one paragraph (it may run over two sentences)."""
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+
+
+def _mostly_quoted(text: str, claim, quoted) -> bool:
+    """At least half the letters and digits of the claim lie inside quotation marks."""
+    chars = [k for k in range(claim.start, claim.end) if text[k].isalnum()]
+    inside = sum(1 for k in chars if any(lo < k < hi for lo, hi in quoted))
+    return bool(chars) and inside * 2 >= len(chars)
+
+
 def unsourced_claim_added(item: Item, ctx: Context, so_far: list[Flag] = ()) -> list[Flag]:
     """Claims of an added sentence with no source that A does not support.
 
     A question asserts nothing, and a sentence told as speculation
     (``speculation_added``: "It is likely that regulators knew...") raises a
-    possibility rather than stating it: neither is told again as a claim.
+    possibility rather than stating it: neither is told again as a claim. Words
+    in quotation marks are a source's, not the writer's, even where the parser
+    found no attribution for them (the first half of a quotation cut in two by
+    the sentence splitter, a quoted question whose verb is "asked").
     """
     if item.kind != "added":
         return []
@@ -635,12 +653,15 @@ def unsourced_claim_added(item: Item, ctx: Context, so_far: list[Flag] = ()) -> 
         if s.text.rstrip("\"'”’)] ").endswith("?")
         or any(s.start <= lo and hi <= s.end for lo, hi in speculative)
     ]
+    quoted = _quoted(ctx.b.text)
     flags = []
     for claim in _within(ctx.b_sources.claims, item.b):
         if claim.attribution is not None or claim.check_worthy < CLAIM_MIN_CHECK_WORTHY:
             continue
         if any(lo <= claim.start < hi for lo, hi in not_claims):
             continue
+        if _mostly_quoted(ctx.b.text, claim, quoted):
+            continue  # a source's words (a quotation the parser left unattributed)
         if _EDITORIAL.search(ctx.b.text[claim.start : claim.end]):
             continue
         claim_words = words(ctx.b.text[claim.start : claim.end])
