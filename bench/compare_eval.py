@@ -24,6 +24,7 @@ from proplens.compare import Comparer
 from proplens.compare.evaluation import Score, flag_table, score_pair
 from proplens.compare.sentences import split_sentences
 from proplens.compare.storypairs import load_pair, load_pairs
+from proplens.errors import FormatError
 
 PAIRS = Path(__file__).resolve().parent / "compare-pairs"
 
@@ -143,4 +144,8 @@ def show(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except FormatError as err:  # a bad or unreadable pair file: one line, not a traceback
+        print(f"compare_eval: {err}", file=sys.stderr)
+        sys.exit(2)
