@@ -304,9 +304,9 @@ def _add_sources_routes(
         article = await _job_article(app, job)
         if not sources.available:
             raise HTTPException(503, sources.note or "sources are not available")
-        found = await jobs.run(  # no checkpoints inside: cancelled only before it starts
+        found = await jobs.run(  # checkpoints between parsed lines, as /v1/analyze has
             len(article.text),
-            lambda _checkpoint: sources.find(article.text),
+            lambda checkpoint: sources.find(article.text, progress=checkpoint),
             client_gone(request.receive),
         )
         return article_to_dict(replace(article, sources=found), spans=False)
