@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -59,6 +59,7 @@ from proplens.server.models import (
     validation_message,
 )
 from proplens.server.origins import HostRule, OriginGuard, parse_trusted_origin
+from proplens.server.query import UnknownQuery, known_query_only
 from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore, StoreWriteError
 from proplens.server.upload import read_analyze_request
@@ -134,6 +135,7 @@ def create_app(
         lifespan=lifespan,
         static_url=DOCS_ASSETS,
         favicon_url="/favicon.ico",
+        dependencies=[Depends(known_query_only)],  # ?limt=5 is a 422, not ignored (query.py)
     )
     sources = sources if sources is not None else SourcesService()
     sources.warm()  # once per process: the pipeline is shared (see server/sources.py)
@@ -353,6 +355,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
         return _error(422, "invalid_request", validation_message(err.errors()))
+
+    @app.exception_handler(UnknownQuery)
+    async def unknown_query(request: Request, err: UnknownQuery) -> JSONResponse:
+        return _error(422, "invalid_request", str(err))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> JSONResponse:
