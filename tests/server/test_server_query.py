@@ -38,7 +38,7 @@ def api_routes(app) -> list[tuple[str, str]]:
 def test_every_api_route_refuses_an_unknown_parameter(app, client, fake):
     routes = api_routes(app)
     assert ("POST", "/v1/analyze") in routes and ("GET", "/healthz") in routes
-    assert len(routes) >= 7  # healthz, techniques, analyze, analyses, one analysis, sources, compare
+    assert len(routes) >= 7  # healthz, techniques, analyze, analyses, one, sources, compare
     for method, path in routes:
         answer = client.request(method, f"{path}?bogus=1", json={"text": ARTICLE})
         assert answer.status_code == 422, (method, path, answer.text)
