@@ -158,7 +158,7 @@ def test_the_comparison_reports_its_progress_over_both_articles(recorder, no_com
     Comparer(SteppedAnalyzer(recorder), None, "off").compare(
         "A short one.", long_text(2_000), progress=lambda *done: seen.append(done)
     )
-    assert seen == [(12, 2012), (), (1012, 2012), (2012, 2012)]
+    assert seen == [(12, 2012), (), (1012, 2012), (2012, 2012), ()]
 
 
 def _sources_app(recorder: Recorder, **limits):
@@ -187,3 +187,20 @@ def test_a_sources_parse_for_a_departed_client_is_dropped(recorder, serve):
         assert _post(url, "/v1/sources", LINES, timeout=0.5) == "gave up"
         recorder.wait_stopped()
     assert recorder.events == ["parse 30", "stopped Abandoned"]
+
+
+def test_the_real_finder_stops_at_its_checkpoints(serve):
+    """The spaCy finder reports every parsed line, so the time limit really stops it."""
+    sources = SourcesService()
+    if not sources.available:
+        pytest.skip(f"no sources on this install: {sources.note}")
+    text = "\n".join(f"Mayor Ana Ruiz said on day {n} that the pier was sold." for n in range(4000))
+    with serve(create_app(analyzer=FakeAnalyzer(), sources=sources, analysis_timeout=1)) as url:
+        started = time.monotonic()
+        answer = _post(url, "/v1/sources", {"text": text}, timeout=120)
+        took = time.monotonic() - started
+        started = time.monotonic()  # the pipeline is free again: not still parsing (~15 s)
+        short = _post(url, "/v1/sources", {"text": "Mayor Ana Ruiz said the pier was sold."})
+        waited = time.monotonic() - started
+    assert answer.status_code == 504 and took < 3.0, f"{answer.status_code} after {took:.1f} s"
+    assert short.status_code == 200 and waited < 2.0, f"the next one waited {waited:.1f} s"

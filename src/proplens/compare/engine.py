@@ -63,9 +63,10 @@ class Comparer:
         fragments shown, and the loaded-terms flags, are the spans scoring at least this.
         ``progress(done, total)``, if given, is called after every encoder call
         (characters of A and B analysed so far, of both together), and
-        ``progress()`` between the two articles and, through the sources finder,
-        between parsed lines: the server's job queue stops or pauses a
-        comparison there (server/jobs.py).
+        ``progress()`` between the two articles and before the alignment (and,
+        through the sources finder, ``progress(pause=False)`` between parsed
+        lines): the server's job queue stops or pauses a comparison there
+        (server/jobs.py).
         """
         a, b = _article(a, "a"), _article(b, "b")
         if progress is None:
@@ -83,6 +84,8 @@ class Comparer:
         if self.finder is not None:
             a = replace(a, sources=sources_adapter.find(self.finder, a.text, progress))
             b = replace(b, sources=sources_adapter.find(self.finder, b.text, progress))
+        if progress is not None:
+            progress()  # the last chance to stop before aligning
         return build(a, b, a.sources, b.sources, self.skipped)
 
 
