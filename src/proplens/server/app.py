@@ -208,7 +208,12 @@ def _add_api_routes(
         wanted = job.sources and app.state.sources.available
 
         def work(checkpoint) -> tuple[Article, Sources | None]:
-            finding = pool.submit(app.state.sources.find, article.text) if wanted else None
+            # the parse runs beside the detector; it stops at the job's checkpoints too
+            # (the finder's only stop, never pause), else a timed-out or abandoned
+            # analysis kept the one spaCy pipeline busy for every request after it
+            finding = (
+                pool.submit(app.state.sources.find, article.text, checkpoint) if wanted else None
+            )
             try:
                 result = analyzer.analyze(article, job.threshold, progress=checkpoint)
                 return result, finding.result() if finding is not None else None

@@ -21,8 +21,9 @@ three 1 MB ones for minutes, and the queue grew without bound. Now:
   double its time; it is never starved. At most ``workers`` jobs are paused at
   once: each paused job keeps its encoder states in memory. ``/v1/compare``
   passes checkpoints inside both analyses and between its two articles;
-  ``/v1/sources`` (and compare's sources step) after every parsed line, where
-  it may be stopped but never pauses (it holds the spaCy pipeline's lock).
+  the sources parse (``/v1/sources``, and inside ``/v1/compare`` and
+  ``/v1/analyze``) after every parsed line, where it may be stopped but never
+  pauses (it holds the spaCy pipeline's lock).
 * **Time limit.** A job not finished ``timeout`` seconds after it was admitted
   (waiting included) is stopped at its next checkpoint and answered with
   :class:`TimedOut` (504).
