@@ -50,10 +50,7 @@ export function attachTooltip(doc, marks, spans, describe) {
     }
     tip.hidden = false;
     mark.setAttribute("aria-describedby", TIP_ID);
-    const box = mark.getBoundingClientRect();
-    const win = doc.defaultView;
-    tip.style.left = `${Math.max(4, box.left + win.scrollX)}px`;
-    tip.style.top = `${box.bottom + win.scrollY + 6}px`;
+    placeTip(tip, mark.getBoundingClientRect());
   }
 
   function hide() {
@@ -90,6 +87,27 @@ export function attachTooltip(doc, marks, spans, describe) {
     doc.removeEventListener("keydown", onKey);
     tip.remove();
   };
+}
+
+/**
+ * Put the shown `tip` 6 px below `box` (a mark's viewport rectangle), left edges aligned
+ * but at least 4 px inside the page.
+ *
+ * The tip is `position: absolute` in `body`, so `left`/`top` count from its containing
+ * block: the document when nothing above it is positioned, but `body` itself on pages
+ * that make it `position: relative` (with a margin, a border or a centred width, the
+ * origin is not the document's). Adding the scroll offsets assumed the document and put
+ * the tip that far off on such pages. So the origin is measured instead: the tip is put
+ * at 0,0, where that lands on screen is read, and the difference is what to set.
+ */
+export function placeTip(tip, box) {
+  tip.style.left = "0px";
+  tip.style.top = "0px";
+  const origin = tip.getBoundingClientRect();
+  const win = tip.ownerDocument.defaultView;
+  const left = Math.max(4 - win.scrollX, box.left);
+  tip.style.left = `${left - origin.left}px`;
+  tip.style.top = `${box.bottom + 6 - origin.top}px`;
 }
 
 export { MARK_CLASS };

@@ -266,6 +266,30 @@ def test_other_layout_is_highlighted_only_in_the_article(browser, pages, tmp_pat
         page.close()
 
 
+TIP_AND_MARK = """() => {
+    const mark = document.activeElement.getBoundingClientRect();
+    const tip = document.getElementById('proplens-tip').getBoundingClientRect();
+    return {mark: [mark.left, mark.bottom], tip: [tip.left, tip.top], scrolled: scrollY};
+}"""
+
+
+def test_the_tooltip_sits_under_its_mark_on_a_page_with_a_positioned_body(browser, pages):
+    """``body { position: relative }`` with margins: the tip used to be off by the body's offset."""
+    context, worker = browser
+    with served("--trust-origin", ORIGIN) as server:
+        configure(worker, server)
+        page, tab_id = open_tab(context, worker, f"{pages}/positioned.html")
+        assert analyze(worker, tab_id)["shown"] == 3
+        page.evaluate("window.scrollTo(0, 500)")
+        page.focus("mark.proplens-frag")
+        sync_api.expect(page.locator("#proplens-tip")).to_be_visible()
+        at = page.evaluate(TIP_AND_MARK)
+        page.close()
+    assert at["scrolled"] > 100  # the scroll offsets count too (focus may scroll further)
+    (mark_left, mark_bottom), (tip_left, tip_top) = at["mark"], at["tip"]
+    assert abs(tip_left - mark_left) < 1 and abs(tip_top - (mark_bottom + 6)) < 1, at
+
+
 def test_api_key_is_sent_and_errors_are_in_words(browser, pages, tmp_path):
     context, worker = browser
     page, tab_id = open_tab(context, worker, f"{pages}/news.html")

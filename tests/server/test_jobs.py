@@ -166,3 +166,30 @@ def test_a_job_stopped_on_the_way_still_measures_the_speed():
         return queue.speed
 
     assert asyncio.run(scenario()) <= 0.7 * INITIAL_SPEED + 0.3 * 15_000
+
+
+def test_a_stop_only_checkpoint_never_pauses_but_still_stops():
+    """``checkpoint(pause=False)`` (the sources finder, holding its lock) keeps its slot."""
+    works = Works()
+
+    def locked(checkpoint) -> str:
+        works.started["locked"].set()
+        for step in range(30):
+            time.sleep(0.01)
+            checkpoint(step + 1, 30, pause=False)
+        works._note("end locked")
+        return "locked"
+
+    async def scenario():
+        queue = JobQueue(workers=1, max_queue=4, timeout=5)
+        works.started["locked"] = threading.Event()
+        holder = asyncio.ensure_future(queue.run(200_000, locked))
+        await started(works, "locked")
+        await queue.run(50, works.make("short", 1))
+        await holder
+        stopped = JobQueue(workers=1, max_queue=1, timeout=0.1)
+        with pytest.raises(TimedOut):
+            await stopped.run(1000, locked)
+
+    asyncio.run(scenario())
+    assert works.events[:3] == ["end locked", "start short", "end short"]

@@ -289,3 +289,21 @@ def test_text_and_html_views_show_both_parts_of_a_split_quote(finder):
     both = "We will win this race \N{HORIZONTAL ELLIPSIS} Nobody should doubt it"
     assert both in render_sources_text(article)
     assert both in render_sources_section(article)
+
+
+def test_progress_is_called_per_line_and_can_stop_the_work(finder):
+    """The server's job queue stops a parse through ``progress`` (it must not pause)."""
+    text = "Pier sale\n\nThe mayor said the pier was sold.\nCritics claimed it was worth more.\n"
+    calls = []
+    assert finder.find(text, progress=lambda **kw: calls.append(kw)) == finder.find(text)
+    assert calls == [{"pause": False}] * 4  # three lines parsed, then before the finding
+
+    class Stop(Exception):
+        pass
+
+    def stop(**kw):
+        raise Stop
+
+    with pytest.raises(Stop):
+        finder.find(text, progress=stop)
+    assert finder.find(text) == finder.find(text, progress=lambda **kw: None)  # lock released

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from proplens.article import (
     DEFAULT_MAX_BYTES,
@@ -101,18 +102,19 @@ def read_records(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) 
             yield record
 
 
-def count_records(sources: Iterable[Source]) -> int:
+def count_records(sources: Iterable[Source], max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """A quick estimate of the number of records, for the progress bar."""
     total = 0
     for source in sources:
         if source.kind == "jsonl":
             try:
                 with open_regular(source.path) as handle:
-                    total += sum(1 for line in handle if line.strip())
+                    lines = _bounded_lines(handle, record_limit(max_bytes))
+                    total += sum(1 for _, line in lines if line is None or line.strip())
             except FileProblem:
                 total += 1  # reported as one bad record when read
         elif source.kind == "csv":
-            total += sum(1 for _ in _csv_rows(source.path))
+            total += sum(1 for _ in _csv_rows(source.path, max_bytes))
         else:
             total += 1
     return total
@@ -166,11 +168,15 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Record]:
     except FileProblem as err:
         yield BadRecord(Location(str(path)), None, err.reason)
         return
+    limit = record_limit(max_bytes)
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, raw in _bounded_lines(handle, limit):
+            location = Location(str(path), number)
+            if raw is None:
+                yield BadRecord(location, None, _too_long("line", limit, "bytes", "skipped"))
+                continue
             if not raw.strip():
                 continue
-            location = Location(str(path), number)
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
@@ -187,15 +193,37 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Record]:
             yield _item_or_bad(location, obj)
 
 
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """``(number, line)`` per line (1-based); ``(number, None)`` for one over ``limit`` bytes
+    (its line break included).
+
+    A plain ``for line in handle`` holds a whole line in memory, so a one-line
+    file of gigabytes (or one with no line breaks at all) was read whole; here
+    at most ``limit`` bytes are held, and the rest of a longer line is skipped
+    in 64 KiB blocks.
+    """
+    number = 0
+    while line := handle.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            while not line.endswith(b"\n") and (line := handle.readline(1 << 16)):
+                pass  # the rest of the line, never held whole
+            yield number, None
+        else:
+            yield number, line
+
+
 def _read_csv(path: Path, max_bytes: int) -> Iterator[Record]:
-    for location, row in _csv_rows(path):
+    for location, row in _csv_rows(path, max_bytes):
         if isinstance(row, str):
             yield BadRecord(location, None, row)
         else:
             yield _item_or_bad(location, row)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[Location, dict | str]]:
+def _csv_rows(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[tuple[Location, dict | str]]:
     """``(location, row)`` per CSV record, or ``(location, problem)`` where reading fails."""
     csv.field_size_limit(_CSV_FIELD_LIMIT)
     try:
@@ -206,19 +234,69 @@ def _csv_rows(path: Path) -> Iterator[tuple[Location, dict | str]]:
     with io.TextIOWrapper(
         binary, encoding="utf-8-sig", errors="surrogateescape", newline=""
     ) as handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [name for name in ("id", "text") if name not in header]
-        if missing:
-            yield Location(str(path), 1), f"CSV header has no {' or '.join(missing)} column"
-            return
-        line = reader.line_num + 1
+        lines = _RecordLines(handle, record_limit(max_bytes))
+        reader = csv.DictReader(lines)
+        line = 1
         try:
+            header = reader.fieldnames or []
+            missing = [name for name in ("id", "text") if name not in header]
+            if missing:
+                yield Location(str(path), 1), f"CSV header has no {' or '.join(missing)} column"
+                return
+            line = reader.line_num + 1
+            lines.taken = 0
             for row in reader:
                 yield Location(str(path), line), row
-                line = reader.line_num + 1
+                line, lines.taken = reader.line_num + 1, 0
+        except _TooLong:
+            problem = _too_long("CSV record", lines.limit, "characters", "rest of file skipped")
+            yield Location(str(path), line), problem
         except csv.Error as err:
             yield Location(str(path), line), f"CSV cannot be parsed ({err}); rest of file skipped"
+
+
+class _TooLong(Exception):
+    """A CSV record over its limit (raised through the csv reader, caught by ``_csv_rows``)."""
+
+
+class _RecordLines:
+    """The lines of a text file for :mod:`csv`, each read with a bound, the record's sum too.
+
+    ``csv`` asks its file for whole lines, so a CSV without line breaks was read
+    whole into memory. Here no line is read past ``limit`` characters, and the
+    lines of one record (``taken``, reset by the caller after each row) may not
+    add up to more: a record cannot be resumed after a cut (it may be inside
+    quotes), so :class:`_TooLong` ends the file.
+    """
+
+    def __init__(self, handle: io.TextIOBase, limit: int) -> None:
+        self.handle, self.limit, self.taken = handle, limit, 0
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.taken += len(line)
+        if self.taken > self.limit:  # this line alone, or the record's lines together
+            raise _TooLong()
+        return line
+
+
+def record_limit(max_bytes: int) -> int:
+    """The most bytes (characters, for CSV) one JSONL line or CSV record may take.
+
+    Room for an article of ``max_bytes`` written with JSON's six-byte escapes,
+    plus its metadata: 16 MiB with the default 2 MB articles. Memory per record
+    stays within this however large the file.
+    """
+    return 8 * max_bytes
+
+
+def _too_long(what: str, limit: int, unit: str, then: str) -> str:
+    return f"{what} over the limit of {limit:,} {unit} for one record; {then}"
 
 
 _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "csv": _read_csv}

@@ -6,6 +6,7 @@ finder), loaded once and reused for any number of comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -50,18 +51,41 @@ class Comparer:
         return self.analyzer.card
 
     def compare(
-        self, a: Article | str, b: Article | str, threshold: float | None = None
+        self,
+        a: Article | str,
+        b: Article | str,
+        threshold: float | None = None,
+        progress: Callable[..., None] | None = None,
     ) -> Comparison:
         """How ``b`` differs from ``a``; both are analysed with the detector first.
 
         ``threshold`` is the detector's (its default if None): the technique
         fragments shown, and the loaded-terms flags, are the spans scoring at least this.
+        ``progress(done, total)``, if given, is called after every encoder call
+        (characters of A and B analysed so far, of both together), and
+        ``progress()`` between the two articles and before the alignment (and,
+        through the sources finder, ``progress(pause=False)`` between parsed
+        lines): the server's job queue stops or pauses a comparison there
+        (server/jobs.py).
         """
-        a = self.analyzer.analyze(_article(a, "a"), threshold)
-        b = self.analyzer.analyze(_article(b, "b"), threshold)
+        a, b = _article(a, "a"), _article(b, "b")
+        if progress is None:
+            a = self.analyzer.analyze(a, threshold)
+            b = self.analyzer.analyze(b, threshold)
+        else:
+            total = len(a.text) + len(b.text)
+            a = self.analyzer.analyze(
+                a, threshold, progress=_share(progress, 0, len(a.text), total)
+            )
+            progress()
+            b = self.analyzer.analyze(
+                b, threshold, progress=_share(progress, len(a.text), len(b.text), total)
+            )
         if self.finder is not None:
-            a = replace(a, sources=sources_adapter.find(self.finder, a.text))
-            b = replace(b, sources=sources_adapter.find(self.finder, b.text))
+            a = replace(a, sources=sources_adapter.find(self.finder, a.text, progress))
+            b = replace(b, sources=sources_adapter.find(self.finder, b.text, progress))
+        if progress is not None:
+            progress()  # the last chance to stop before aligning
         return build(a, b, a.sources, b.sources, self.skipped)
 
 
@@ -107,6 +131,17 @@ def _offsets(sentence: Sentence) -> tuple[int, int]:
 
 def _cover(pieces: list[tuple[int, int]]) -> tuple[int, int] | None:
     return (pieces[0][0], pieces[-1][1]) if pieces else None
+
+
+def _share(
+    progress: Callable[..., None], before: int, size: int, total: int
+) -> Callable[[int, int], None]:
+    """One article's ``progress(done, total)`` as characters of the whole comparison."""
+
+    def report(done: int, of: int) -> None:
+        progress(before + (size * done // of if of else 0), total)
+
+    return report
 
 
 def _article(value: Article | str, side: str) -> Article:

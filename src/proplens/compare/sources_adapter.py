@@ -34,14 +34,18 @@ def load_finder() -> tuple[Any, str | None]:
         return None, str(err)
 
 
-def find(finder: Any, text: str) -> Any:
+def find(finder: Any, text: str, progress: Any = None) -> Any:
     """``Sources(attributions, claims, hedges)`` of ``text``; offsets into it.
+
+    ``progress``, if given, goes to the finder, which calls ``progress(pause=False)``
+    between parsed lines and before the finding (the server stops abandoned work there).
 
     Attributions that name no source ("is expected to") are left out: every
     check here is about who vouches for what, and a claim that stood on one is
     unattributed, as it is for a reader.
     """
-    return with_named_sources(finder.find(text))
+    found = finder.find(text) if progress is None else finder.find(text, progress=progress)
+    return with_named_sources(found)
 
 
 def with_named_sources(sources: Any) -> Any:

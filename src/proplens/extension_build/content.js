@@ -2362,10 +2362,7 @@
       }
       tip.hidden = false;
       mark.setAttribute("aria-describedby", TIP_ID);
-      const box = mark.getBoundingClientRect();
-      const win = doc.defaultView;
-      tip.style.left = `${Math.max(4, box.left + win.scrollX)}px`;
-      tip.style.top = `${box.bottom + win.scrollY + 6}px`;
+      placeTip(tip, mark.getBoundingClientRect());
     }
     function hide() {
       if (current) current.removeAttribute("aria-describedby");
@@ -2399,6 +2396,15 @@
       doc.removeEventListener("keydown", onKey);
       tip.remove();
     };
+  }
+  function placeTip(tip, box) {
+    tip.style.left = "0px";
+    tip.style.top = "0px";
+    const origin = tip.getBoundingClientRect();
+    const win = tip.ownerDocument.defaultView;
+    const left = Math.max(4 - win.scrollX, box.left);
+    tip.style.left = `${left - origin.left}px`;
+    tip.style.top = `${box.bottom + 6 - origin.top}px`;
   }
 
   // src/content.js

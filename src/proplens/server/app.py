@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -59,6 +59,7 @@ from proplens.server.models import (
     validation_message,
 )
 from proplens.server.origins import HostRule, OriginGuard, parse_trusted_origin
+from proplens.server.query import UnknownQuery, known_query_only
 from proplens.server.sources import SourcesService
 from proplens.server.store import AnalysisStore, StoreWriteError
 from proplens.server.upload import read_analyze_request
@@ -134,6 +135,7 @@ def create_app(
         lifespan=lifespan,
         static_url=DOCS_ASSETS,
         favicon_url="/favicon.ico",
+        dependencies=[Depends(known_query_only)],  # ?limt=5 is a 422, not ignored (query.py)
     )
     sources = sources if sources is not None else SourcesService()
     sources.warm()  # once per process: the pipeline is shared (see server/sources.py)
@@ -206,7 +208,12 @@ def _add_api_routes(
         wanted = job.sources and app.state.sources.available
 
         def work(checkpoint) -> tuple[Article, Sources | None]:
-            finding = pool.submit(app.state.sources.find, article.text) if wanted else None
+            # the parse runs beside the detector; it stops at the job's checkpoints too
+            # (the finder's only stop, never pause), else a timed-out or abandoned
+            # analysis kept the one spaCy pipeline busy for every request after it
+            finding = (
+                pool.submit(app.state.sources.find, article.text, checkpoint) if wanted else None
+            )
             try:
                 result = analyzer.analyze(article, job.threshold, progress=checkpoint)
                 return result, finding.result() if finding is not None else None
@@ -304,9 +311,9 @@ def _add_sources_routes(
         article = await _job_article(app, job)
         if not sources.available:
             raise HTTPException(503, sources.note or "sources are not available")
-        found = await jobs.run(  # no checkpoints inside: cancelled only before it starts
+        found = await jobs.run(  # checkpoints between parsed lines, as /v1/analyze has
             len(article.text),
-            lambda _checkpoint: sources.find(article.text),
+            lambda checkpoint: sources.find(article.text, progress=checkpoint),
             client_gone(request.receive),
         )
         return article_to_dict(replace(article, sources=found), spans=False)
@@ -353,6 +360,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, err: RequestValidationError) -> JSONResponse:
         return _error(422, "invalid_request", validation_message(err.errors()))
+
+    @app.exception_handler(UnknownQuery)
+    async def unknown_query(request: Request, err: UnknownQuery) -> JSONResponse:
+        return _error(422, "invalid_request", str(err))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, err: HTTPException) -> JSONResponse:

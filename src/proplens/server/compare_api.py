@@ -112,9 +112,9 @@ def add_compare_routes(
                 status_code=501,
             )
         comparer = await run_in_threadpool(comparers.get)
-        result = await jobs.run(  # bounded and timed like /v1/analyze
+        result = await jobs.run(  # bounded, timed and checkpointed like /v1/analyze
             len(a.text) + len(b.text),
-            lambda _checkpoint: comparer.compare(a, b, threshold),
+            lambda checkpoint: comparer.compare(a, b, threshold, progress=checkpoint),
             client_gone(request.receive),
         )
         return comparison_to_dict(result, model)

@@ -19,7 +19,11 @@ three 1 MB ones for minutes, and the queue grew without bound. Now:
   call even when long ones fill every slot. A long job is overtaken only by jobs
   that arrive before its own virtual deadline, so shorter ones can at most about
   double its time; it is never starved. At most ``workers`` jobs are paused at
-  once: each paused job keeps its encoder states in memory.
+  once: each paused job keeps its encoder states in memory. ``/v1/compare``
+  passes checkpoints inside both analyses and between its two articles;
+  the sources parse (``/v1/sources``, and inside ``/v1/compare`` and
+  ``/v1/analyze``) after every parsed line, where it may be stopped but never
+  pauses (it holds the spaCy pipeline's lock).
 * **Time limit.** A job not finished ``timeout`` seconds after it was admitted
   (waiting included) is stopped at its next checkpoint and answered with
   :class:`TimedOut` (504).
@@ -200,10 +204,10 @@ class JobQueue:
                 self._wait_for_slot(job)
                 job.started = True
 
-            def checkpoint(done: int = 0, total: int = 0) -> None:
+            def checkpoint(done: int = 0, total: int = 0, pause: bool = True) -> None:
                 if total > 0:
                     job.done = done / total
-                self._checkpoint(job)
+                self._checkpoint(job, pause)
 
             try:
                 result = work(checkpoint)
@@ -234,11 +238,15 @@ class JobQueue:
         finally:
             self._waiting.discard(job)
 
-    def _checkpoint(self, job: _Job) -> None:
-        """Between encoder calls: stop if cancelled or late; yield to a job due earlier."""
+    def _checkpoint(self, job: _Job, pause: bool = True) -> None:
+        """Between encoder calls: stop if cancelled or late; yield to a job due earlier.
+
+        ``pause=False``: stop only, never wait (the caller holds a lock, e.g. the
+        sources pipeline's, that the job it would yield to may need).
+        """
         with self._lock:
             self._raise_if_stopped(job)
-            if not self._should_yield(job):
+            if not pause or not self._should_yield(job):
                 return
             job.ran += self._clock() - job.resumed
             self._running -= 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from proplens.errors import ProplensError
@@ -45,10 +46,16 @@ class SourcesService:
         if self.available:
             self._get()
 
-    def find(self, text: str) -> Sources | None:
-        """The sources of ``text``, or None when they are not available (see ``note``)."""
+    def find(self, text: str, progress: Callable[..., None] | None = None) -> Sources | None:
+        """The sources of ``text``, or None when they are not available (see ``note``).
+
+        ``progress`` (a job queue checkpoint) goes to the finder, which calls
+        ``progress(pause=False)`` between parsed lines and before the finding.
+        """
         finder = self._get() if self.available else None
-        return None if finder is None else finder.find(text)
+        if finder is None:
+            return None
+        return finder.find(text) if progress is None else finder.find(text, progress=progress)
 
     def _get(self) -> Any:
         with self._lock:

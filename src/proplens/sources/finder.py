@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -53,9 +53,18 @@ class SourceFinder:
     def load(cls) -> SourceFinder:
         return cls(load_pipeline())
 
-    def find(self, text: str) -> Sources:
-        """Sources of one text (offsets are ``str`` indices into it)."""
-        return next(self.find_many([text]))
+    def find(self, text: str, progress: Callable[..., None] | None = None) -> Sources:
+        """Sources of one text (offsets are ``str`` indices into it).
+
+        ``progress(pause=False)``, if given, is called after each parsed line
+        and once between the parse and the finding. It may raise to stop the
+        work (the server's job queue does, for departed clients and past its
+        time limit) but must not wait for other work: the pipeline's lock is
+        held, and a job waiting for it could be the one it waits for.
+        """
+        if progress is None:
+            return next(self.find_many([text]))
+        return self._batch([text], progress)[0]
 
     def find_many(self, texts: Iterable[str]) -> Iterator[Sources]:
         """Sources of each text, in order; parses in batches (``nlp.pipe``)."""
@@ -82,7 +91,9 @@ class SourceFinder:
         found = self._batch([article.text for article in articles]) if articles else []
         return [replace(a, sources=s) for a, s in zip(articles, found, strict=True)]
 
-    def _batch(self, texts: list[str]) -> list[Sources]:
+    def _batch(
+        self, texts: list[str], progress: Callable[..., None] | None = None
+    ) -> list[Sources]:
         """Parse the lines of ``texts`` in one stream; each text's sources as soon as it is done."""
         jobs = [
             (chunk, number, base)
@@ -94,11 +105,15 @@ class SourceFinder:
         with self._lock:
             docs = self._run(self.nlp.make_doc(chunk) for chunk, _, _ in jobs)
             for (_, number, base), doc in zip(jobs, docs, strict=True):
+                if progress is not None:
+                    progress(pause=False)
                 while len(found) < number:  # every line of the texts before is parsed
                     found.append(_sources(texts[len(found)], parsed, self.cues))
                     parsed = []
                 parsed.append((doc, base))
             while len(found) < len(texts):
+                if progress is not None:
+                    progress(pause=False)
                 found.append(_sources(texts[len(found)], parsed, self.cues))
                 parsed = []
         return found
