@@ -132,9 +132,10 @@ def test_phrases_where_the_encoder_sees_no_span_are_not_even_classified():
     assert "slaughtering" in asked
 
 
-def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
-    assert analyzer.card["nesting"] == asdict(Nesting())
-    assert analyzer.model.nesting == Nesting()
+def test_the_shipped_model_nests_with_its_card_settings(analyzer):
+    assert set(analyzer.card["nesting"]) <= set(asdict(Nesting()))
+    assert analyzer.model.nesting == Nesting(**analyzer.card["nesting"])
+    assert analyzer.model.nesting.min_score == 0.5 and analyzer.model.nesting.max_words == 4
 
 
 def test_nesting_adds_nested_phrases_only(model_copy: Path):
@@ -160,3 +161,42 @@ def test_a_verb_particle_alone_is_never_a_phrase():
     found = [text[s:e] for s, e in phrases(text, 0, len(text), [0], 3)]
     assert "wiped" in found
     assert not {"up", "out", "gave up"} & set(found)
+
+
+NAME_CALLING = NAMES.index("Name_Calling,Labeling")
+
+
+def test_a_long_phrase_level_span_gets_phrases_of_other_techniques_only():
+    start = TEXT.index("They")
+    loaded = Candidate(start, len(TEXT) - 1, 0.6, one_hot(LOADED, 0.6))  # 8 words
+    rules = {"slaughtering": (LOADED, 0.99), "corrupt regime": (NAME_CALLING, 0.95)}
+    probs_of, _ = classify(rules)
+    out = run([loaded], probs_of, Nesting(long_words=6))
+    assert texts(out) == [
+        (TEXT[start:-1], "Loaded_Language"),
+        ("corrupt regime", NAMES[NAME_CALLING]),
+    ]
+    probs_of, asked = classify(rules)
+    assert run([loaded], probs_of, Nesting(long_words=8)) == [loaded] and asked == []
+
+
+def test_a_sentence_without_a_span_gets_phrases_where_the_encoder_leans_inside():
+    plan = doubt_span(0, TEXT.index("."))
+    probs_of, _ = classify({"slaughtering": (LOADED, 0.95)})
+    assert run([plan], probs_of, Nesting(nest_inside=False)) == [plan]  # orphans off
+    out = run([plan], probs_of, Nesting(nest_inside=False, orphans=0.5))
+    assert texts(out) == [(TEXT[: TEXT.index(".")], "Doubt"), ("slaughtering", "Loaded_Language")]
+    bio = bio_inside(len(offsets_of(TEXT)), 0.4)  # below the orphans' level everywhere
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.95)})
+    assert run([plan], probs_of, Nesting(nest_inside=False, orphans=0.5), bio=bio) == [plan]
+    assert asked == []
+    assert texts(run([], probs_of, Nesting(orphans=0.5))) == [("slaughtering", "Loaded_Language")]
+
+
+def test_the_p_inside_filter_can_ask_less_than_the_decoding_threshold():
+    bio = bio_inside(len(offsets_of(TEXT)), 0.3)
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.99)})
+    run([doubt_span(0, len(TEXT) - 1)], probs_of, bio=bio)
+    assert asked == []  # 0.3 < the decoding threshold 0.35
+    run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(inside_floor=0.25), bio=bio)
+    assert "slaughtering" in asked
