@@ -9,12 +9,14 @@ import numpy as np
 import pytest
 
 from proplens.errors import ModelError
+from proplens.pipeline.nesting import PHRASE_LEVEL, sentence_bounds
 from proplens.pipeline.predict import Candidate
 from proplens.pipeline.runtime import Model
-from proplens.pipeline.sentence_cut import SentenceCut, cut, sentence_pieces
+from proplens.pipeline.sentence_cut import SHIPPED, SentenceCut, cut, sentence_pieces
 from proplens.techniques import NAMES
 from proplens.training.export import record
 
+ROOT = Path(__file__).resolve().parents[2]
 TEXT = "Militias have been slaughtering civilians. This made the rebels appealing. It"
 LOADED, FEAR, DOUBT = (
     NAMES.index(n) for n in ("Loaded_Language", "Appeal_to_fear-prejudice", "Doubt")
@@ -97,6 +99,26 @@ def test_without_settings_old_cards_cut_nothing():
 def test_pieces_are_trimmed_and_hold_a_content_word():
     text = "They lie. And so. Of the"
     assert [text[s:e] for s, e in sentence_pieces(text, 0, len(text), [0, 10, 18])] == ["They lie"]
+
+
+def test_the_shipped_card_cuts_the_techniques_whose_gold_rarely_crosses(analyzer):
+    assert analyzer.model.sentence_cut == SHIPPED
+    assert set(SHIPPED.techniques) == PHRASE_LEVEL  # the training gold's rates under 10%
+
+
+def test_a_card_that_cuts_every_technique_leaves_no_span_across_sentences(model_copy: Path):
+    text = (ROOT / "examples" / "harbour-deal.txt").read_text(encoding="utf-8")
+    record(model_copy, "sentence_cut", {})
+    model = Model.load(model_copy)
+    states = model.states(text)
+    bounds = sentence_bounds(states.tokens.offsets, text)[1:]
+
+    def crossing(spans):
+        return [(s, e) for s, e, _, _ in spans if any(s < b < e for b in bounds)]
+
+    assert crossing(model.spans(states))  # an appeal to fear over two sentences
+    record(model_copy, "sentence_cut", {"techniques": list(NAMES)})
+    assert crossing(Model.load(model_copy).spans(states)) == []
 
 
 def test_the_card_setting_cuts_in_the_runtime_and_a_bad_one_is_refused(model_copy: Path):

@@ -87,6 +87,12 @@ class Nesting:
     orphans: float = 0.0  # sentences without a span whose P(inside) reaches this get phrases
 
 
+SHIPPED = Nesting(per_span=2, long_words=6)
+"""The shipped card's nesting (round 2, docs/model.md): two phrases per span, and phrases of
+other techniques inside phrase-level spans of more than 6 words. ``Nesting()`` stays the
+round-1 variant, so that a card written before round 2 decodes as it did."""
+
+
 def sentence_bounds(offsets: np.ndarray, text: str) -> list[int]:
     """Character offsets where sentences start (the first is 0), as ``sentence_starts`` has it."""
     starts = sentence_starts(offsets, text)

@@ -48,6 +48,21 @@ class SentenceCut:
         return cls(tuple(entry["techniques"]), int(entry.get("min_chars", 2)))
 
 
+SHIPPED = SentenceCut(
+    (
+        "Loaded_Language",
+        "Name_Calling,Labeling",
+        "Repetition",
+        "Exaggeration,Minimisation",
+        "Flag-Waving",
+        "Slogans",
+        "Thought-terminating_Cliches",
+    )
+)
+"""The shipped card's cut: the techniques whose training gold crosses a sentence start in under
+10% of spans (``bench/nested_decode.py gold``; the phrase-level techniques)."""
+
+
 def sentence_pieces(
     text: str, start: int, end: int, bounds: list[int], min_chars: int = 2
 ) -> list[tuple[int, int]]:
