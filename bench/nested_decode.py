@@ -1,24 +1,30 @@
-"""Phrases nested per technique (``pipeline/nesting.py``) against decoding alone: SI, TC, FLC.
+"""Decodings compared on the same encoder states: SI, TC, FLC, span lengths, paired.
 
     python bench/nested_decode.py cache [--data DIR] [--cache DIR]
-    python bench/nested_decode.py measure --split training|confirmation [--max-words N ...]
+    python bench/nested_decode.py gold [--rate 0.1]
+    python bench/nested_decode.py measure --split training|confirmation [--cut] [--per-span N]
+        [--long-words N] [--max-words N ...] [--variant JSON ...]
     python bench/nested_decode.py example [--file ../shared/examples/iran-iraq-article.txt]
 
 ``cache`` stores the shipped encoder's states of the 371 corpus articles
 (``runs/nested-cache``, 670 MB, ignored by git; a few minutes on 2 cores).
-``measure`` decodes them both ways (``plain``: Detector II's decoding alone;
-``nested``: with phrases, the card's settings unless ``--max-words`` etc. say
-otherwise) at the model's default score threshold, and prints as JSON, each
-with a 95% bootstrap interval over articles, and the paired differences:
-SI F1 (SemEval-2020), FLC (SemEval-2019 fragment-level classification: SI's
-partial-overlap formula computed per technique and summed over techniques), and
-the median predicted and gold span length. TC (gold spans given) does not
-depend on decoding; it is printed once as a check.
+``gold`` prints how often each technique's TRAINING gold spans cross a
+sentence start (the runtime's sentences) and which fall under ``--rate``: the
+card's ``sentence_cut``. ``measure`` decodes the cached states the shipped
+card's way (``shipped``) and each candidate's way (a ``--variant`` JSON in the
+card's form, ``{"sentence_cut": ..., "nesting": ...}``, or one built from the
+flags) at the model's default score threshold, and prints as JSON, each with a
+95% bootstrap interval over articles, and the paired differences against
+``shipped``: SI F1 (SemEval-2020), FLC (SemEval-2019 fragment-level
+classification: SI's partial-overlap formula computed per technique and summed
+over techniques) and per technique, the span count, the median predicted span
+against the gold median, and the share of spans crossing a sentence start. TC
+(gold spans given) does not depend on decoding; it is printed once as a check.
 
 The 315 training articles are in-sample for the encoder (its states there are
 overconfident), so any choice made on them is biased; the 56 confirmation
-articles were never trained on and are measured once (docs/model.md,
-"Spans per technique").
+articles were never trained on and are measured once per round (docs/model.md,
+"Spans per technique": round 1, then round 2).
 """
 
 from __future__ import annotations
