@@ -219,3 +219,12 @@ def test_the_p_inside_filter_can_ask_less_than_the_decoding_threshold():
     assert asked == []  # 0.3 < the decoding threshold 0.35
     run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(inside_floor=0.25), bio=bio)
     assert "slaughtering" in asked
+
+
+def test_the_modules_examples_hold():
+    import doctest
+
+    from proplens.pipeline import nesting
+
+    result = doctest.testmod(nesting)
+    assert result.attempted and result.failed == 0

@@ -127,3 +127,12 @@ def test_the_card_setting_cuts_in_the_runtime_and_a_bad_one_is_refused(model_cop
     record(model_copy, "sentence_cut", {"techniques": ["Nope"]})
     with pytest.raises(ModelError, match="sentence_cut"):
         Model.load(model_copy)
+
+
+def test_the_modules_examples_hold():
+    import doctest
+
+    from proplens.pipeline import sentence_cut
+
+    result = doctest.testmod(sentence_cut)
+    assert result.attempted and result.failed == 0
