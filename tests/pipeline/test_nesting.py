@@ -12,7 +12,14 @@ import pytest
 
 from proplens.pipeline.calibration import Calibration
 from proplens.pipeline.decode import FUNCTION_WORDS
-from proplens.pipeline.nesting import PHRASE_LEVEL, Nesting, nest, phrases, sentence_bounds
+from proplens.pipeline.nesting import (
+    PHRASE_LEVEL,
+    SHIPPED,
+    Nesting,
+    nest,
+    phrases,
+    sentence_bounds,
+)
 from proplens.pipeline.predict import Candidate
 from proplens.pipeline.runtime import Model
 from proplens.techniques import NAMES
@@ -133,8 +140,15 @@ def test_phrases_where_the_encoder_sees_no_span_are_not_even_classified():
 
 
 def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
-    assert analyzer.card["nesting"] == asdict(Nesting())
-    assert analyzer.model.nesting == Nesting()
+    assert analyzer.card["nesting"] == asdict(SHIPPED)
+    assert analyzer.model.nesting == SHIPPED
+
+
+def test_a_card_from_round_one_nests_as_it_did():
+    round_one = {"max_words": 4, "per_span": 1, "tighten": False, "nest_inside": True}
+    round_one |= {"confident": True, "min_score": 0.5}
+    assert Nesting(**round_one) == Nesting()
+    assert (Nesting().long_words, Nesting().orphans, Nesting().inside_floor) == (0, 0.0, None)
 
 
 def test_nesting_adds_nested_phrases_only(model_copy: Path):
@@ -143,15 +157,21 @@ def test_nesting_adds_nested_phrases_only(model_copy: Path):
     text = EXAMPLE.read_text(encoding="utf-8")
     record(model_copy, "nesting", {})  # an empty or absent key: no phrases proposed
     plain = Model.load(model_copy).detect(text)
-    record(model_copy, "nesting", asdict(Nesting()))
+    record(model_copy, "nesting", asdict(SHIPPED))
     assert json.loads((model_copy / "card.json").read_text())["nesting"]["min_score"] == 0.5
     nested = Model.load(model_copy).detect(text)
     assert set(plain) < set(nested)  # this article holds loaded words inside arguments
     for start, end, technique, score in set(nested) - set(plain):
         assert technique in PHRASE_LEVEL - {"Repetition"} and score > 0.5
-        assert any(s <= start and end <= e and t not in PHRASE_LEVEL for s, e, t, _ in plain), text[
-            start:end
+        holders = [
+            t
+            for s, e, t, _ in plain
+            if s <= start
+            and end <= e
+            and t != technique
+            and (t not in PHRASE_LEVEL or len(text[s:e].split()) > SHIPPED.long_words)
         ]
+        assert holders, text[start:end]
 
 
 def test_a_verb_particle_alone_is_never_a_phrase():
@@ -160,3 +180,51 @@ def test_a_verb_particle_alone_is_never_a_phrase():
     found = [text[s:e] for s, e in phrases(text, 0, len(text), [0], 3)]
     assert "wiped" in found
     assert not {"up", "out", "gave up"} & set(found)
+
+
+NAME_CALLING = NAMES.index("Name_Calling,Labeling")
+
+
+def test_a_long_phrase_level_span_gets_phrases_of_other_techniques_only():
+    start = TEXT.index("They")
+    loaded = Candidate(start, len(TEXT) - 1, 0.6, one_hot(LOADED, 0.6))  # 8 words
+    rules = {"slaughtering": (LOADED, 0.99), "corrupt regime": (NAME_CALLING, 0.95)}
+    probs_of, _ = classify(rules)
+    out = run([loaded], probs_of, Nesting(long_words=6))
+    assert texts(out) == [
+        (TEXT[start:-1], "Loaded_Language"),
+        ("corrupt regime", NAMES[NAME_CALLING]),
+    ]
+    probs_of, asked = classify(rules)
+    assert run([loaded], probs_of, Nesting(long_words=8)) == [loaded] and asked == []
+
+
+def test_a_sentence_without_a_span_gets_phrases_where_the_encoder_leans_inside():
+    plan = doubt_span(0, TEXT.index("."))
+    probs_of, _ = classify({"slaughtering": (LOADED, 0.95)})
+    assert run([plan], probs_of, Nesting(nest_inside=False)) == [plan]  # orphans off
+    out = run([plan], probs_of, Nesting(nest_inside=False, orphans=0.5))
+    assert texts(out) == [(TEXT[: TEXT.index(".")], "Doubt"), ("slaughtering", "Loaded_Language")]
+    bio = bio_inside(len(offsets_of(TEXT)), 0.4)  # below the orphans' level everywhere
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.95)})
+    assert run([plan], probs_of, Nesting(nest_inside=False, orphans=0.5), bio=bio) == [plan]
+    assert asked == []
+    assert texts(run([], probs_of, Nesting(orphans=0.5))) == [("slaughtering", "Loaded_Language")]
+
+
+def test_the_p_inside_filter_can_ask_less_than_the_decoding_threshold():
+    bio = bio_inside(len(offsets_of(TEXT)), 0.3)
+    probs_of, asked = classify({"slaughtering": (LOADED, 0.99)})
+    run([doubt_span(0, len(TEXT) - 1)], probs_of, bio=bio)
+    assert asked == []  # 0.3 < the decoding threshold 0.35
+    run([doubt_span(0, len(TEXT) - 1)], probs_of, Nesting(inside_floor=0.25), bio=bio)
+    assert "slaughtering" in asked
+
+
+def test_the_modules_examples_hold():
+    import doctest
+
+    from proplens.pipeline import nesting
+
+    result = doctest.testmod(nesting)
+    assert result.attempted and result.failed == 0

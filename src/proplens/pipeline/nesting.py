@@ -82,6 +82,15 @@ class Nesting:
     nest_inside: bool = True  # phrases nested in argument-level spans
     confident: bool = True  # only phrases whose mean P(inside) reaches the decoding threshold
     min_score: float = 0.5  # a phrase's calibrated score must reach this (and beat its span's)
+    inside_floor: float | None = None  # the P(inside) that ``confident`` asks (None: decoding's)
+    long_words: int = 0  # phrase-level spans of more words also get phrases of other techniques
+    orphans: float = 0.0  # sentences without a span whose P(inside) reaches this get phrases
+
+
+SHIPPED = Nesting(per_span=2, long_words=6)
+"""The shipped card's nesting (round 2, docs/model.md): two phrases per span, and phrases of
+other techniques inside phrase-level spans of more than 6 words. ``Nesting()`` stays the
+round-1 variant, so that a card written before round 2 decodes as it did."""
 
 
 def sentence_bounds(offsets: np.ndarray, text: str) -> list[int]:
@@ -131,53 +140,111 @@ def nest(
     settings: Nesting,
     threshold: float = 0.35,
 ) -> list[Candidate]:
-    """``found`` and the phrases proposed inside them, in text order.
+    """``found`` and the phrases proposed inside them (and in sentences without one), in order.
 
     ``bio`` holds each token's O/B/I probabilities and ``threshold`` is the
     decoding threshold on P(inside) = 1 - P(O); ``probs_of(spans)`` gives the
     technique probabilities of character spans (the shipped technique head
     and classifier), called once for all proposals of the article.
     """
-    if not found:
+    if not found and not settings.orphans:
         return []
     inside = 1.0 - bio[:, O]
     phrase_level = np.array([n in PHRASE_LEVEL for n in names])
     proposable = np.array([n in PROPOSED for n in names])
-    own = [int(f.technique_probs.argmax()) for f in found]
-    wanted = [settings.tighten if phrase_level[t] else settings.nest_inside for t in own]
     bounds = sentence_bounds(offsets, text)
-    proposed = [phrases(text, f.start, f.end, bounds, settings.max_words) for f in found]
-    proposed = [group if want else [] for group, want in zip(proposed, wanted, strict=True)]
-    if settings.confident:
-        proposed = [
-            [(s, e) for s, e in group if _confidence(offsets, inside, s, e) >= threshold]
-            for group in proposed
-        ]
-    flat = [p for group in proposed for p in group]
-    probs = probs_of(flat) if flat else np.zeros((0, len(names)))
-    out: list[Candidate] = []
-    row = 0
-    for span, t, group in zip(found, own, proposed, strict=True):
-        group_probs = probs[row : row + len(group)]
-        row += len(group)
+    floor_inside = threshold if settings.inside_floor is None else settings.inside_floor
+    # one group per decoded span, then one per sentence without a span (``orphans``)
+    groups: list[tuple[Candidate | None, np.ndarray, float]] = []
+    for span in found:
+        t = int(span.technique_probs.argmax())
         own_score = float(
             calibration.score(
                 np.array([span.span_confidence]), np.array([span.technique_probs[t]])
             )[0]
         )
-        allowed = proposable.copy()
-        if phrase_level[t] and not settings.nest_inside:
-            allowed[:] = False
-            allowed[t] = True  # tightening only: the span's own technique
-        floor = max(own_score, settings.min_score)
+        words = len(_WORD.findall(text, span.start, span.end))
+        allowed = _allowed(t, bool(phrase_level[t]), words, proposable, settings)
+        groups.append((span, allowed, max(own_score, settings.min_score)))
+    orphan_sentences = _orphans(offsets, inside, bounds, found, settings.orphans, len(text))
+    groups += [(None, proposable, settings.min_score) for _ in orphan_sentences]
+    proposed = [
+        phrases(text, g[0].start, g[0].end, bounds, settings.max_words) if g[1].any() else []
+        for g in groups[: len(found)]
+    ]
+    proposed += [phrases(text, s, e, bounds, settings.max_words) for s, e in orphan_sentences]
+    levels = [floor_inside if settings.confident else 0.0] * len(found)
+    levels += [settings.orphans] * len(orphan_sentences)
+    proposed = [
+        [(s, e) for s, e in group if not level or _confidence(offsets, inside, s, e) >= level]
+        for group, level in zip(proposed, levels, strict=True)
+    ]
+    flat = [p for group in proposed for p in group]
+    probs = probs_of(flat) if flat else np.zeros((0, len(names)))
+    out: list[Candidate] = []
+    row = 0
+    for (span, allowed, floor), group in zip(groups, proposed, strict=True):
+        group_probs = probs[row : row + len(group)]
+        row += len(group)
         winners = _winners(group, group_probs, offsets, inside, calibration, allowed, floor)
         if settings.per_span:
             winners = winners[: settings.per_span]
-        tightened = phrase_level[t] and any(int(w.technique_probs.argmax()) == t for w in winners)
-        if not tightened:
-            out.append(span)
+        if span is not None:
+            t = int(span.technique_probs.argmax())
+            tightened = phrase_level[t] and any(
+                int(w.technique_probs.argmax()) == t for w in winners
+            )
+            if not tightened:
+                out.append(span)
         out += winners
     return sorted(out, key=lambda f: (f.start, -f.end))
+
+
+def _allowed(
+    technique: int, phrase_level: bool, words: int, proposable: np.ndarray, settings: Nesting
+) -> np.ndarray:
+    """Which techniques a phrase proposed inside a span of ``technique`` may be emitted with.
+
+    Inside an argument-level span: every proposable one (``nest_inside``).
+    Inside a phrase-level span: none, unless tightening (its own technique;
+    every proposable one if nesting too), or the span is longer than
+    ``long_words`` words (the proposable techniques other than its own: a
+    phrase of the span's own technique would only repeat it).
+    """
+    allowed = proposable.copy()
+    if not phrase_level:
+        return allowed if settings.nest_inside else np.zeros_like(allowed)
+    if settings.tighten:
+        if not settings.nest_inside:
+            allowed[:] = False
+            allowed[technique] = True
+        return allowed
+    if settings.long_words and words > settings.long_words:
+        allowed[technique] = False
+        return allowed
+    return np.zeros_like(allowed)
+
+
+def _orphans(
+    offsets: np.ndarray,
+    inside: np.ndarray,
+    bounds: list[int],
+    found: list[Candidate],
+    level: float,
+    length: int,
+) -> list[tuple[int, int]]:
+    """``[start, end)`` of the sentences that overlap no decoded span and hold a token whose
+    P(inside) reaches ``level`` (none when ``level`` is 0)."""
+    if not level or len(offsets) == 0:
+        return []
+    out = []
+    for start, end in zip(bounds, [*bounds[1:], length], strict=True):
+        if any(f.start < end and start < f.end for f in found):
+            continue
+        first, stop = token_range(offsets, start, end)
+        if inside[first:stop].max() >= level:
+            out.append((start, end))
+    return out
 
 
 def _winners(

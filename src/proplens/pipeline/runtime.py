@@ -22,6 +22,7 @@ from proplens.pipeline.classifier import TechniqueClassifier
 from proplens.pipeline.decode import Decoding
 from proplens.pipeline.heads import Heads
 from proplens.pipeline.nesting import Nesting, nest_article
+from proplens.pipeline.sentence_cut import SentenceCut, cut_article
 from proplens.pipeline.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
 
@@ -112,6 +113,10 @@ class Model:
         self.card = card
         self.decoding = Decoding(**card["decoding"])
         self.nesting = Nesting(**card["nesting"]) if card.get("nesting") else None
+        try:
+            self.sentence_cut = SentenceCut.from_card(card.get("sentence_cut"))
+        except (TypeError, ValueError) as err:
+            raise ModelError(f"{model_dir}: card.json sentence_cut: {err}") from None
         self.calibration = Calibration(**card["calibration"])
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
@@ -155,9 +160,22 @@ class Model:
 
     def detect(self, text: str, progress=None) -> list[tuple[int, int, str, float]]:
         """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
-        states = self.states(text, progress)
+        return self.spans(self.states(text, progress))
+
+    def spans(
+        self, states: predict.ArticleStates, sentence_cut=..., nesting=...
+    ) -> list[tuple[int, int, str, float]]:
+        """The spans of encoded ``states``: decoded, cut at sentence starts, phrases nested.
+
+        ``sentence_cut`` and ``nesting`` default to the card's; the benches pass
+        others (None: that step is skipped) to compare decodings on the same states.
+        """
+        sentence_cut = self.sentence_cut if sentence_cut is ... else sentence_cut
+        nesting = self.nesting if nesting is ... else nesting
         found = predict.candidates(states, self.heads, self.decoding, self.classifier)
-        if self.nesting is not None:
+        if sentence_cut is not None:
+            found = cut_article(states, self.heads, self.classifier, found, sentence_cut)
+        if nesting is not None:
             found = nest_article(
                 states,
                 self.heads,
@@ -165,7 +183,7 @@ class Model:
                 found,
                 self.calibration,
                 self.decoding.threshold,
-                self.nesting,
+                nesting,
             )
         return predict.scored_spans(found, self.calibration, NAMES)
 

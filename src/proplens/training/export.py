@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from proplens.errors import InputError
-from proplens.pipeline.nesting import Nesting
+from proplens.pipeline.nesting import SHIPPED as SHIPPED_NESTING
 from proplens.pipeline.runtime import sha256
+from proplens.pipeline.sentence_cut import SHIPPED as SHIPPED_CUT
 from proplens.training.fusion import attention_heads, fuse_attention_file
 from proplens.training.quantize import quantize_per_token
 
@@ -131,7 +132,8 @@ def export(
     if chosen is not None:
         files += chosen.classifier.save(out)
         card["decoding"] = dict(chosen.decoding.__dict__)
-        card["nesting"] = asdict(Nesting())  # fixed, not chosen: docs/model.md
+        card["nesting"] = asdict(SHIPPED_NESTING)  # fixed, not chosen: docs/model.md
+        card["sentence_cut"] = asdict(SHIPPED_CUT)
         card["calibration"] = chosen.calibration.to_dict()
         card["default_threshold"] = chosen.default_threshold
         card["cross_validation"] = chosen.report
