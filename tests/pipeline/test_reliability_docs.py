@@ -83,6 +83,19 @@ def test_docs_quote_the_cards_quality_figures(doc):
         assert interval(figure) in text, f"{doc} does not quote {interval(figure)}"
 
 
+@pytest.mark.parametrize("doc", [QUALITY, "docs/model.md", "README.md"])
+def test_docs_quote_the_cards_full_output_figure(doc):
+    """FLC, what a reader sees, is quoted wherever SI and TC are, and follows the card."""
+    text = " ".join(ROOT.joinpath(doc).read_text(encoding="utf-8").split())
+    confirmation = card()["confirmation"]
+    for figure in (
+        confirmation["si"]["si_f1"],
+        confirmation["tc_micro_f1"],
+        confirmation["flc"]["f1"],
+    ):
+        assert interval(figure) in text, f"{doc} does not quote {interval(figure)}"
+
+
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_bench_validate_reproduces_the_cards_confirmation(ptc_train):
