@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from proplens.article import Article, Span
 from proplens.errors import InputError
@@ -41,7 +40,6 @@ class Analyzer:
         article: Article | str,
         threshold: float | None = None,
         progress: Callable[[int, int], None] | None = None,
-        states: Any = None,
     ) -> Article:
         """A copy of ``article`` whose spans are the fragments found with score >= threshold.
 
@@ -49,12 +47,10 @@ class Analyzer:
         split, spans scored about 0.4 were right (same technique, overlapping the
         gold) about 40% of the time. ``progress(done, total)``, if given, is called
         as the model works through the article (in encoder windows), for long ones.
-        ``states``: the article's ``model.states(text)`` when the caller computed them
-        (``analyze --sources`` shares them with the source finder).
         """
         article = _as_article(article)
         cut = self.threshold if threshold is None else _check(threshold)
-        found = self.model.detect(article.text, progress, states)
+        found = self.model.detect(article.text, progress)
         spans = [
             Span(start, end, technique, score)
             for start, end, technique, score in found

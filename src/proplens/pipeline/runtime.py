@@ -115,8 +115,6 @@ class Model:
         self.calibration = Calibration(**card["calibration"])
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
-        self.encoder_sha256: str | None = None
-        """The encoder file's SHA-256 from the manifest: which encoder made ``states``."""
         names = tuple(card.get("techniques", NAMES))
         if names != NAMES:
             raise ModelError(f"{model_dir}: model was trained for other technique names")
@@ -141,9 +139,7 @@ class Model:
             classifier = TechniqueClassifier.load(model_dir)
         except (OSError, ValueError, KeyError) as err:
             raise ModelError(f"{model_dir}: cannot load the model ({err})") from None
-        model = cls(model_dir, session, heads, pieces, card, classifier)
-        model.encoder_sha256 = manifest["sha256"].get(encoder_file.name)
-        return model
+        return cls(model_dir, session, heads, pieces, card, classifier)
 
     def encode(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         (hidden,) = self.session.run(
@@ -157,13 +153,9 @@ class Model:
             self.encode, self.pieces, self.heads, text, self.plan, progress=progress
         )
 
-    def detect(
-        self, text: str, progress=None, states: predict.ArticleStates | None = None
-    ) -> list[tuple[int, int, str, float]]:
-        """``(start, end, technique, calibrated score)`` for every span found in ``text``
-        (``states``: its :meth:`states` when the caller has them already)."""
-        if states is None or states.text != text:
-            states = self.states(text, progress)
+    def detect(self, text: str, progress=None) -> list[tuple[int, int, str, float]]:
+        """``(start, end, technique, calibrated score)`` for every span found in ``text``."""
+        states = self.states(text, progress)
         found = predict.candidates(states, self.heads, self.decoding, self.classifier)
         if self.nesting is not None:
             found = nest_article(

@@ -25,15 +25,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from proplens.errors import ProplensError
 
 Token = Any
 MODEL_PATH = Path(__file__).with_name("cue_model.json")
 """The shipped weights; its SHA-256 is in the sibling file ``cue_model.json.sha256``."""
-ENCODER_MODEL_PATH = Path(__file__).with_name("cue_model_encoder.json")
-"""The shipped weights of :class:`ContextualCueModel` (with its ``.sha256`` sibling)."""
 
 
 def features(token: Token, in_quote: bool) -> list[str]:
@@ -104,92 +100,7 @@ class CueModel:
         return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
 
 
-class ContextualCueModel:
-    """The hand features' logistic weights plus a one-hidden-layer MLP over the word's
-    encoder state (the detector's, which ``analyze`` computes anyway); their logits add.
-
-    The parse says how a word is used; the encoder state says what the sentence
-    around it means, which is what tells "warned" in a report from "warned" in a
-    weather story, and a cue seen once in training from an ordinary verb.
-    ``encoder`` is the SHA-256 of the detector encoder the MLP was fitted on:
-    states of another encoder are meaningless to it (:meth:`fits`).
-    """
-
-    def __init__(
-        self,
-        weights: dict[str, float],
-        dense: dict[str, np.ndarray],
-        threshold: float,
-        encoder: str,
-    ) -> None:
-        self.weights = weights
-        self.w1 = np.asarray(dense["w1"], dtype=np.float32)
-        self.b1 = np.asarray(dense["b1"], dtype=np.float32)
-        self.w2 = np.asarray(dense["w2"], dtype=np.float32)
-        self.b2 = float(dense["b2"])
-        self.threshold = threshold
-        self.encoder = encoder
-
-    def fits(self, encoder_sha256: str | None) -> bool:
-        """Whether states of the encoder with this SHA-256 are the ones it was fitted on."""
-        return encoder_sha256 == self.encoder
-
-    def probabilities(self, rows: list[list[str]], vectors: np.ndarray) -> np.ndarray:
-        """Probability of being a cue word, for each word's :func:`features` and state."""
-        get = self.weights.get
-        logit = np.array([sum(get(f, 0.0) for f in row) for row in rows], dtype=np.float32)
-        if len(rows):
-            hidden = np.maximum(vectors @ self.w1 + self.b1, 0.0)
-            logit = logit + hidden @ self.w2 + self.b2
-        return 1.0 / (1.0 + np.exp(-np.clip(logit, -30.0, 30.0)))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "format": "proplens-cue-model-encoder/1",
-            "threshold": self.threshold,
-            "encoder": self.encoder,
-            "weights": self.weights,
-            "dense": {
-                "w1": np.round(self.w1, 5).tolist(),
-                "b1": np.round(self.b1, 5).tolist(),
-                "w2": np.round(self.w2, 5).tolist(),
-                "b2": round(self.b2, 5),
-            },
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ContextualCueModel:
-        dense = data["dense"]
-        weights = {str(k): float(v) for k, v in data["weights"].items()}
-        model = cls(weights, dense, float(data["threshold"]), str(data["encoder"]))
-        if (
-            model.w1.ndim != 2
-            or model.w1.shape[1] != len(model.b1)
-            or len(model.w2) != len(model.b1)
-        ):
-            raise ValueError("dense layers of mismatched shapes")
-        return model
-
-
-def token_vectors(offsets: np.ndarray, states: np.ndarray, spans: np.ndarray) -> np.ndarray:
-    """The mean state of the word pieces overlapping each ``(start, end)`` character span.
-
-    ``offsets`` are the word pieces' character spans (sorted, as the detector's
-    tokenizer gives them) and ``states`` their encoder states; a span no piece
-    overlaps (characters the tokenizer skips) gets zeros.
-    """
-    offsets = np.asarray(offsets).reshape(-1, 2)
-    spans = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
-    total = np.zeros((len(states) + 1, states.shape[1]), np.float32)
-    np.cumsum(states, axis=0, dtype=np.float32, out=total[1:])
-    lo = np.searchsorted(offsets[:, 1], spans[:, 0], side="right")  # first piece ending after
-    hi = np.searchsorted(offsets[:, 0], spans[:, 1], side="left")  # pieces starting before end
-    hi = np.maximum(hi, lo)
-    count = np.maximum(hi - lo, 1).astype(np.float32)
-    return (total[hi] - total[lo]) / count[:, None]
-
-
-def save_model(model: CueModel | ContextualCueModel, path: Path = MODEL_PATH) -> str:
+def save_model(model: CueModel, path: Path = MODEL_PATH) -> str:
     """Write the weights and their checksum file; returns the SHA-256."""
     data = json.dumps(model.to_dict(), sort_keys=True, separators=(",", ":")).encode()
     path.write_bytes(data)
@@ -203,22 +114,12 @@ def checksum_path(path: Path) -> Path:
 
 
 @lru_cache(maxsize=4)
-def load_model(path: Path = MODEL_PATH) -> CueModel | ContextualCueModel | None:
-    """The model at ``path`` checked against its checksum file; None when none is shipped.
-
-    The file's ``format`` says which kind of model it holds.
-    """
+def load_model(path: Path = MODEL_PATH) -> CueModel | None:
+    """The model at ``path`` checked against its checksum file; None when none is shipped."""
     if not path.exists():
         return None
     data = path.read_bytes()
-    checksum = checksum_path(path)
-    expected = checksum.read_text(encoding="utf-8").strip() if checksum.exists() else ""
+    expected = checksum_path(path).read_text(encoding="utf-8").strip()
     if hashlib.sha256(data).hexdigest() != expected:
         raise ProplensError(f"{path} does not match its checksum: reinstall proplens")
-    try:
-        content = json.loads(data)
-        if content.get("format") == "proplens-cue-model-encoder/1":
-            return ContextualCueModel.from_dict(content)
-        return CueModel.from_dict(content)
-    except (ValueError, KeyError, TypeError, AttributeError) as err:
-        raise ProplensError(f"{path}: not a cue model ({err}): reinstall proplens") from None
+    return CueModel.from_dict(json.loads(data))

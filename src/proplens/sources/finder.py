@@ -19,14 +19,7 @@ from proplens.article import Article
 from proplens.sources import lexicon
 from proplens.sources.attributions import Found, cue_head, find_in_sentence, from_cue
 from proplens.sources.claims import Sentence, find_claims
-from proplens.sources.cues import (
-    ENCODER_MODEL_PATH,
-    ContextualCueModel,
-    CueModel,
-    features,
-    load_model,
-    token_vectors,
-)
+from proplens.sources.cues import CueModel, load_model
 from proplens.sources.hedges import find_hedges
 from proplens.sources.pipeline import load_pipeline, model_info
 from proplens.sources.quotes import Quotes
@@ -45,20 +38,14 @@ class SourceFinder:
     """Finds attributions, claims and hedges; load once with :func:`proplens.sources.load`.
 
     ``cues``: the cue model (default: the shipped one; ``False``: the rules alone).
-    ``contextual``: the cue model over the detector's encoder states, used for a
-    text whose states :meth:`find_many` is given (default: the shipped one;
-    ``False``: never).
 
     Calls are serialised by a lock: a spaCy pipeline is not meant to be run
     from several threads at once.
     """
 
-    def __init__(self, nlp: Any, cues: Any = None, contextual: Any = None) -> None:
+    def __init__(self, nlp: Any, cues: Any = None) -> None:
         self.nlp = nlp
         self.cues: CueModel | None = load_model() if cues is None else cues or None
-        self.contextual: ContextualCueModel | None = (
-            load_model(ENCODER_MODEL_PATH) if contextual is None else contextual or None
-        )
         self.model = model_info(nlp)
         self._lock = threading.Lock()
 
@@ -66,33 +53,20 @@ class SourceFinder:
     def load(cls) -> SourceFinder:
         return cls(load_pipeline())
 
-    def find(self, text: str, states: Any = None, encoder: str | None = None) -> Sources:
-        """Sources of one text (offsets are ``str`` indices into it); ``states`` and
-        ``encoder`` as for :meth:`find_many`."""
-        return next(self.find_many([text], None if states is None else [states], encoder))
+    def find(self, text: str) -> Sources:
+        """Sources of one text (offsets are ``str`` indices into it)."""
+        return next(self.find_many([text]))
 
-    def find_many(
-        self, texts: Iterable[str], states: Iterable[Any] | None = None, encoder: str | None = None
-    ) -> Iterator[Sources]:
-        """Sources of each text, in order; parses in batches (``nlp.pipe``).
-
-        ``states``: for each text, the detector's encoder states of it
-        (``Model.states(text)``, or None), taken one by one only when the text's
-        parse is done, so they may still be computing while it parses; ``encoder``:
-        the SHA-256 of the encoder that made them (``Model.encoder_sha256``). With
-        states of the encoder the contextual cue model was fitted on, it marks the
-        cues; otherwise the cue model over the parse alone does.
-        """
-        use = self.contextual is not None and self.contextual.fits(encoder)
-        ahead = iter(states) if states is not None and use else None
+    def find_many(self, texts: Iterable[str]) -> Iterator[Sources]:
+        """Sources of each text, in order; parses in batches (``nlp.pipe``)."""
         pending: list[str] = []
         for text in texts:
             pending.append(text)
             if len(pending) >= BATCH_SIZE:
-                yield from self._batch(pending, ahead)
+                yield from self._batch(pending)
                 pending = []
         if pending:
-            yield from self._batch(pending, ahead)
+            yield from self._batch(pending)
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[Article]:
         """Copies of ``articles`` carrying their :class:`Sources` (``article.sources``)."""
@@ -108,7 +82,7 @@ class SourceFinder:
         found = self._batch([article.text for article in articles]) if articles else []
         return [replace(a, sources=s) for a, s in zip(articles, found, strict=True)]
 
-    def _batch(self, texts: list[str], states: Iterator[Any] | None = None) -> list[Sources]:
+    def _batch(self, texts: list[str]) -> list[Sources]:
         """Parse the lines of ``texts`` in one stream; each text's sources as soon as it is done."""
         jobs = [
             (chunk, number, base)
@@ -121,20 +95,13 @@ class SourceFinder:
             docs = self._run(self.nlp.make_doc(chunk) for chunk, _, _ in jobs)
             for (_, number, base), doc in zip(jobs, docs, strict=True):
                 while len(found) < number:  # every line of the texts before is parsed
-                    found.append(self._sources(texts[len(found)], parsed, states))
+                    found.append(_sources(texts[len(found)], parsed, self.cues))
                     parsed = []
                 parsed.append((doc, base))
             while len(found) < len(texts):
-                found.append(self._sources(texts[len(found)], parsed, states))
+                found.append(_sources(texts[len(found)], parsed, self.cues))
                 parsed = []
         return found
-
-    def _sources(self, text: str, parsed: list[tuple[Any, int]], states: Iterator[Any] | None):
-        """One text's sources, with its encoder states when there are some for it."""
-        mine = next(states, None) if states is not None else None
-        if mine is not None and getattr(mine, "text", text) == text:
-            return _sources(text, parsed, self.contextual, mine)
-        return _sources(text, parsed, self.cues)
 
     def _run(self, docs: Iterable[Any]) -> Iterator[Any]:
         for _, component in self.nlp.pipeline:
@@ -156,13 +123,9 @@ def chunks(text: str) -> Iterator[tuple[str, int]]:
 _SHIPPED = object()
 
 
-def _sources(
-    text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED, states: Any = None
-) -> Sources:
-    """Sources of ``text`` from its parsed lines; ``cues`` is the cue model (None: rules only),
-    ``states`` the text's encoder states (``.tokens.offsets``, ``.states``) when ``cues`` is a
-    :class:`ContextualCueModel`."""
-    model: Any = load_model() if cues is _SHIPPED else cues
+def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> Sources:
+    """Sources of ``text`` from its parsed lines; ``cues`` is the cue model (None: rules only)."""
+    model: CueModel | None = load_model() if cues is _SHIPPED else cues
     quotes = Quotes(text)
     found: list[Found] = []
     sentences: list[Sentence] = []
@@ -176,7 +139,7 @@ def _sources(
             by_rules = list(find_in_sentence(sent, base, quotes))
             found.extend(by_rules)
             if model is not None:
-                found.extend(_learned(sent, base, quotes, model, by_rules, states))
+                found.extend(_learned(sent, base, quotes, model, by_rules))
     found = sorted(_resolve_pronouns(found, text), key=lambda f: (f.attribution.start, f.anchor))
     found = _continued_quotes([_split_around_cue(f, text) for f in found], quotes, text)
     claims = find_claims(sentences, found, quotes)
@@ -184,7 +147,7 @@ def _sources(
 
 
 def _learned(
-    sent: Any, base: int, quotes: Quotes, model: Any, known: list[Found], states: Any = None
+    sent: Any, base: int, quotes: Quotes, model: CueModel, known: list[Found]
 ) -> Iterator[Found]:
     """Attributions around the cues the model finds where no rule found one.
 
@@ -193,10 +156,15 @@ def _learned(
     """
     taken = [(f.attribution.verb.start, f.attribution.verb.end) for f in known]
     anchors = {f.anchor for f in known}
-    marks = _marks(sent, base, quotes, model, states)
     cue: list[Any] = []
     for token in [*sent, None]:
-        marked = token is not None and token.i in marks
+        marked = (
+            token is not None
+            and token.tag_ not in _NEVER_CUES
+            and not token.is_space
+            and model.probability(token, quotes.containing(base + token.idx) is not None)
+            >= model.threshold
+        )
         if marked:
             cue.append(token)
             continue
@@ -210,25 +178,6 @@ def _learned(
                     taken.append((start, end))
                     yield item
             cue = []
-
-
-def _marks(sent: Any, base: int, quotes: Quotes, model: Any, states: Any) -> set[int]:
-    """Indices (``token.i``) of the sentence's words the cue model marks as cue words."""
-    scored = [t for t in sent if t.tag_ not in _NEVER_CUES and not t.is_space]
-    in_quote = [quotes.containing(base + t.idx) is not None for t in scored]
-    if isinstance(model, ContextualCueModel):
-        if not scored:
-            return set()
-        spans = [(base + t.idx, base + t.idx + len(t)) for t in scored]
-        vectors = token_vectors(states.tokens.offsets, states.states, spans)
-        rows = [features(t, q) for t, q in zip(scored, in_quote, strict=True)]
-        probs = model.probabilities(rows, vectors)
-        return {t.i for t, p in zip(scored, probs, strict=True) if p >= model.threshold}
-    return {
-        t.i
-        for t, q in zip(scored, in_quote, strict=True)
-        if model.probability(t, q) >= model.threshold
-    }
 
 
 _NEVER_CUES = frozenset(
