@@ -70,11 +70,12 @@ def token_vectors(offsets: np.ndarray, states: np.ndarray, spans: np.ndarray) ->
     return (total[hi] - total[lo]) / count[:, None]
 
 
-def article_tokens(text, docs, gold, offsets, states):
-    """(tokens, features, vectors, labels) of the scored words of one article."""
+def article_tokens(text, docs, gold, offsets, states, context=False):
+    """(tokens, features, vectors, labels) of the scored words of one article; with
+    ``context`` each vector is followed by those of the words just before and after it."""
     quotes = Quotes(text)
     cues = sorted((s, e) for g in gold for s, e in g.cue)
-    tokens, rows, spans, labels = [], [], [], []
+    tokens, rows, spans, labels, around = [], [], [], [], []
     for doc, base in docs:
         for token in doc:
             if token.is_space or token.tag_ in _NEVER_CUES:
@@ -84,8 +85,13 @@ def article_tokens(text, docs, gold, offsets, states):
             tokens.append(token)
             rows.append(features(token, quotes.containing(start) is not None))
             spans.append((start, end))
+            for near in (doc[max(token.i - 1, 0)], doc[min(token.i + 1, len(doc) - 1)]):
+                around.append((base + near.idx, base + near.idx + len(near)))
             labels.append(any(s < end and start < e for s, e in cues))
     vectors = token_vectors(offsets, states, np.array(spans, dtype=np.int64))
+    if context:
+        near = token_vectors(offsets, states, np.array(around, dtype=np.int64))
+        vectors = np.concatenate([vectors, near.reshape(len(vectors), -1)], axis=1)
     return tokens, rows, vectors, np.array(labels, dtype=np.float32)
 
 
@@ -167,6 +173,12 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument(
+        "--context", action="store_true", help="add the states of the words either side"
+    )
+    parser.add_argument(
+        "--models", nargs="+", choices=("hand", "hand+encoder"), default=["hand", "hand+encoder"]
+    )
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
     parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
@@ -189,7 +201,9 @@ def main() -> int:
         args.root, "train", args.cache, finder, sorted({*held, *fitting})
     ):
         with np.load(folder / f"{name}.npz") as cached:
-            found = article_tokens(text, docs, marked[0], cached["offsets"], cached["states"])
+            found = article_tokens(
+                text, docs, marked[0], cached["offsets"], cached["states"], args.context
+            )
         data[name] = (text, marked, docs, *found)
     fit_rows = [r for n in fitting for r in data[n][4]]
     fit_vectors = np.concatenate([data[n][5] for n in fitting])
@@ -198,7 +212,8 @@ def main() -> int:
           f"({int(fit_labels.sum())} in cues), {time.perf_counter() - started:.0f}s",
           flush=True)  # fmt: skip
     held_labels = np.concatenate([data[n][6] for n in held])
-    for label, hidden in (("hand", 0), ("hand+encoder", args.hidden)):
+    for label in args.models:
+        hidden = args.hidden if label == "hand+encoder" else 0
         weights, dense = fit(fit_rows, fit_vectors, fit_labels, hidden, args.epochs)
         probs, scores = {}, []
         for n in held:

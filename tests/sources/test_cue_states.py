@@ -4,6 +4,7 @@ jointly fitted scores, and precomputed scores driving the finder's learned cues.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +60,18 @@ def test_precomputed_scores_mark_the_finders_learned_cues(bench, finder):
     found = _sources(text, docs, bench.Precomputed(probs, 0.5))
     assert [text[a.verb.start : a.verb.end] for a in found.attributions] == ["declined"]
     assert _sources(text, docs, bench.Precomputed(probs, 0.95)).attributions == ()
+
+
+def test_article_words_carry_their_labels_and_their_neighbours_states(bench, finder):
+    from proplens.sources.polnear import GoldAttribution
+
+    text = "Officials said the talks failed."
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+|\.", text)]
+    states = np.arange(len(words) * 2, dtype=np.float32).reshape(-1, 2)  # word k: (2k, 2k+1)
+    gold = [GoldAttribution(cue=((9, 13),), source=((0, 8),), content=((14, 31),))]
+    tokens, _, vectors, labels = bench.article_tokens(text, docs, gold, words, states, True)
+    said = [t.text for t in tokens].index("said")
+    assert labels[said] == 1 and labels.sum() == 1
+    assert vectors.shape == (len(tokens), 6)
+    np.testing.assert_allclose(vectors[said], [2, 3, 0, 1, 4, 5])  # itself, before, after
