@@ -2,7 +2,7 @@
 
     python bench/polnear_parse.py --split train     # once: spaCy parses (cached outside the repo)
     python bench/polnear_states.py --split train    # once: encoder states (cached outside the repo)
-    python bench/polnear_cue_states.py --thresholds 0.5 0.6 0.65 0.7 0.8   # ~30 min on 2 cores
+    python bench/polnear_cue_states.py --thresholds 0.5 0.6 0.65 0.7 0.8   # 5-30 min (load)
 
 The cue model of rounds 1-2 (proplens.sources.cues) is a logistic model over
 hand features of the parse. Here every scored word (the words the finder
