@@ -95,8 +95,9 @@ def throughput(paths: list[Path]) -> dict:
 
 
 def sources_throughput(paths: list[Path]) -> dict:
-    """The source finder alone (parse, rules and cue model): to compare two versions of it
-    run one after the other in separate processes (docs/sources.md)."""
+    """The source finder alone (parse, rules and cue model), then with the rules alone: to
+    compare two versions of it run one after the other in separate processes
+    (docs/sources.md)."""
     import proplens
     from proplens import sources
 
@@ -105,11 +106,15 @@ def sources_throughput(paths: list[Path]) -> dict:
     list(finder.find_many(a.text for a in articles[:2]))  # warm-up
     wall, cpu = time.perf_counter(), time.process_time()
     alone = list(finder.find_many(a.text for a in articles))
+    timing = (time.perf_counter() - wall, time.process_time() - cpu)
+    rules = sources.SourceFinder(finder.nlp, cues=False)  # the same parse, no cue model
+    wall, cpu = time.perf_counter(), time.process_time()
+    list(rules.find_many(a.text for a in articles))
+    rules_only = (time.perf_counter() - wall, time.process_time() - cpu)
     return {
         "articles": len(articles),
-        "sources_alone": _rate(
-            len(articles), (time.perf_counter() - wall, time.process_time() - cpu)
-        ),
+        "sources_alone": _rate(len(articles), timing),
+        "sources_alone_rules_only": _rate(len(articles), rules_only),
         "attributions": sum(len(s.attributions) for s in alone),
     }
 

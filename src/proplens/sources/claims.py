@@ -84,23 +84,21 @@ def find_claims(
     """The claims among ``sentences``; attribution indices point into ``found``."""
     claims = []
     for sentence in sentences:
-        owner = _owner(sentence, found, quotes)
+        amounts = quantities(sentence.tokens, sentence.base)  # once: the owner reads them too
+        owner = _owner(sentence, found, quotes, amounts)
         asserted = _asserted_tokens(sentence, found[owner] if owner is not None else None)
         score = check_worthiness(asserted, sentence)
         if score >= CLAIM_THRESHOLD:
-            claims.append(
-                Claim(
-                    sentence.start,
-                    sentence.end,
-                    owner,
-                    round(score, 3),
-                    quantities(sentence.tokens, sentence.base),
-                )
-            )
+            claims.append(Claim(sentence.start, sentence.end, owner, round(score, 3), amounts))
     return tuple(claims)
 
 
-def _owner(sentence: Sentence, found: Sequence[Found], quotes: Quotes) -> int | None:
+def _owner(
+    sentence: Sentence,
+    found: Sequence[Found],
+    quotes: Quotes,
+    amounts: tuple[tuple[int, int], ...],
+) -> int | None:
     """Index of the attribution covering the sentence's main assertion, or None.
 
     An attribution of wish, fear or intent ("Iran wants …", "officials fear …") owns no
@@ -119,7 +117,6 @@ def _owner(sentence: Sentence, found: Sequence[Found], quotes: Quotes) -> int | 
     governing = [i for i in inside if found[i].governs]
     if governing:
         return governing[0]
-    amounts = quantities(sentence.tokens, sentence.base)
     for i in inside:
         a = found[i].attribution
         shared = min(a.content_end, sentence.end) - max(a.content_start, sentence.start)
@@ -171,27 +168,29 @@ def check_worthiness(tokens: Sequence[Any], sentence: Sentence) -> float:
 
 def _cues(tokens: Sequence[Any], sentence: Sentence) -> dict[str, bool]:
     words = [t for t in tokens if not t.is_punct and not t.is_space]
-    lowers = {t.lower_ for t in words}
-    phrase = " ".join(t.lower_ for t in words)
+    lowered = [t.lower_ for t in words]  # each attribute read once: a lookup in spaCy's strings
+    tagged = list(zip(words, lowered, [t.tag_ for t in words], strict=True))
+    lowers = set(lowered)
+    padded = f" {' '.join(lowered)} "
     first = sentence.tokens[0] if sentence.tokens else None
     last = sentence.tokens[-1].text if sentence.tokens else ""
     predicate = _main_predicate(tokens)
     return {
-        "number": any(_is_number(t) for t in words)
-        or bool(lowers & (lexicon.CURRENCY_SIGNS | lexicon.FRACTIONS | lexicon.ROUND_NUMBERS)),
-        "date": bool(lowers & (lexicon.MONTHS_AND_DAYS | lexicon.TIME_UNITS))
-        or any(_is_year(t) for t in words),
-        "name": any(t.tag_ in ("NNP", "NNPS") and t is not first for t in words),
-        "past_event": any(_past_event(t) for t in words),
-        "comparison": any(_compares(t) for t in words) or bool(lowers & lexicon.COMPARISON_WORDS),
+        "number": any(tag == "CD" and low != "one" for _, low, tag in tagged)
+        or not lowers.isdisjoint(_AMOUNT_WORDS),
+        "date": not lowers.isdisjoint(_DATE_WORDS) or any(_is_year(t) for t in words),
+        "name": any(tag in ("NNP", "NNPS") and t is not first for t, _, tag in tagged),
+        "past_event": any(_past_event(t) for t, _, tag in tagged if tag in ("VBD", "VBN")),
+        "comparison": any(_compares(t) for t, _, tag in tagged if tag in _COMPARATIVES)
+        or bool(lowers & lexicon.COMPARISON_WORDS),
         "causal": bool(lowers & lexicon.CAUSAL_WORDS),
-        "modal": any(t.tag_ == "MD" and t.lower_ in _MODALS for t in words),
+        "modal": any(tag == "MD" and low in _MODALS for _, low, tag in tagged),
         "first_person": bool(lowers & _FIRST_PERSON),
-        "opinion": any(f" {cue} " in f" {phrase} " for cue in _OBLIGATION)
+        "opinion": any(f" {cue} " in padded for cue in _OBLIGATION)
         or _starts_with_certainty(words),
         "evaluation": _evaluation(predicate),
         "generic": _generic(predicate),
-        "uncertain": any(f" {cue} " in f" {phrase} " for cue in _UNCERTAIN),
+        "uncertain": any(f" {cue} " in padded for cue in _UNCERTAIN),
         "directive": bool(lowers & _DIRECTIVES),
         "imperative": _imperative(sentence),
         "question": last.endswith("?"),
@@ -199,9 +198,14 @@ def _cues(tokens: Sequence[Any], sentence: Sentence) -> dict[str, bool]:
     }
 
 
+_AMOUNT_WORDS = lexicon.CURRENCY_SIGNS | lexicon.FRACTIONS | lexicon.ROUND_NUMBERS
+_DATE_WORDS = lexicon.MONTHS_AND_DAYS | lexicon.TIME_UNITS
+_COMPARATIVES = ("JJR", "JJS", "RBR", "RBS")
+
+
 def _compares(token: Any) -> bool:
     """A comparative or superlative, but not "any more" / "no more" (no longer)."""
-    if token.tag_ not in ("JJR", "JJS", "RBR", "RBS"):
+    if token.tag_ not in _COMPARATIVES:
         return False
     before = token.nbor(-1).lower_ if token.i > 0 else ""
     return not (token.lower_ == "more" and before in ("any", "no"))
@@ -299,10 +303,6 @@ def _imperative(sentence: Sentence) -> bool:
 def _starts_with_certainty(words: Sequence[Any]) -> bool:
     opening = " ".join(t.lower_ for t in words[:4])
     return any(opening.startswith(marker) for marker in lexicon.CERTAINTY_MARKERS)
-
-
-def _is_number(token: Any) -> bool:
-    return token.tag_ == "CD" and token.lower_ != "one"
 
 
 def _is_year(token: Any) -> bool:
