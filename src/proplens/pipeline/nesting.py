@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -82,9 +82,44 @@ class Nesting:
     nest_inside: bool = True  # phrases nested in argument-level spans
     confident: bool = True  # only phrases whose mean P(inside) reaches the decoding threshold
     min_score: float = 0.5  # a phrase's calibrated score must reach this (and beat its span's)
-    inside_floor: float | None = None  # the P(inside) that ``confident`` asks (None: decoding's)
     long_words: int = 0  # phrase-level spans of more words also get phrases of other techniques
+    # Experiment-only (round 2 variants in docs/model.md, not shipped; off by default). They
+    # stay card settings so that ``bench/nested_decode.py measure --variant`` runs them
+    # through the runtime's own decoding.
+    inside_floor: float | None = None  # the P(inside) that ``confident`` asks (None: decoding's)
     orphans: float = 0.0  # sentences without a span whose P(inside) reaches this get phrases
+
+    @classmethod
+    def from_card(cls, entry: dict | None) -> Nesting | None:
+        """The settings of the card's ``nesting``, or None when absent or empty (no phrases).
+
+        A misspelt key or a value of the wrong type raises ValueError naming it,
+        so that the loader refuses the card at once instead of failing (or
+        silently using a default) inside the first analysis.
+        """
+        if entry is None or entry == {}:
+            return None
+        if not isinstance(entry, dict):
+            raise ValueError(f"must be an object, got {type(entry).__name__}")
+        known = [f.name for f in fields(cls)]
+        unknown = set(entry) - set(known)
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)} (the keys are: {', '.join(known)})")
+        defaults = cls()
+        for key, value in entry.items():
+            default = getattr(defaults, key)
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            elif value is None:
+                ok = default is None  # inside_floor: null means the decoding threshold
+            else:  # a probability or a calibrated score
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                ok = ok and 0 <= value <= 1
+            if not ok:
+                raise ValueError(f"{key}: {value!r} is not a valid value (default {default!r})")
+        return cls(**entry)
 
 
 SHIPPED = Nesting(per_span=2, long_words=6)

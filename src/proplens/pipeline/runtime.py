@@ -112,10 +112,13 @@ class Model:
         self.pieces = pieces
         self.card = card
         self.decoding = Decoding(**card["decoding"])
-        self.nesting = Nesting(**card["nesting"]) if card.get("nesting") else None
+        try:
+            self.nesting = Nesting.from_card(card.get("nesting"))
+        except ValueError as err:
+            raise ModelError(f"{model_dir}: card.json nesting: {err}") from None
         try:
             self.sentence_cut = SentenceCut.from_card(card.get("sentence_cut"))
-        except (TypeError, ValueError) as err:
+        except ValueError as err:
             raise ModelError(f"{model_dir}: card.json sentence_cut: {err}") from None
         self.calibration = Calibration(**card["calibration"])
         self.plan = window_plan(card)
