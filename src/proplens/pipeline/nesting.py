@@ -189,8 +189,7 @@ def nest(
     proposable = np.array([n in PROPOSED for n in names])
     bounds = sentence_bounds(offsets, text)
     floor_inside = threshold if settings.inside_floor is None else settings.inside_floor
-    # one group per decoded span, then one per sentence without a span (``orphans``)
-    groups: list[tuple[Candidate | None, np.ndarray, float]] = []
+    groups = []  # one per decoded span, then one per sentence without a span (``orphans``)
     for span in found:
         t = int(span.technique_probs.argmax())
         own_score = float(
@@ -200,31 +199,32 @@ def nest(
         )
         words = len(_WORD.findall(text, span.start, span.end))
         allowed = _allowed(t, bool(phrase_level[t]), words, proposable, settings)
-        groups.append((span, allowed, max(own_score, settings.min_score)))
-    orphan_sentences = _orphans(offsets, inside, bounds, found, settings.orphans, len(text))
-    groups += [(None, proposable, settings.min_score) for _ in orphan_sentences]
+        level = floor_inside if settings.confident else 0.0
+        floor = max(own_score, settings.min_score)
+        groups.append(_Group(span, span.start, span.end, allowed, floor, level))
+    for start, end in _orphans(offsets, inside, bounds, found, settings.orphans, len(text)):
+        groups.append(_Group(None, start, end, proposable, settings.min_score, settings.orphans))
     proposed = [
-        phrases(text, g[0].start, g[0].end, bounds, settings.max_words) if g[1].any() else []
-        for g in groups[: len(found)]
-    ]
-    proposed += [phrases(text, s, e, bounds, settings.max_words) for s, e in orphan_sentences]
-    levels = [floor_inside if settings.confident else 0.0] * len(found)
-    levels += [settings.orphans] * len(orphan_sentences)
-    proposed = [
-        [(s, e) for s, e in group if not level or _confidence(offsets, inside, s, e) >= level]
-        for group, level in zip(proposed, levels, strict=True)
+        [
+            (s, e)
+            for s, e in phrases(text, g.start, g.end, bounds, settings.max_words)
+            if not g.level or _confidence(offsets, inside, s, e) >= g.level
+        ]
+        if g.allowed.any()
+        else []
+        for g in groups
     ]
     flat = [p for group in proposed for p in group]
     probs = probs_of(flat) if flat else np.zeros((0, len(names)))
     out: list[Candidate] = []
     row = 0
-    for (span, allowed, floor), group in zip(groups, proposed, strict=True):
+    for g, group in zip(groups, proposed, strict=True):
         group_probs = probs[row : row + len(group)]
         row += len(group)
-        winners = _winners(group, group_probs, offsets, inside, calibration, allowed, floor)
+        winners = _winners(group, group_probs, offsets, inside, calibration, g.allowed, g.floor)
         if settings.per_span:
             winners = winners[: settings.per_span]
-        if span is not None:
+        if (span := g.span) is not None:
             t = int(span.technique_probs.argmax())
             tightened = phrase_level[t] and any(
                 int(w.technique_probs.argmax()) == t for w in winners
@@ -233,6 +233,20 @@ def nest(
                 out.append(span)
         out += winners
     return sorted(out, key=lambda f: (f.start, -f.end))
+
+
+@dataclass(frozen=True, eq=False)
+class _Group:
+    """Where phrases are proposed: inside a decoded ``span``, or a sentence without one
+    (``span`` None), with the techniques ``allowed``, the calibrated score a phrase must
+    beat (``floor``) and the mean P(inside) it must reach (``level``; 0: none asked)."""
+
+    span: Candidate | None
+    start: int
+    end: int
+    allowed: np.ndarray
+    floor: float
+    level: float
 
 
 def _allowed(
