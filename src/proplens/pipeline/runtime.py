@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from types import EllipsisType
 
 import numpy as np
 
@@ -166,12 +167,16 @@ class Model:
         return self.spans(self.states(text, progress))
 
     def spans(
-        self, states: predict.ArticleStates, sentence_cut=..., nesting=...
+        self,
+        states: predict.ArticleStates,
+        sentence_cut: SentenceCut | None | EllipsisType = ...,
+        nesting: Nesting | None | EllipsisType = ...,
     ) -> list[tuple[int, int, str, float]]:
         """The spans of encoded ``states``: decoded, cut at sentence starts, phrases nested.
 
-        ``sentence_cut`` and ``nesting`` default to the card's; the benches pass
-        others (None: that step is skipped) to compare decodings on the same states.
+        ``sentence_cut`` and ``nesting`` default (``...``) to the card's; the
+        benches pass others (None: that step is skipped) to compare decodings on
+        the same states (bench/nested_decode.py).
         """
         sentence_cut = self.sentence_cut if sentence_cut is ... else sentence_cut
         nesting = self.nesting if nesting is ... else nesting
