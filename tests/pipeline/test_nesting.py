@@ -147,7 +147,7 @@ def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
 def test_a_card_from_round_one_nests_as_it_did():
     round_one = {"max_words": 4, "per_span": 1, "tighten": False, "nest_inside": True}
     round_one |= {"confident": True, "min_score": 0.5}
-    assert Nesting(**round_one) == Nesting()
+    assert Nesting.from_card(round_one) == Nesting()  # as the loader reads it
     assert (Nesting().long_words, Nesting().orphans, Nesting().inside_floor) == (0, 0.0, None)
 
 
