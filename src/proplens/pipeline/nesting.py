@@ -82,11 +82,11 @@ class Nesting:
     nest_inside: bool = True  # phrases nested in argument-level spans
     confident: bool = True  # only phrases whose mean P(inside) reaches the decoding threshold
     min_score: float = 0.5  # a phrase's calibrated score must reach this (and beat its span's)
-    long_words: int = 0  # phrase-level spans of more words also get phrases of other techniques
-    # Experiment-only (round 2 variants in docs/model.md, not shipped; off by default). They
-    # stay card settings so that ``bench/nested_decode.py measure --variant`` runs them
-    # through the runtime's own decoding.
+    # ``inside_floor`` and ``orphans`` are experiment-only (round 2 variants in docs/model.md,
+    # not shipped, off by default); they stay card settings so that
+    # ``bench/nested_decode.py measure --variant`` runs them through the runtime's decoding.
     inside_floor: float | None = None  # the P(inside) that ``confident`` asks (None: decoding's)
+    long_words: int = 0  # phrase-level spans of more words also get phrases of other techniques
     orphans: float = 0.0  # sentences without a span whose P(inside) reaches this get phrases
 
     @classmethod
@@ -109,16 +109,16 @@ class Nesting:
         for key, value in entry.items():
             default = getattr(defaults, key)
             if isinstance(default, bool):
-                ok = isinstance(value, bool)
+                ok, wanted = isinstance(value, bool), "true or false"
             elif isinstance(default, int):
                 ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-            elif value is None:
-                ok = default is None  # inside_floor: null means the decoding threshold
-            else:  # a probability or a calibrated score
-                ok = isinstance(value, int | float) and not isinstance(value, bool)
-                ok = ok and 0 <= value <= 1
+                wanted = "a whole number >= 0"
+            else:  # a probability or a calibrated score; inside_floor may be null
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                ok = (number and 0 <= value <= 1) or (value is None and default is None)
+                wanted = "a number in [0, 1]" + (" or null" if default is None else "")
             if not ok:
-                raise ValueError(f"{key}: {value!r} is not a valid value (default {default!r})")
+                raise ValueError(f"{key} must be {wanted}, got {value!r}")
         return cls(**entry)
 
 
