@@ -91,22 +91,48 @@ def detect(model, states: predict.ArticleStates, variant: dict):
     return model.spans(states, variant["sentence_cut"], variant["nesting"])
 
 
-def variants(args, model) -> dict[str, dict]:
-    """``shipped`` (the card's decoding) and the candidates: each ``--variant`` JSON, or one
-    built from the flags. A variant is ``{"sentence_cut": {...} | null, "nesting": {...} | null}``
-    in the card's own form (null or absent: that step off)."""
-    shipped = {"sentence_cut": model.sentence_cut, "nesting": model.nesting}
+def candidates(args) -> list[dict]:
+    """The candidate decodings: each ``--variant`` JSON, or one built from the flags.
+
+    A variant is ``{"sentence_cut": {...} | null, "nesting": {...} | null}`` in
+    the card's own form (null or absent: that step off), read with the
+    runtime's own card readers; a malformed one raises ValueError naming it,
+    before any model is loaded.
+    """
     if not args.variant:
         cut = {"techniques": sorted(PHRASE_LEVEL)} if args.cut else None
         given = [{"sentence_cut": cut, "nesting": vars(nesting_of(args))}]
     else:
-        given = [json.loads(v) for v in args.variant]
+        given = []
+        for text in args.variant:
+            try:
+                spec = json.loads(text)
+            except json.JSONDecodeError as err:
+                raise ValueError(f"--variant {text!r}: not JSON ({err})") from None
+            if not isinstance(spec, dict) or set(spec) - {"sentence_cut", "nesting"}:
+                raise ValueError(
+                    f"--variant {text!r}: expected an object with sentence_cut and/or nesting"
+                )
+            given.append(spec)
+    out = []
+    for spec in given:
+        variant = {}
+        for key, reader in (("sentence_cut", SentenceCut), ("nesting", Nesting)):
+            try:
+                variant[key] = reader.from_card(spec.get(key))
+            except ValueError as err:
+                raise ValueError(f"{key}: {err}") from None
+        out.append(variant)
+    return out
+
+
+def variants(args, model) -> dict[str, dict]:
+    """``shipped`` (the card's decoding) and the ``candidates``, by name."""
+    shipped = {"sentence_cut": model.sentence_cut, "nesting": model.nesting}
+    given = candidates(args)
     out = {"shipped": shipped}
-    for number, spec in enumerate(given, 1):
-        out[f"candidate{number}" if len(given) > 1 else "candidate"] = {
-            "sentence_cut": SentenceCut.from_card(spec.get("sentence_cut")),
-            "nesting": Nesting(**spec["nesting"]) if spec.get("nesting") else None,
-        }
+    for number, variant in enumerate(given, 1):
+        out[f"candidate{number}" if len(given) > 1 else "candidate"] = variant
     return out
 
 
@@ -251,6 +277,7 @@ def example(args) -> None:
 
 
 def nesting_of(args) -> Nesting:
+    """The nesting the flags describe (a candidate when no ``--variant`` is given)."""
     return Nesting(
         max_words=args.max_words,
         per_span=args.per_span,
@@ -287,7 +314,19 @@ def main() -> None:
     parser.add_argument("--resamples", type=int, default=2000)
     parser.add_argument("--file", type=Path, default=EXAMPLE)
     args = parser.parse_args()
-    if not (args.data / "articles").is_dir():
+    if args.command in ("measure", "example"):
+        try:
+            candidates(args)  # a bad --variant or flag is refused before the model loads
+        except ValueError as err:
+            parser.error(str(err))
+    if not 0 < args.rate <= 1:
+        parser.error(f"--rate must be in (0, 1], got {args.rate}")
+    if args.resamples < 1 or args.limit < 0:
+        parser.error("--resamples must be at least 1 and --limit at least 0")
+    if args.command == "example":
+        if not args.file.is_file():
+            parser.error(f"--file {args.file}: no such file")
+    elif not (args.data / "articles").is_dir():
         sys.exit(f"no PTC-format data at {args.data}")
     {"cache": cache, "gold": gold, "measure": measure, "example": example}[args.command](args)
 

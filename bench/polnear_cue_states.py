@@ -25,7 +25,8 @@ fifth held out. Each model then runs the whole finder (rules, then the model's
 marked words decoded as in ``finder._learned``) on the held fifth at each
 threshold; printed: the cue-word average precision on the held fifth, and per
 threshold P / R / F1 / source overlap / content token F1, and the best F1 with
-precision >= 0.86. Dev is never read. docs/sources.md has the figures (round 3).
+precision >= 0.86 (``polnear_train_cues.choose``, the shipped model's rule). Dev is never
+read. docs/sources.md has the figures (round 3).
 """
 
 from __future__ import annotations
@@ -42,16 +43,14 @@ import numpy as np
 from polnear_eval import parsed_docs
 from polnear_parse import DEFAULT_CACHE
 from polnear_states import states_dir
+from polnear_train_cues import MIN_COUNT, MIN_WEIGHT, choose
 
 from proplens.sources.cues import features
 from proplens.sources.finder import _NEVER_CUES, SourceFinder, _sources
 from proplens.sources.polnear import POLNEAR_DIR, article_names, article_row, measures, stack
 from proplens.sources.quotes import Quotes
 
-MIN_COUNT = 3
-MIN_WEIGHT = 0.01
 THRESHOLDS = (0.5, 0.6, 0.65, 0.7, 0.8)
-MIN_PRECISION = 0.86
 
 
 def token_vectors(offsets: np.ndarray, states: np.ndarray, spans: np.ndarray) -> np.ndarray:
@@ -183,6 +182,14 @@ def main() -> int:
     parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
     args = parser.parse_args()
+    if args.hidden < 1 or args.epochs < 1:
+        parser.error("--hidden and --epochs must be at least 1")
+    if not all(0 < t < 1 for t in args.thresholds):
+        parser.error(f"--thresholds must lie between 0 and 1, got {args.thresholds}")
+    if args.limit_fit < 0 or args.limit_held < 0:
+        parser.error("--limit-fit and --limit-held must be at least 0 (0: all)")
+    if not (args.root / "train" / "text").is_dir():
+        parser.error(f"no PolNeAR train split at {args.root / 'train' / 'text'} (--root)")
     started = time.perf_counter()
     finder = SourceFinder.load()
     folder = states_dir(args.cache, "train")
@@ -232,12 +239,7 @@ def main() -> int:
             results.append({"model": label, "threshold": threshold,
                             **measures(stack(rows).sum(axis=0))})  # fmt: skip
             print(json.dumps(_rounded(results[-1])), flush=True)
-        allowed = [r for r in results if r["precision"] >= MIN_PRECISION]
-        best = (
-            max(allowed, key=lambda r: r["f1"])
-            if allowed
-            else max(results, key=lambda r: r["precision"])
-        )
+        best = choose(results)
         print(f"{label}: chosen {json.dumps(_rounded(best))} "
               f"({time.perf_counter() - started:.0f}s)", flush=True)  # fmt: skip
     return 0

@@ -35,6 +35,9 @@ def main() -> int:
     parser.add_argument("--root", type=Path, default=POLNEAR_DIR)
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     args = parser.parse_args()
+    for split in args.split:
+        if not (args.root / split / "text").is_dir():
+            parser.error(f"no PolNeAR split {split!r} at {args.root / split / 'text'} (--root)")
     import proplens
 
     model = proplens.load().model

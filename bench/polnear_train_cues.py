@@ -84,6 +84,15 @@ def fit(rows, labels, c):
     return {f: w for f, w in weights.items() if abs(w) >= MIN_WEIGHT}
 
 
+def choose(results: list[dict]) -> dict:
+    """The row with the best F1 among those with precision >= MIN_PRECISION (with none, the
+    most precise): the rule the shipped cue model's threshold was chosen by."""
+    allowed = [r for r in results if r["precision"] >= MIN_PRECISION]
+    if allowed:
+        return max(allowed, key=lambda r: r["f1"])
+    return max(results, key=lambda r: r["precision"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=POLNEAR_DIR)
@@ -132,12 +141,7 @@ def main() -> int:
             figures = measures(stack(rows).sum(axis=0))
             results.append({"C": c, "threshold": threshold, **figures})
             print(json.dumps({k: round(v, 4) for k, v in results[-1].items()}), flush=True)
-    allowed = [r for r in results if r["precision"] >= MIN_PRECISION]
-    best = (
-        max(allowed, key=lambda r: r["f1"])
-        if allowed
-        else max(results, key=lambda r: r["precision"])
-    )
+    best = choose(results)
     print(f"chosen: C {best['C']}, threshold {best['threshold']} "
           f"({time.perf_counter() - started:.0f}s)", flush=True)  # fmt: skip
     if args.choose_only:

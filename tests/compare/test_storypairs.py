@@ -116,3 +116,28 @@ def test_a_side_read_where_it_lies_and_skipped_when_absent(tmp_path):
     (tmp_path / "dev" / "both.toml").write_text(body + "b = 'x'\nb_file = '../outside.txt'\n")
     with pytest.raises(FormatError, match="not both"):
         load_pair(tmp_path / "dev" / "both.toml")
+
+
+def test_a_pair_or_side_file_that_cannot_be_read_is_a_format_error(tmp_path, monkeypatch):
+    """A permission error (stood in: tests may run as root) or bad bytes: one line, no traceback."""
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "locked.txt").write_text("T\n\nOne.\n", encoding="utf-8")
+    body = "title = 't'\ntopic = 'x'\nkind = 'slanted'\na = 'T'\nalignment = ''\n"
+    (tmp_path / "dev" / "p.toml").write_text(body + 'b_file = "../locked.txt"\n')
+
+    read_text = Path.read_text
+
+    def refused(self, *args, **kwargs):
+        if self.name in ("locked.txt", "locked.toml"):
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", refused)
+    with pytest.raises(FormatError, match="locked.txt cannot be read \\(Permission denied\\)"):
+        load_pair(tmp_path / "dev" / "p.toml")
+    (tmp_path / "dev" / "locked.toml").write_bytes(b"")
+    with pytest.raises(FormatError, match="locked.toml: cannot be read"):
+        load_pair(tmp_path / "dev" / "locked.toml")
+    (tmp_path / "dev" / "latin.toml").write_bytes(b"title = '\xe9'\n")
+    with pytest.raises(FormatError, match="latin.toml: not UTF-8"):
+        load_pair(tmp_path / "dev" / "latin.toml")

@@ -147,7 +147,7 @@ def test_the_shipped_model_nests_with_the_measured_settings(analyzer):
 def test_a_card_from_round_one_nests_as_it_did():
     round_one = {"max_words": 4, "per_span": 1, "tighten": False, "nest_inside": True}
     round_one |= {"confident": True, "min_score": 0.5}
-    assert Nesting(**round_one) == Nesting()
+    assert Nesting.from_card(round_one) == Nesting()  # as the loader reads it
     assert (Nesting().long_words, Nesting().orphans, Nesting().inside_floor) == (0, 0.0, None)
 
 
@@ -228,3 +228,28 @@ def test_the_modules_examples_hold():
 
     result = doctest.testmod(nesting)
     assert result.attempted and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ([2], "must be an object"),
+        ({"per_spam": 2}, "unknown keys"),
+        ({"per_span": "2"}, "per_span"),
+        ({"per_span": -1}, "per_span"),
+        ({"tighten": 1}, "tighten"),
+        ({"min_score": 1.5}, "min_score"),
+        ({"orphans": None}, "orphans"),
+    ],
+)
+def test_a_malformed_card_nesting_is_refused_with_what_is_wrong(entry, message):
+    with pytest.raises(ValueError, match=message):
+        Nesting.from_card(entry)
+
+
+def test_the_card_reader_gives_the_settings_written_and_none_when_absent():
+    assert Nesting.from_card(None) is None and Nesting.from_card({}) is None
+    assert Nesting.from_card(asdict(SHIPPED)) == SHIPPED
+    assert Nesting.from_card({"per_span": 0, "inside_floor": 0.25}) == Nesting(
+        per_span=0, inside_floor=0.25
+    )

@@ -136,3 +136,28 @@ def test_the_modules_examples_hold():
 
     result = doctest.testmod(sentence_cut)
     assert result.attempted and result.failed == 0
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("Loaded_Language", "must be an object"),
+        ({"techniques": "Loaded_Language"}, "list of technique names"),
+        ({"techniques": ["Slogans"], "min_char": 3}, "unknown keys"),
+        ({"techniques": ["Slogans"], "min_chars": "2"}, "min_chars"),
+        ({"techniques": ["Slogans"], "min_chars": 0}, "min_chars"),
+    ],
+)
+def test_a_malformed_card_entry_is_refused_with_what_is_wrong(entry, message):
+    with pytest.raises(ValueError, match=message):
+        SentenceCut.from_card(entry)
+
+
+def test_a_malformed_sentence_cut_or_nesting_stops_the_load_with_a_model_error(model_copy: Path):
+    record(model_copy, "sentence_cut", {"techniques": "Slogans"})
+    with pytest.raises(ModelError, match="card.json sentence_cut: techniques must be a list"):
+        Model.load(model_copy)
+    record(model_copy, "sentence_cut", {"techniques": ["Slogans"]})
+    record(model_copy, "nesting", {"per_spam": 2})
+    with pytest.raises(ModelError, match=r"card.json nesting: unknown keys \['per_spam'\]"):
+        Model.load(model_copy)

@@ -75,3 +75,37 @@ def test_article_words_carry_their_labels_and_their_neighbours_states(bench, fin
     assert labels[said] == 1 and labels.sum() == 1
     assert vectors.shape == (len(tokens), 6)
     np.testing.assert_allclose(vectors[said], [2, 3, 0, 1, 4, 5])  # itself, before, after
+
+
+def test_the_choice_is_the_shipped_models_rule(bench):
+    """The best F1 at precision >= 0.86, else the most precise: one rule for both benches."""
+    rows = [
+        {"precision": 0.90, "f1": 0.60},
+        {"precision": 0.87, "f1": 0.70},
+        {"precision": 0.80, "f1": 0.80},
+    ]
+    assert bench.choose(rows) == rows[1]
+    assert bench.choose(rows[2:] + [{"precision": 0.85, "f1": 0.1}]) == {
+        "precision": 0.85,
+        "f1": 0.1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "message"),
+    [
+        ("polnear_cue_states.py", ["--hidden", "0"], "--hidden"),
+        ("polnear_cue_states.py", ["--thresholds", "0.5", "1.5"], "--thresholds"),
+        ("polnear_cue_states.py", ["--root", "/nonexistent"], "no PolNeAR train split"),
+        ("polnear_states.py", ["--root", "/nonexistent", "--split", "train"], "no PolNeAR split"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2_before_any_model_loads(script, args, message):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr

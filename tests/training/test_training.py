@@ -26,6 +26,8 @@ from proplens.analyzer import Analyzer  # noqa: E402
 from proplens.cli import main  # noqa: E402
 from proplens.errors import InputError  # noqa: E402
 from proplens.formats.semeval import read_labels  # noqa: E402
+from proplens.pipeline.nesting import SHIPPED as SHIPPED_NESTING  # noqa: E402
+from proplens.pipeline.sentence_cut import SHIPPED as SHIPPED_CUT  # noqa: E402
 from proplens.pipeline.windowing import Tokens  # noqa: E402
 from proplens.training.export import max_difference  # noqa: E402
 
@@ -99,6 +101,9 @@ def test_exported_model_loads_and_analyzes(exported):
     _, _, model_dir = exported
     analyzer = Analyzer.load(model_dir, threshold=0.0)
     assert analyzer.model.classifier is not None
+    # export writes the shipped decoding (fixed, not chosen on this data), read back as written
+    assert analyzer.model.sentence_cut == SHIPPED_CUT
+    assert analyzer.model.nesting == SHIPPED_NESTING
     result = analyzer.analyze(SAMPLES[1])
     for span in result.spans:
         assert 0 <= span.start < span.end <= len(SAMPLES[1])

@@ -58,7 +58,8 @@ def align(a: list[Sentence], b: list[Sentence], threshold: float = THRESHOLD) ->
     wa, wb = [words(s.text) for s in a], [words(s.text) for s in b]
     headlines = _headlines(a, b, wa, wb)
     pairs = _match(a, b, wa, wb, threshold, dict(headlines))
-    joined = _fill_gaps(pairs, a, b, wa, wb)
+    _fill_gaps(pairs, a, b, wa, wb)
+    joined = _gap_splits(pairs, a, b, wa, wb)
     joined.update(_quotations(pairs, joined, a, b))
     groups = _grow(pairs, wa, wb, fixed=set(headlines.items()), joined=joined)
     in_order = _longest_in_order(groups)
@@ -113,19 +114,11 @@ def _greedy(candidates, pairs: dict[int, int]) -> dict[int, int]:
     return pairs
 
 
-def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> dict[tuple[int, int], tuple[str, int]]:
-    """Link left-over sentences that sit between the same two in-order links.
-
-    First one to one (down to ``GAP_THRESHOLD``); then a sentence still free
-    with two adjacent free sentences of the other side, read together, when
-    they reach ``THRESHOLD`` and beat each alone: a split (or merge) rewritten
-    so freely that neither piece alone reaches the floor, and so never found by
-    :func:`_grow` (which needs one piece linked first). Returns those as
-    ``{(i, j): ("b" or "a", the other piece)}`` for :func:`_grow`.
-    """
-    gaps = _gaps(pairs, len(a), len(b))
+def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> None:
+    """Link left-over sentences that sit between the same two in-order links, one to one
+    (down to ``GAP_THRESHOLD``, a headline to ``TITLE_THRESHOLD``)."""
     candidates = []
-    for free_a, free_b in gaps:
+    for free_a, free_b in _gaps(pairs, len(a), len(b)):
         for i in free_a:
             for j in free_b:
                 score = similarity(wa[i], wb[j])
@@ -133,6 +126,17 @@ def _fill_gaps(pairs: dict[int, int], a, b, wa, wb) -> dict[tuple[int, int], tup
                 if score >= (TITLE_THRESHOLD if title else GAP_THRESHOLD):
                     candidates.append((-score, True, 0.0, i, j))
     _greedy(candidates, pairs)
+
+
+def _gap_splits(pairs: dict[int, int], a, b, wa, wb) -> dict[tuple[int, int], tuple[str, int]]:
+    """Link a sentence still free after :func:`_fill_gaps` with two adjacent free sentences
+    of the other side, read together, when they reach ``THRESHOLD`` and beat each alone.
+
+    That is a split (or merge) rewritten so freely that neither piece alone
+    reaches the floor, and so never found by :func:`_grow` (which needs one
+    piece linked first). The links go into ``pairs``; returns them as
+    ``{(i, j): ("b" or "a", the other piece)}`` for :func:`_grow`.
+    """
     joined: dict[tuple[int, int], tuple[str, int]] = {}
     for free_a, free_b in _gaps(pairs, len(a), len(b)):
         two = []

@@ -108,6 +108,10 @@ def load_pair(path: str | Path, split: str = "") -> StoryPair:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise FormatError(f"{path}: not valid TOML ({err})") from None
+    except UnicodeDecodeError:
+        raise FormatError(f"{path}: not UTF-8 text") from None
+    except OSError as err:
+        raise FormatError(f"{path}: cannot be read ({err.strerror})") from None
     where = str(path)
     for side in ("a", "b"):
         _read_side(data, side, path)
@@ -149,6 +153,8 @@ def _read_side(data: dict, side: str, path: Path) -> None:
         data[side] = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise FormatError(f"{path}: {file} is not UTF-8 text") from None
+    except OSError as err:  # a folder by that name, no permission to read it
+        raise FormatError(f"{path}: {file} cannot be read ({err.strerror})") from None
 
 
 def _lines(block: str):

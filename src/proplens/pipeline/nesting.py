@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -82,9 +82,44 @@ class Nesting:
     nest_inside: bool = True  # phrases nested in argument-level spans
     confident: bool = True  # only phrases whose mean P(inside) reaches the decoding threshold
     min_score: float = 0.5  # a phrase's calibrated score must reach this (and beat its span's)
+    # ``inside_floor`` and ``orphans`` are experiment-only (round 2 variants in docs/model.md,
+    # not shipped, off by default); they stay card settings so that
+    # ``bench/nested_decode.py measure --variant`` runs them through the runtime's decoding.
     inside_floor: float | None = None  # the P(inside) that ``confident`` asks (None: decoding's)
     long_words: int = 0  # phrase-level spans of more words also get phrases of other techniques
     orphans: float = 0.0  # sentences without a span whose P(inside) reaches this get phrases
+
+    @classmethod
+    def from_card(cls, entry: dict | None) -> Nesting | None:
+        """The settings of the card's ``nesting``, or None when absent or empty (no phrases).
+
+        A misspelt key or a value of the wrong type raises ValueError naming it,
+        so that the loader refuses the card at once instead of failing (or
+        silently using a default) inside the first analysis.
+        """
+        if entry is None or entry == {}:
+            return None
+        if not isinstance(entry, dict):
+            raise ValueError(f"must be an object, got {type(entry).__name__}")
+        known = [f.name for f in fields(cls)]
+        unknown = set(entry) - set(known)
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)} (the keys are: {', '.join(known)})")
+        defaults = cls()
+        for key, value in entry.items():
+            default = getattr(defaults, key)
+            if isinstance(default, bool):
+                ok, wanted = isinstance(value, bool), "true or false"
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+                wanted = "a whole number >= 0"
+            else:  # a probability or a calibrated score; inside_floor may be null
+                number = isinstance(value, int | float) and not isinstance(value, bool)
+                ok = (number and 0 <= value <= 1) or (value is None and default is None)
+                wanted = "a number in [0, 1]" + (" or null" if default is None else "")
+            if not ok:
+                raise ValueError(f"{key} must be {wanted}, got {value!r}")
+        return cls(**entry)
 
 
 SHIPPED = Nesting(per_span=2, long_words=6)
@@ -154,8 +189,7 @@ def nest(
     proposable = np.array([n in PROPOSED for n in names])
     bounds = sentence_bounds(offsets, text)
     floor_inside = threshold if settings.inside_floor is None else settings.inside_floor
-    # one group per decoded span, then one per sentence without a span (``orphans``)
-    groups: list[tuple[Candidate | None, np.ndarray, float]] = []
+    groups = []  # one per decoded span, then one per sentence without a span (``orphans``)
     for span in found:
         t = int(span.technique_probs.argmax())
         own_score = float(
@@ -165,31 +199,32 @@ def nest(
         )
         words = len(_WORD.findall(text, span.start, span.end))
         allowed = _allowed(t, bool(phrase_level[t]), words, proposable, settings)
-        groups.append((span, allowed, max(own_score, settings.min_score)))
-    orphan_sentences = _orphans(offsets, inside, bounds, found, settings.orphans, len(text))
-    groups += [(None, proposable, settings.min_score) for _ in orphan_sentences]
+        level = floor_inside if settings.confident else 0.0
+        floor = max(own_score, settings.min_score)
+        groups.append(_Group(span, span.start, span.end, allowed, floor, level))
+    for start, end in _orphans(offsets, inside, bounds, found, settings.orphans, len(text)):
+        groups.append(_Group(None, start, end, proposable, settings.min_score, settings.orphans))
     proposed = [
-        phrases(text, g[0].start, g[0].end, bounds, settings.max_words) if g[1].any() else []
-        for g in groups[: len(found)]
-    ]
-    proposed += [phrases(text, s, e, bounds, settings.max_words) for s, e in orphan_sentences]
-    levels = [floor_inside if settings.confident else 0.0] * len(found)
-    levels += [settings.orphans] * len(orphan_sentences)
-    proposed = [
-        [(s, e) for s, e in group if not level or _confidence(offsets, inside, s, e) >= level]
-        for group, level in zip(proposed, levels, strict=True)
+        [
+            (s, e)
+            for s, e in phrases(text, g.start, g.end, bounds, settings.max_words)
+            if not g.level or _confidence(offsets, inside, s, e) >= g.level
+        ]
+        if g.allowed.any()
+        else []
+        for g in groups
     ]
     flat = [p for group in proposed for p in group]
     probs = probs_of(flat) if flat else np.zeros((0, len(names)))
     out: list[Candidate] = []
     row = 0
-    for (span, allowed, floor), group in zip(groups, proposed, strict=True):
+    for g, group in zip(groups, proposed, strict=True):
         group_probs = probs[row : row + len(group)]
         row += len(group)
-        winners = _winners(group, group_probs, offsets, inside, calibration, allowed, floor)
+        winners = _winners(group, group_probs, offsets, inside, calibration, g.allowed, g.floor)
         if settings.per_span:
             winners = winners[: settings.per_span]
-        if span is not None:
+        if (span := g.span) is not None:
             t = int(span.technique_probs.argmax())
             tightened = phrase_level[t] and any(
                 int(w.technique_probs.argmax()) == t for w in winners
@@ -198,6 +233,20 @@ def nest(
                 out.append(span)
         out += winners
     return sorted(out, key=lambda f: (f.start, -f.end))
+
+
+@dataclass(frozen=True, eq=False)
+class _Group:
+    """Where phrases are proposed: inside a decoded ``span``, or a sentence without one
+    (``span`` None), with the techniques ``allowed``, the calibrated score a phrase must
+    beat (``floor``) and the mean P(inside) it must reach (``level``; 0: none asked)."""
+
+    span: Candidate | None
+    start: int
+    end: int
+    allowed: np.ndarray
+    floor: float
+    level: float
 
 
 def _allowed(

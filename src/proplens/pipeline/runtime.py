@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from types import EllipsisType
 
 import numpy as np
 
@@ -112,10 +113,13 @@ class Model:
         self.pieces = pieces
         self.card = card
         self.decoding = Decoding(**card["decoding"])
-        self.nesting = Nesting(**card["nesting"]) if card.get("nesting") else None
+        try:
+            self.nesting = Nesting.from_card(card.get("nesting"))
+        except ValueError as err:
+            raise ModelError(f"{model_dir}: card.json nesting: {err}") from None
         try:
             self.sentence_cut = SentenceCut.from_card(card.get("sentence_cut"))
-        except (TypeError, ValueError) as err:
+        except ValueError as err:
             raise ModelError(f"{model_dir}: card.json sentence_cut: {err}") from None
         self.calibration = Calibration(**card["calibration"])
         self.plan = window_plan(card)
@@ -163,12 +167,16 @@ class Model:
         return self.spans(self.states(text, progress))
 
     def spans(
-        self, states: predict.ArticleStates, sentence_cut=..., nesting=...
+        self,
+        states: predict.ArticleStates,
+        sentence_cut: SentenceCut | None | EllipsisType = ...,
+        nesting: Nesting | None | EllipsisType = ...,
     ) -> list[tuple[int, int, str, float]]:
         """The spans of encoded ``states``: decoded, cut at sentence starts, phrases nested.
 
-        ``sentence_cut`` and ``nesting`` default to the card's; the benches pass
-        others (None: that step is skipped) to compare decodings on the same states.
+        ``sentence_cut`` and ``nesting`` default (``...``) to the card's; the
+        benches pass others (None: that step is skipped) to compare decodings on
+        the same states (bench/nested_decode.py).
         """
         sentence_cut = self.sentence_cut if sentence_cut is ... else sentence_cut
         nesting = self.nesting if nesting is ... else nesting

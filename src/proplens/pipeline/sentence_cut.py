@@ -39,13 +39,33 @@ class SentenceCut:
 
     @classmethod
     def from_card(cls, entry: dict | None) -> SentenceCut | None:
-        """The settings of a card entry, or None when the card has none (old cards)."""
-        if not entry or not entry.get("techniques"):
+        """The settings of a card entry, or None when the card has none (old cards).
+
+        A malformed entry raises ValueError naming what is wrong, so that the
+        loader can refuse the card instead of failing inside the first analysis
+        (or reading the letters of a bare string as technique names).
+        """
+        if entry is None or entry == {}:
             return None
-        unknown = set(entry["techniques"]) - set(NAMES)
+        if not isinstance(entry, dict):
+            raise ValueError(f"must be an object, got {type(entry).__name__}")
+        unknown_keys = set(entry) - {"techniques", "min_chars"}
+        if unknown_keys:
+            raise ValueError(
+                f"unknown keys {sorted(unknown_keys)} (the keys are: techniques, min_chars)"
+            )
+        techniques = entry.get("techniques", [])
+        if not isinstance(techniques, list) or not all(isinstance(t, str) for t in techniques):
+            raise ValueError("techniques must be a list of technique names")
+        if not techniques:
+            return None
+        unknown = set(techniques) - set(NAMES)
         if unknown:
             raise ValueError(f"sentence_cut names unknown techniques: {sorted(unknown)}")
-        return cls(tuple(entry["techniques"]), int(entry.get("min_chars", 2)))
+        min_chars = entry.get("min_chars", 2)
+        if isinstance(min_chars, bool) or not isinstance(min_chars, int) or min_chars < 1:
+            raise ValueError(f"min_chars must be a whole number of at least 1, got {min_chars!r}")
+        return cls(tuple(techniques), min_chars)
 
 
 SHIPPED = SentenceCut(
