@@ -148,11 +148,9 @@ def nest(
     bounds = sentence_bounds(offsets, text)
     proposed = [phrases(text, f.start, f.end, bounds, settings.max_words) for f in found]
     proposed = [group if want else [] for group, want in zip(proposed, wanted, strict=True)]
+    confidence = {p: _confidence(offsets, inside, *p) for group in proposed for p in group}
     if settings.confident:
-        proposed = [
-            [(s, e) for s, e in group if _confidence(offsets, inside, s, e) >= threshold]
-            for group in proposed
-        ]
+        proposed = [[p for p in group if confidence[p] >= threshold] for group in proposed]
     flat = [p for group in proposed for p in group]
     probs = probs_of(flat) if flat else np.zeros((0, len(names)))
     out: list[Candidate] = []
@@ -170,7 +168,7 @@ def nest(
             allowed[:] = False
             allowed[t] = True  # tightening only: the span's own technique
         floor = max(own_score, settings.min_score)
-        winners = _winners(group, group_probs, offsets, inside, calibration, allowed, floor)
+        winners = _winners(group, group_probs, confidence, calibration, allowed, floor)
         if settings.per_span:
             winners = winners[: settings.per_span]
         tightened = phrase_level[t] and any(int(w.technique_probs.argmax()) == t for w in winners)
@@ -183,18 +181,17 @@ def nest(
 def _winners(
     group: list[tuple[int, int]],
     probs: np.ndarray,
-    offsets: np.ndarray,
-    inside: np.ndarray,
+    confidences: dict[tuple[int, int], float],
     calibration: Calibration,
     allowed: np.ndarray,
     floor: float,
 ) -> list[Candidate]:
     """Phrases whose best technique is ``allowed`` and whose score exceeds ``floor``, best first,
-    none overlapping a better one."""
+    none overlapping a better one (``confidences``: each phrase's mean P(inside))."""
     if not group:
         return []
     best = probs.argmax(axis=1)
-    confidence = np.array([_confidence(offsets, inside, s, e) for s, e in group])
+    confidence = np.array([confidences[p] for p in group])
     scores = calibration.score(confidence, probs[np.arange(len(group)), best])
     order = [
         i for i in np.argsort(-scores, kind="stable") if allowed[best[i]] and scores[i] > floor

@@ -90,14 +90,25 @@ def sentence_starts(offsets: np.ndarray, text: str) -> np.ndarray:
     [True, False, True, False, False]
     """
     starts = line_breaks(offsets, text)
-    if len(offsets):
-        starts[0] = True
-    for i in range(1, len(offsets)):
+    if len(offsets) == 0:
+        return starts
+    starts[0] = True
+    # Only a token after a space whose predecessor ends in .!?… or a closing mark can
+    # open a sentence: those few are checked one by one, the rest never looked at.
+    codepoints = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    ends = offsets[:-1, 1]
+    last = np.where(ends > offsets[:-1, 0], codepoints[np.maximum(ends - 1, 0)], 0)
+    spaced = offsets[1:, 0] > ends
+    for i in 1 + np.flatnonzero(spaced & np.isin(last, _MAY_END)):
         previous = text[offsets[i - 1, 0] : offsets[i - 1, 1]]
-        spaced = offsets[i, 0] > offsets[i - 1, 1]
-        if spaced and previous.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…"):
+        if previous.rstrip(_CLOSING)[-1:] in _ENDS:
             starts[i] = True
     return starts
+
+
+_CLOSING = "\"'”’)]"
+_ENDS = (".", "!", "?", "…")
+_MAY_END = np.array([ord(c) for c in _CLOSING + "".join(_ENDS)], dtype=np.uint32)
 
 
 def packed_windows(
