@@ -102,3 +102,14 @@ def test_features_from_cues_built_once_are_the_features_built_afresh():
     assert np.array_equal(second, afresh) and np.array_equal(first, afresh[:1])
     with pytest.raises(ValueError, match="another text"):
         article_features(TEXT + " More.", spans, head, model, shared)
+
+
+def test_share_cues_are_the_means_of_their_words():
+    cues = ArticleCues(TEXT)
+    fragment = "we say stop the steal. Who can trust them"
+    start = TEXT.index(fragment)
+    values = cues.cues(start, start + len(fragment))
+    # content words: say, stop, steal, trust; "stop" and "steal" occur elsewhere too
+    assert cue(values, "content_words_elsewhere") == np.float32(np.mean([0, 1, 1, 0]))
+    # the words after the first: say stop the steal Who can trust them
+    assert cue(values, "capitalised_share") == np.float32(np.mean([0, 0, 0, 0, 1, 0, 0, 0]))

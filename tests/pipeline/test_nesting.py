@@ -160,3 +160,17 @@ def test_a_verb_particle_alone_is_never_a_phrase():
     found = [text[s:e] for s, e in phrases(text, 0, len(text), [0], 3)]
     assert "wiped" in found
     assert not {"up", "out", "gave up"} & set(found)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_phrase_confidence_is_the_rounded_mean_to_the_bit(dtype):
+    from proplens.pipeline.nesting import _confidence
+
+    rng = np.random.default_rng(3)
+    inside = (1.0 - rng.random(3000)).astype(dtype)
+    offsets = np.array([[2 * i, 2 * i + 1] for i in range(len(inside))])
+    for _ in range(3000):
+        first = int(rng.integers(0, len(inside) - 1))
+        stop = min(len(inside), first + int(rng.choice([1, 3, 9, 40, 200, 1500])))
+        expected = float(np.round(inside[first:stop].mean(), 6))
+        assert _confidence(offsets, inside, 2 * first, 2 * stop - 1) == expected
