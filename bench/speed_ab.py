@@ -27,7 +27,10 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / 
 
 
 def worker(paths: list[str]) -> None:
-    """Load proplens, then analyze ``paths[first:stop]`` for each ``first stop`` line read."""
+    """Load proplens, then analyze ``paths[first:stop]`` for each ``first stop`` line read.
+
+    Answers each line with the seconds it took and the number of articles read.
+    """
     import proplens
 
     analyzer = proplens.load()
@@ -39,7 +42,7 @@ def worker(paths: list[str]) -> None:
         started = time.perf_counter()
         for article in articles[first:stop]:
             analyzer.analyze(article)
-        print(time.perf_counter() - started, flush=True)
+        print(time.perf_counter() - started, len(articles[first:stop]), flush=True)
 
 
 def side(spec: str) -> tuple[str, dict[str, str]]:
@@ -89,12 +92,15 @@ def main() -> None:
     loaded = {name: p.stdout.readline().split(" ", 1)[-1].strip() for name, p in procs.items()}
     load_before = [round(x, 2) for x in os.getloadavg()]
     seconds = dict.fromkeys(procs, 0.0)
+    read = dict.fromkeys(procs, 0)
     for turn, first in enumerate(range(0, len(paths), args.chunk)):
         order = ["a", "b"] if turn % 2 == 0 else ["b", "a"]
         for name in order:
             procs[name].stdin.write(f"{first} {first + args.chunk}\n")
             procs[name].stdin.flush()
-            seconds[name] += float(procs[name].stdout.readline())
+            took, count = procs[name].stdout.readline().split()
+            seconds[name] += float(took)
+            read[name] += int(count)
     for proc in procs.values():
         proc.stdin.close()
         proc.wait()
@@ -107,6 +113,7 @@ def main() -> None:
             name: {
                 "proplens": loaded[name],
                 "env": sides[name][1],
+                "articles_read": read[name],
                 "seconds": round(seconds[name], 2),
                 "articles_per_s": round(len(paths) / seconds[name], 2),
             }
