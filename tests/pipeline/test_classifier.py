@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from proplens.pipeline.classifier import StackedClassifier, TechniqueClassifier, stack_features
+from proplens.pipeline.classifier import (
+    StackedClassifier,
+    TechniqueClassifier,
+    article_features,
+    stack_features,
+)
 from proplens.pipeline.cues import CUE_NAMES, ArticleCues, span_cues
 from proplens.pipeline.lexical import LexicalModel, terms
 
@@ -82,3 +87,29 @@ def test_stack_features_clip_zero_probabilities():
     head = np.array([[1.0, 0.0]])
     features = stack_features(head, np.zeros((1, 2)), np.array([[-np.inf, 0.0]]))
     assert np.isfinite(features).all() and features.shape == (1, 6)
+
+
+def test_features_from_cues_built_once_are_the_features_built_afresh():
+    # the runtime builds an article's cues once and names decoded spans and nested
+    # phrases with them in separate calls; each call used to build its own
+    model = LexicalModel(["stop", "steal", "trust"], np.ones(3), np.eye(2, 3), np.zeros(2))
+    spans = [(0, 14), (TEXT.rindex("stop the steal"), TEXT.rindex("stop the steal") + 14)]
+    head = np.array([[0.7, 0.3], [0.4, 0.6]])
+    shared = ArticleCues(TEXT)
+    first = article_features(TEXT, spans[:1], head[:1], model, shared)
+    second = article_features(TEXT, spans, head, model, shared)
+    afresh = article_features(TEXT, spans, head, model)
+    assert np.array_equal(second, afresh) and np.array_equal(first, afresh[:1])
+    with pytest.raises(ValueError, match="another text"):
+        article_features(TEXT + " More.", spans, head, model, shared)
+
+
+def test_share_cues_are_the_means_of_their_words():
+    cues = ArticleCues(TEXT)
+    fragment = "we say stop the steal. Who can trust them"
+    start = TEXT.index(fragment)
+    values = cues.cues(start, start + len(fragment))
+    # content words: say, stop, steal, trust; "stop" and "steal" occur elsewhere too
+    assert cue(values, "content_words_elsewhere") == np.float32(np.mean([0, 1, 1, 0]))
+    # the words after the first: say stop the steal Who can trust them
+    assert cue(values, "capitalised_share") == np.float32(np.mean([0, 0, 0, 0, 1, 0, 0, 0]))

@@ -253,3 +253,17 @@ def test_the_card_reader_gives_the_settings_written_and_none_when_absent():
     assert Nesting.from_card({"per_span": 0, "inside_floor": 0.25}) == Nesting(
         per_span=0, inside_floor=0.25
     )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_phrase_confidence_is_the_rounded_mean_to_the_bit(dtype):
+    from proplens.pipeline.nesting import _confidence
+
+    rng = np.random.default_rng(3)
+    inside = (1.0 - rng.random(3000)).astype(dtype)
+    offsets = np.array([[2 * i, 2 * i + 1] for i in range(len(inside))])
+    for _ in range(3000):
+        first = int(rng.integers(0, len(inside) - 1))
+        stop = min(len(inside), first + int(rng.choice([1, 3, 9, 40, 200, 1500])))
+        expected = float(np.round(inside[first:stop].mean(), 6))
+        assert _confidence(offsets, inside, 2 * first, 2 * stop - 1) == expected

@@ -91,3 +91,52 @@ def test_interleaved_compares_two_model_folders(tmp_path):
     report = json.loads(done.stdout)
     assert report["articles"] == 2 and set(report["models"]) == {"model", "other"}
     assert report["speedup"] > 0
+
+
+SPEED_AB = BENCH.with_name("speed_ab.py")
+SAME_OUTPUT = BENCH.with_name("same_output.py")
+SRC = Path(proplens.__file__).resolve().parents[1]
+
+
+def test_speed_ab_reads_every_article_once_in_each_process(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(SPEED_AB), str(SRC), f"{SRC},PROPLENS_THREADS=1"]
+        + ["--data", str(corpus), "--chunk", "1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(done.stdout)
+    a, b = report["sides"]["a"], report["sides"]["b"]
+    assert a["articles_read"] == b["articles_read"] == 2 == report["articles"]
+    assert a["env"] == {} and b["env"] == {"PROPLENS_THREADS": "1"}
+    assert a["proplens"].startswith(str(SRC)) and report["speedup_b_over_a"] > 0
+
+
+def test_speed_ab_refuses_a_folder_without_proplens(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(SPEED_AB), str(SRC), str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode != 0
+    assert "holds no proplens package" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_same_output_diff_fails_on_any_change_of_a_score(tmp_path):
+    entry = {"spans": [[0, 5, "Doubt", 0.2]], "exact": ["0.2000001"], "classify": []}
+    old, new, same = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "same.json"
+    old.write_text(json.dumps({"news/a": entry}))
+    same.write_text(json.dumps({"news/a": entry}))
+    new.write_text(json.dumps({"news/a": dict(entry, exact=["0.20000011"])}))
+
+    def diff(a: Path, b: Path) -> subprocess.CompletedProcess:
+        command = [sys.executable, str(SAME_OUTPUT), "diff", str(a), str(b)]
+        return subprocess.run(command, capture_output=True, text=True)
+
+    assert diff(old, same).returncode == 0
+    changed = diff(old, new)
+    assert changed.returncode == 1 and "news/a: exact differ" in changed.stdout
+    assert json.loads(changed.stdout.splitlines()[-1])["articles_differing"] == 1

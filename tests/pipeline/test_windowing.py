@@ -7,11 +7,13 @@ import pytest
 
 from proplens.pipeline.runtime import SHIPPED_DIR
 from proplens.pipeline.windowing import (
+    CALL_FILL,
     WordPieces,
     call_groups,
     make_batch,
     merge_windows,
     packed_windows,
+    sentence_starts,
     window_starts,
 )
 
@@ -115,16 +117,20 @@ def test_call_groups_send_each_window_once_and_never_pad_a_short_one_to_a_long_o
     for group in groups:
         assert len(group) <= 3
         longest = max(windows[i][1] for i in group)
-        assert all(windows[i][1] >= 0.8 * longest for i in group)
+        assert all(windows[i][1] >= CALL_FILL * longest for i in group)
     assert [1] in groups  # the 31-token paragraph is not padded to 254
 
 
-def test_windows_read_together_give_the_states_they_give_alone(analyzer):
+def test_windows_read_together_give_the_states_they_give_alone(analyzer, monkeypatch):
     """Per-token int8: a window's states do not depend on the windows of its call."""
     from dataclasses import replace
+    from functools import partial
 
+    from proplens.pipeline import predict
     from proplens.pipeline.predict import encode_article
 
+    # windows as short as half the call's longest join it: much padding, many companions
+    monkeypatch.setattr(predict, "call_groups", partial(call_groups, fill=0.5))
     model = analyzer.model
     text = "\n\n".join(
         f"Paragraph {i}: the council met on Monday and said the plan was a disaster. " * (i + 1)
@@ -142,8 +148,40 @@ def test_windows_read_together_give_the_states_they_give_alone(analyzer):
     together = encode_article(
         encode, model.pieces, model.heads, text, replace(model.plan, per_call=8)
     )
-    assert max(calls) > 1
+    assert max(calls) > 2
     assert np.array_equal(alone.states, together.states)
+
+
+def sentence_starts_token_by_token(offsets: np.ndarray, text: str) -> list[bool]:
+    """The rule of ``sentence_starts`` applied to every token, as it was first written."""
+    starts = []
+    for i, (start, _) in enumerate(offsets):
+        if i == 0 or "\n" in text[offsets[i - 1, 1] : start]:
+            starts.append(True)
+            continue
+        previous = text[offsets[i - 1, 0] : offsets[i - 1, 1]]
+        spaced = start > offsets[i - 1, 1]
+        starts.append(bool(spaced and previous.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…")))
+    return starts
+
+
+def test_sentence_starts_checks_only_likely_tokens_and_finds_every_start():
+    pieces = WordPieces(SHIPPED_DIR / "tokenizer.json")
+    rng = np.random.default_rng(7)
+    parts = ["word", "U.S.", "end.", "Why?", "wow!", "so…", '"said."', "(aside.)", "x]", "’"]
+    parts += ["“Quote”", "no.!", "a.b", "¿Qué?", "🚢.", "\n", "\n\n", ".", '."']
+    for _ in range(200):
+        chosen = rng.choice(parts, size=int(rng.integers(1, 30)))
+        glue = rng.choice(["", " ", "  ", "\t"], size=len(chosen))
+        text = "".join(g + c for g, c in zip(glue, chosen, strict=True))
+        offsets = pieces.tokenize(text).offsets
+        assert sentence_starts(offsets, text).tolist() == sentence_starts_token_by_token(
+            offsets, text
+        ), text
+    # tokens of no characters (offsets a tokenizer may give) are never a sentence's end
+    offsets = np.array([[0, 3], [3, 3], [4, 6]])
+    assert sentence_starts(offsets, "Hi. Go").tolist() == [True, False, False]
+    assert sentence_starts(np.zeros((0, 2), dtype=np.int64), "").tolist() == []
 
 
 def test_docstring_examples():

@@ -67,12 +67,23 @@ def stack_features(
 
 
 def article_features(
-    text: str, spans: list[tuple[int, int]], head_probs: np.ndarray, lexical: LexicalModel
+    text: str,
+    spans: list[tuple[int, int]],
+    head_probs: np.ndarray,
+    lexical: LexicalModel,
+    cues: ArticleCues | None = None,
 ) -> np.ndarray:
-    """Classifier features of ``spans`` of one article."""
-    cues = span_cues(ArticleCues(text), spans)
+    """Classifier features of ``spans`` of one article (``cues``: ``ArticleCues(text)``, if built).
+
+    Pass ``cues`` when the article's spans are named in several calls: building them
+    (a word index of the whole article) costs as much as the cues of dozens of spans.
+    """
+    if cues is None:
+        cues = ArticleCues(text)
+    elif cues.text.text != text:  # the same string object: no comparison of characters
+        raise ValueError("the cues were built for another text")
     words = lexical.log_probs([text[s:e] for s, e in spans])
-    return stack_features(head_probs, cues, words)
+    return stack_features(head_probs, span_cues(cues, spans), words)
 
 
 def fit_stacked(
@@ -110,11 +121,18 @@ class TechniqueClassifier:
 
     FILES = ("lexical.json", "lexical.npz", "classifier.npz")
 
-    def probs(self, text: str, spans: list[tuple[int, int]], head_probs: np.ndarray) -> np.ndarray:
-        """``(len(spans), techniques)`` probabilities."""
+    def probs(
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        head_probs: np.ndarray,
+        cues: ArticleCues | None = None,
+    ) -> np.ndarray:
+        """``(len(spans), techniques)`` probabilities (``cues``: see ``article_features``)."""
         if not spans:
             return head_probs
-        return self.stacked.probs(article_features(text, spans, head_probs, self.lexical))
+        features = article_features(text, spans, head_probs, self.lexical, cues)
+        return self.stacked.probs(features)
 
     def save(self, folder: Path) -> list[str]:
         self.lexical.save(folder)

@@ -76,6 +76,7 @@ class ArticleCues:
         sentence = text[s_start:s_end].strip()
         before = text[start - 1] if start > 0 else ""
         tail = fragment.rstrip()
+        capitalised = sum(w[0].isupper() for w in words[1:])  # shares: as np.mean, to the bit
         return np.array(
             [
                 np.log1p(len(fragment)) / 6.0,
@@ -83,7 +84,7 @@ class ArticleCues:
                 float(len(words) == 1),
                 np.log1p(self.text.occurrences(start, end) - 1) / 2.0,
                 float(self.text.earlier(start, end)),
-                float(np.mean(elsewhere)) if content else 0.0,
+                sum(elsewhere) / len(content) if content else 0.0,
                 np.log1p(max((self.counts.get(w, 0) for w in content), default=0)) / 3.0,
                 start / max(1, len(text)),
                 float(start < self.title_end),
@@ -91,7 +92,7 @@ class ArticleCues:
                 float(tail.endswith("!")),
                 float(before != "" and before in _QUOTES),
                 float(any(q in fragment for q in _QUOTES)),
-                float(np.mean([w[0].isupper() for w in words[1:]])) if len(words) > 1 else 0.0,
+                capitalised / (len(words) - 1) if len(words) > 1 else 0.0,
                 float(any(len(w) > 1 and w.isupper() for w in words)),
                 float(any(c.isdigit() for c in fragment)),
                 float(sentence.rstrip(_QUOTES + ")").endswith("?")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from functools import cached_property
 
 import numpy as np
 
@@ -43,11 +44,15 @@ class ArticleText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.normalised = normalise(text)
         lowered = text.lower()
         self._words: _WordIndex | None = None
         if len(lowered) == len(text) and "\u03a3" not in text:
             self._words = _WordIndex(lowered)
+
+    @cached_property
+    def normalised(self) -> str:
+        """``normalise(text)``: only the direct route needs it."""
+        return normalise(self.text)
 
     def occurrences(self, start: int, end: int) -> int:
         """How many times the span's phrase occurs in the article (whole words, any case)."""
@@ -82,17 +87,15 @@ class _WordIndex:
 
     def __init__(self, lowered: str) -> None:
         self.lowered = lowered
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        matches = list(_WORD.finditer(lowered))
+        self.words: list[str] = [match.group() for match in matches]
+        self.starts: list[int] = [match.start() for match in matches]
+        self.ends: list[int] = [match.end() for match in matches]
         self.where: dict[str, list[int]] = {}
         self._counts: dict[tuple[str, ...], int] = {}  # repetitive texts repeat phrases too
         self._firsts: dict[tuple[str, ...], int | None] = {}
-        for index, match in enumerate(_WORD.finditer(lowered)):
-            self.words.append(match.group())
-            self.starts.append(match.start())
-            self.ends.append(match.end())
-            self.where.setdefault(match.group(), []).append(index)
+        for index, word in enumerate(self.words):
+            self.where.setdefault(word, []).append(index)
 
     def matches(self, phrase: tuple[str, ...]) -> Iterator[int]:
         """Index of the first word of each occurrence of ``phrase``, in text order."""

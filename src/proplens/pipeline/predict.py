@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from proplens.pipeline.calibration import Calibration
 from proplens.pipeline.classifier import TechniqueClassifier
+from proplens.pipeline.cues import ArticleCues
 from proplens.pipeline.decode import Decoding, decode
-from proplens.pipeline.features import ArticleText, pool, span_extras, token_range
+from proplens.pipeline.features import pool, span_extras, token_range
 from proplens.pipeline.heads import Heads
 from proplens.pipeline.symmetry import canonical_reading, states_back
 from proplens.pipeline.windowing import (
@@ -38,6 +40,15 @@ class ArticleStates:
     tokens: Tokens
     states: np.ndarray  # (n_tokens, hidden)
     bio: np.ndarray  # (n_tokens, 3)
+
+    @cached_property
+    def cues(self) -> ArticleCues:
+        """The article's word index and sentence bounds, built once for every span named in it.
+
+        Decoded spans and nested phrases are named in separate calls; each
+        built its own index (twice: the span extras and the classifier's cues).
+        """
+        return ArticleCues(self.text)
 
 
 @dataclass(frozen=True)
@@ -107,7 +118,7 @@ def technique_probs(
     """
     if not spans:
         return np.zeros((0, heads.w["tc_out_w"].shape[0]), dtype=np.float32)
-    text = ArticleText(article.text)
+    text = article.cues.text
     rows = []
     for start, end in spans:
         first, stop = token_range(article.tokens.offsets, start, end)
@@ -115,7 +126,9 @@ def technique_probs(
             np.concatenate([pool(article.states, first, stop), span_extras(text, start, end)])
         )
     probs = heads.technique_probs(np.stack(rows))
-    return probs if classifier is None else classifier.probs(article.text, spans, probs)
+    if classifier is None:
+        return probs
+    return classifier.probs(article.text, spans, probs, article.cues)
 
 
 def candidates(

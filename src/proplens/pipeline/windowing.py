@@ -90,14 +90,25 @@ def sentence_starts(offsets: np.ndarray, text: str) -> np.ndarray:
     [True, False, True, False, False]
     """
     starts = line_breaks(offsets, text)
-    if len(offsets):
-        starts[0] = True
-    for i in range(1, len(offsets)):
+    if len(offsets) == 0:
+        return starts
+    starts[0] = True
+    # Only a token after a space whose predecessor ends in .!?… or a closing mark can
+    # open a sentence: those few are checked one by one, the rest never looked at.
+    codepoints = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    ends = offsets[:-1, 1]
+    last = np.where(ends > offsets[:-1, 0], codepoints[np.maximum(ends - 1, 0)], 0)
+    spaced = offsets[1:, 0] > ends
+    for i in 1 + np.flatnonzero(spaced & np.isin(last, _MAY_END)):
         previous = text[offsets[i - 1, 0] : offsets[i - 1, 1]]
-        spaced = offsets[i, 0] > offsets[i - 1, 1]
-        if spaced and previous.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…"):
+        if previous.rstrip(_CLOSING)[-1:] in _ENDS:
             starts[i] = True
     return starts
+
+
+_CLOSING = "\"'”’)]"
+_ENDS = (".", "!", "?", "…")
+_MAY_END = np.array([ord(c) for c in _CLOSING + "".join(_ENDS)], dtype=np.uint32)
 
 
 def packed_windows(
@@ -169,8 +180,17 @@ def make_batch(pieces: WordPieces, tokens: Tokens, windows: list[tuple[int, int]
     return Batch(input_ids, mask, starts, lengths)
 
 
+CALL_FILL = 0.95
+"""A window joins a call while at least this share of the call's longest (``call_groups``).
+
+On the 400 news articles 0.8 padded 4.9% of the encoder's positions (768
+calls) and 0.95 pads 1.1% (1,166 calls): the encoder ran 4% faster on 30
+articles, taking turns (docs/model.md, "Speed and memory"), with the same states.
+"""
+
+
 def call_groups(
-    windows: list[tuple[int, int]], per_call: int, fill: float = 0.8
+    windows: list[tuple[int, int]], per_call: int, fill: float = CALL_FILL
 ) -> list[list[int]]:
     """Indices of ``windows`` to send to the encoder together, longest first.
 
@@ -180,6 +200,8 @@ def call_groups(
     With per-token int8 a window's states do not depend on its companions.
 
     >>> call_groups([(0, 254), (254, 60), (314, 250), (564, 240)], per_call=8)
+    [[0, 2], [3], [1]]
+    >>> call_groups([(0, 254), (254, 60), (314, 250), (564, 240)], per_call=8, fill=0.8)
     [[0, 2, 3], [1]]
     >>> call_groups([(0, 254), (254, 254), (508, 254)], per_call=2)
     [[0, 1], [2]]
