@@ -110,3 +110,12 @@ def test_hysteresis_completes_a_phrase_where_the_probability_dips():
     assert [s for s, _ in plain] == ["so-called experts backed", "disastrous"]
     grown = spans(text, tags, threshold=0.5, merge_gap=0, extend_threshold=0.3)
     assert [s for s, _ in grown] == ["so-called experts backed a disastrous plan"]
+
+
+def test_a_span_never_starts_or_ends_inside_a_contraction():
+    text = "Claire said we're No. 1 for Iran’s rulers."
+    for word in ("we're", "Iran’s"):
+        first = text.index(word)
+        for start in range(first, first + len(word)):
+            for end in range(start + 1, first + len(word) + 1):
+                assert whole_words(text, start, end) == (first, first + len(word)), word

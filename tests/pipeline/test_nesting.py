@@ -267,3 +267,10 @@ def test_phrase_confidence_is_the_rounded_mean_to_the_bit(dtype):
         stop = min(len(inside), first + int(rng.choice([1, 3, 9, 40, 200, 1500])))
         expected = float(np.round(inside[first:stop].mean(), 6))
         assert _confidence(offsets, inside, 2 * first, 2 * stop - 1) == expected
+
+
+def test_no_phrase_starts_or_ends_inside_a_hyphenated_word():
+    text = "It must be the wake-up call for the so-called experts."
+    found = {text[s:e] for s, e in phrases(text, 0, len(text) - 1, [0], 3)}
+    assert {"wake-up call", "so-called experts"} <= found
+    assert not {"up call", "called experts", "wake", "so"} & found

@@ -179,17 +179,46 @@ def _merge_close(
     return merged
 
 
+JOINERS = "'’"
+"""Apostrophes join two word parts into one word ("we're", "Iran’s"). A hyphen does
+not: a run may keep "called experts" of "so-called experts" (tests/pipeline/test_decode.py)."""
+
+
+def inside_word(text: str, i: int) -> bool:
+    """Whether the boundary before ``text[i]`` lies inside a word.
+
+    It does between two letters or digits, and on either side of an apostrophe
+    that joins two of them (the tokenizer splits "we're" into "we",
+    "'", "re", and a run may begin on "re").
+
+    >>> [i for i in range(1, 10) if inside_word("we're up!", i)]
+    [1, 2, 3, 4, 7]
+    """
+    if i <= 0 or i >= len(text):
+        return False
+    before, at = text[i - 1], text[i]
+    if before.isalnum() and at.isalnum():
+        return True
+    if at in JOINERS and before.isalnum():
+        return i + 1 < len(text) and text[i + 1].isalnum()
+    return before in JOINERS and at.isalnum() and i >= 2 and text[i - 2].isalnum()
+
+
 def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` so that it neither starts nor ends inside a word.
 
-    A run can begin on a word piece such as ``##mining``; the gold never cuts words.
+    A run can begin on a word piece such as ``##mining``, or on the "re" of
+    "we're"; the gold never cuts words.
 
     >>> whole_words("undermining it", 5, 14)
     (0, 14)
+    >>> text = "we're Iran’s"
+    >>> text[slice(*whole_words(text, 3, 5))], text[slice(*whole_words(text, 6, 10))]
+    ("we're", 'Iran’s')
     """
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while start > 0 and inside_word(text, start):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while end < len(text) and inside_word(text, end):
         end += 1
     return start, end
 

@@ -59,7 +59,8 @@ PROPOSED = PHRASE_LEVEL - {"Repetition"}
 article (the phrase recurs), and the classifier's repetition cue fires on every recurring word
 ("Iraq", "government") of a proposal, where gold repetition spans are few."""
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+"""A word with its apostrophe or hyphen joins ("we're", "wake-up"): no phrase starts inside one."""
 _OPENERS = frozenset(
     "a an the this that these those some any each every no my our your his her its their".split()
 )
