@@ -68,15 +68,16 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.worker:  # the arguments first: they need no data
+        if args.chunk < 1:
+            sys.exit("speed_ab: --chunk must be at least 1")
+        sides = {"a": side(args.a), "b": side(args.b)}
     paths = [str(p) for p in sorted(args.data.glob("*.txt"))[: args.limit]]
     if not paths:
         sys.exit(f"speed_ab: no .txt articles in {args.data}")
     if args.worker:
         worker(paths)
         return
-    if args.chunk < 1:
-        sys.exit("speed_ab: --chunk must be at least 1")
-    sides = {"a": side(args.a), "b": side(args.b)}
     procs = {}
     for name, (folder, env) in sides.items():
         command = [sys.executable, __file__, args.a, args.b, "--worker", "--data", str(args.data)]
