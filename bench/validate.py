@@ -11,7 +11,8 @@ prints the same measurement ``proplens export --data`` writes into the card
 default threshold and at others, TC micro-F1 on gold spans, FLC (the full
 output: the spans shown at the default threshold with their techniques), each
 with a 95% bootstrap interval over articles, TC and FLC per technique, the
-median predicted and gold span lengths and the reliability table. ``--summary``
+median predicted and gold span lengths and the reliability table (all spans, then outer
+spans and nested phrases apart, with intervals over articles). ``--summary``
 prints the headline figures as lines of text after the JSON.
 
 Measure a model here once; choosing anything on these figures would turn the
@@ -87,6 +88,14 @@ def summary(report: dict) -> str:
             f"FLC F1 {figure(flc['f1'])}  P {flc['precision']:.3f} R {flc['recall']:.3f}",
             f"median span length predicted / gold: {lengths['predicted_median']:.0f} / "
             f"{lengths['gold_median']:.0f} characters",
+            *(
+                f"share right by score, {kind} spans: "
+                + ", ".join(
+                    f"{r['bin']} {r['right']:.2f} [{r['low']:.2f}, {r['high']:.2f}] ({r['spans']})"
+                    for r in rows
+                )
+                for kind, rows in report.get("reliability_by_kind", {}).items()
+            ),
         ]
     )
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from proplens.pipeline.calibration import Calibration
+from proplens.article import Span, enclosing
+from proplens.errors import ModelError
+from proplens.pipeline.calibration import Calibration, PhraseCalibration
 from proplens.pipeline.decode import FUNCTION_WORDS
 from proplens.pipeline.nesting import (
     PHRASE_LEVEL,
@@ -155,6 +157,7 @@ def test_nesting_adds_nested_phrases_only(model_copy: Path):
     if not EXAMPLE.exists():
         pytest.skip(f"{EXAMPLE} is not here (the shared examples folder)")
     text = EXAMPLE.read_text(encoding="utf-8")
+    record(model_copy, "phrase_calibration", None)  # phrases keep the score they were chosen by
     record(model_copy, "nesting", {})  # an empty or absent key: no phrases proposed
     plain = Model.load(model_copy).detect(text)
     record(model_copy, "nesting", asdict(SHIPPED))
@@ -274,3 +277,50 @@ def test_no_phrase_starts_or_ends_inside_a_hyphenated_word():
     found = {text[s:e] for s, e in phrases(text, 0, len(text) - 1, [0], 3)}
     assert {"wake-up call", "so-called experts"} <= found
     assert not {"up call", "called experts", "wake", "so"} & found
+
+
+def test_phrases_are_marked_as_such_and_decoded_spans_are_not():
+    span = doubt_span(0, len(TEXT) - 1)
+    probs_of, _ = classify({"slaughtering": (LOADED, 0.95)})
+    out = run([span], probs_of)
+    assert [(TEXT[c.start : c.end], c.phrase) for c in out] == [
+        (TEXT[:-1], False),
+        ("slaughtering", True),
+    ]
+
+
+def test_the_phrase_calibration_changes_phrase_scores_only(model_copy: Path):
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} is not here (the shared examples folder)")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    record(model_copy, "phrase_calibration", None)
+    raw = Model.load(model_copy).detect(text)
+    rescale = {"weight": 1.3, "bias": -1.2, "fitted": {"note": "a test's own numbers"}}
+    record(model_copy, "phrase_calibration", rescale)
+    honest = Model.load(model_copy).detect(text)
+    # the same fragments with the same techniques: the rescale comes after every choice
+    assert [f[:3] for f in honest] == [f[:3] for f in raw]
+    holders = enclosing([Span(*f[:3]) for f in raw])
+    assert any(h is not None for h in holders)  # the example holds nested phrases
+    expected = PhraseCalibration(1.3, -1.2)
+    for (_, _, _, before), (_, _, _, after), holder in zip(raw, honest, holders, strict=True):
+        if holder is None:
+            assert after == before
+        else:
+            assert after == pytest.approx(float(expected.score(np.array([before]))[0]), abs=2e-4)
+            assert after < before
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"weight": 1.0}, "bias must be a number"),
+        ({"weight": -1.0, "bias": 0.0}, "weight must be above 0"),
+        ({"weight": 1.0, "bias": 0.0, "slope": 2}, "unknown keys ['slope']"),
+        ([1.0, 0.0], "must be an object"),
+    ],
+)
+def test_a_malformed_phrase_calibration_is_refused_on_load(model_copy: Path, entry, message):
+    record(model_copy, "phrase_calibration", entry)
+    with pytest.raises(ModelError, match=re.escape(message)):
+        Model.load(model_copy)

@@ -46,3 +46,16 @@ def test_measure_scores_the_full_output_and_span_lengths():
         "predicted_median": 8.0,
         "gold_median": 8.0,
     }
+
+
+def test_reliability_is_shown_apart_for_nested_phrases_with_article_intervals():
+    gold = [(*SENTENCE, "Appeal_to_fear-prejudice"), (*WORD, "Loaded_Language")]
+    examples = [Example("1", TEXT, gold), Example("2", TEXT, gold[:1])]
+    kinds = measure(StandIn(), examples, resamples=50)["reliability_by_kind"]
+    # the sentence holds both words: it is the only outer span of each article
+    assert [(r["bin"], r["spans"], r["right"]) for r in kinds["outer"]] == [("0.5-0.6", 2, 1.0)]
+    nested = {r["bin"]: r for r in kinds["nested"]}
+    assert (nested["0.1-0.2"]["spans"], nested["0.1-0.2"]["right"]) == (2, 0.0)
+    # "reckless" is loaded language in article 1's gold only: right in one article of two
+    word = nested["0.9-1.0"]
+    assert (word["spans"], word["right"], word["low"], word["high"]) == (2, 0.5, 0.0, 1.0)

@@ -36,6 +36,62 @@ class Calibration:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class PhraseCalibration:
+    """``sigmoid(weight * logit(score) + bias)``: the score of a nested phrase, made honest.
+
+    Nested phrases (``pipeline.nesting``) are chosen by the span calibration's
+    score, fitted on the out-of-fold spans of the decoding before nesting
+    existed; on the confirmation articles phrases scored 0.5-0.9 were right only
+    21-59% of the time (docs/quality.md, "Calibration"). This rescales a
+    phrase's score after the choice, so which phrases are shown does not change,
+    only the number a reader sees (and a higher ``--threshold`` filters on it).
+    The identity (weight 1, bias 0) is a card without ``phrase_calibration``.
+
+    >>> PhraseCalibration(weight=1.0, bias=0.0).score(np.array([0.7]))
+    array([0.7])
+    >>> np.round(PhraseCalibration(weight=2.0, bias=-1.5).score(np.array([0.5, 0.8])), 3)
+    array([0.182, 0.781])
+    """
+
+    weight: float = 1.0
+    bias: float = 0.0
+
+    def score(self, scores: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(self.weight * logit(scores) + self.bias)))
+
+    @classmethod
+    def from_card(cls, entry: dict | None) -> PhraseCalibration | None:
+        """The card's ``phrase_calibration`` (``weight``, ``bias``, and ``fitted``: how), or None.
+
+        A missing or non-numeric weight or bias, or a weight that is not
+        positive (it would reverse the order of the scores), raises ValueError.
+        """
+        if entry is None:
+            return None
+        if not isinstance(entry, dict):
+            raise ValueError(f"must be an object, got {type(entry).__name__}")
+        unknown = set(entry) - {"weight", "bias", "fitted"}
+        if unknown:
+            raise ValueError(f"unknown keys {sorted(unknown)} (the keys are: weight, bias, fitted)")
+        values = {}
+        for key in ("weight", "bias"):
+            value = entry.get(key)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise ValueError(f"{key} must be a number, got {value!r}")
+            values[key] = float(value)
+        if values["weight"] <= 0:
+            raise ValueError(f"weight must be above 0, got {values['weight']!r}")
+        return cls(**values)
+
+
+def fit_phrases(scores: np.ndarray, right: np.ndarray, l2: float = 1e-3) -> PhraseCalibration:
+    """Logistic regression of ``right`` on ``logit(scores)`` (Platt scaling), by :func:`fit`."""
+    half = np.full(len(scores), 0.5)  # logit 0: the technique term drops out
+    fitted = fit(np.asarray(scores), half, right, l2)
+    return PhraseCalibration(weight=fitted.span_weight, bias=fitted.bias)
+
+
 def fit(
     p_span: np.ndarray, p_technique: np.ndarray, right: np.ndarray, l2: float = 1e-3
 ) -> Calibration:
@@ -54,12 +110,30 @@ def fit(
     return Calibration(float(w[0]), float(w[1]), float(w[2]))
 
 
-def reliability_table(scores: np.ndarray, right: np.ndarray, bins: int = 10) -> list[dict]:
+def reliability_table(
+    scores: np.ndarray,
+    right: np.ndarray,
+    bins: int = 10,
+    articles: np.ndarray | None = None,
+    resamples: int = 2000,
+) -> list[dict]:
     """Per score bin: how many spans, their mean score, and the share that were right.
 
     >>> reliability_table(np.array([0.05, 0.15, 0.12]), np.array([0, 1, 0]), bins=10)[:2]
     [{'bin': '0.0-0.1', 'spans': 1, 'mean_score': 0.05, 'right': 0.0}, \
 {'bin': '0.1-0.2', 'spans': 2, 'mean_score': 0.135, 'right': 0.5}]
+
+    With ``articles`` (the article of each span), each row also gets the 95%
+    bootstrap interval of its share right over articles (``low``, ``high``):
+    spans of one article are right or wrong together more often than spans of
+    different articles, and the share moves from one set of articles to the
+    next (a reader should see that spread, not one curve). Here two articles
+    disagree completely, so the interval spans both of them:
+
+    >>> row = reliability_table(np.array([0.35, 0.31, 0.38]), np.array([1, 1, 0]),
+    ...                         articles=np.array(["a", "a", "b"]), resamples=500)[0]
+    >>> row["right"], row["low"], row["high"]
+    (0.6667, 0.0, 1.0)
     """
     scores = np.asarray(scores, dtype=np.float64)
     right = np.asarray(right, dtype=np.float64)
@@ -69,15 +143,27 @@ def reliability_table(scores: np.ndarray, right: np.ndarray, bins: int = 10) -> 
         mask = index == b
         if not mask.any():
             continue
-        rows.append(
-            {
-                "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
-                "spans": int(mask.sum()),
-                "mean_score": round(float(scores[mask].mean()), 4),
-                "right": round(float(right[mask].mean()), 4),
-            }
-        )
+        row = {
+            "bin": f"{b / bins:.1f}-{(b + 1) / bins:.1f}",
+            "spans": int(mask.sum()),
+            "mean_score": round(float(scores[mask].mean()), 4),
+            "right": round(float(right[mask].mean()), 4),
+        }
+        if articles is not None:
+            interval = _share_interval(right[mask], np.asarray(articles)[mask], resamples)
+            row["low"], row["high"] = round(interval[0], 4), round(interval[1], 4)
+        rows.append(row)
     return rows
+
+
+def _share_interval(right: np.ndarray, articles: np.ndarray, resamples: int) -> tuple[float, float]:
+    """95% percentile interval of ``right.mean()`` when articles are resampled."""
+    from proplens.intervals import bootstrap
+
+    names = sorted(set(articles.tolist()))
+    stats = np.array([[right[articles == a].sum(), (articles == a).sum()] for a in names])
+    interval = bootstrap(stats, lambda t: t[0] / t[1] if t[1] else float("nan"), resamples)
+    return interval.low, interval.high
 
 
 def is_right(start: int, end: int, technique: str, gold: list[tuple[int, int, str]]) -> bool:

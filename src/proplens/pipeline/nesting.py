@@ -319,7 +319,10 @@ def _winners(
         s, e = group[i]
         if all(e <= group[k][0] or s >= group[k][1] for k in kept):
             kept.append(int(i))
-    return [Candidate(group[i][0], group[i][1], float(confidence[i]), probs[i]) for i in kept]
+    return [
+        Candidate(group[i][0], group[i][1], float(confidence[i]), probs[i], phrase=True)
+        for i in kept
+    ]
 
 
 def _confidence(offsets: np.ndarray, inside: np.ndarray, start: int, end: int) -> float:

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from proplens.pipeline.calibration import Calibration
+from proplens.pipeline.calibration import Calibration, PhraseCalibration
 from proplens.pipeline.classifier import TechniqueClassifier
 from proplens.pipeline.cues import ArticleCues
 from proplens.pipeline.decode import Decoding, decode
@@ -57,6 +57,7 @@ class Candidate:
     end: int
     span_confidence: float
     technique_probs: np.ndarray
+    phrase: bool = False  # proposed and nested by ``pipeline.nesting`` (its own calibration)
 
 
 def encode_article(
@@ -146,15 +147,24 @@ def candidates(
 
 
 def scored_spans(
-    found: list[Candidate], calibration: Calibration, names: tuple[str, ...]
+    found: list[Candidate],
+    calibration: Calibration,
+    names: tuple[str, ...],
+    phrases: PhraseCalibration | None = None,
 ) -> list[tuple[int, int, str, float]]:
-    """``(start, end, technique, calibrated score)`` for each candidate's best technique."""
+    """``(start, end, technique, calibrated score)`` for each candidate's best technique.
+
+    ``phrases`` rescales the scores of nested phrases (``Candidate.phrase``).
+    """
     if not found:
         return []
     best = np.array([c.technique_probs.argmax() for c in found])
     p_tech = np.array([c.technique_probs[b] for c, b in zip(found, best, strict=True)])
     p_span = np.array([c.span_confidence for c in found])
     scores = calibration.score(p_span, p_tech)
+    if phrases is not None:
+        nested = np.array([c.phrase for c in found])
+        scores = np.where(nested, phrases.score(scores), scores)
     return [
         (c.start, c.end, names[b], round(float(s), 4))
         for c, b, s in zip(found, best, scores, strict=True)

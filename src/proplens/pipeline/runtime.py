@@ -18,7 +18,7 @@ import numpy as np
 
 from proplens.errors import ModelError
 from proplens.pipeline import predict
-from proplens.pipeline.calibration import Calibration
+from proplens.pipeline.calibration import Calibration, PhraseCalibration
 from proplens.pipeline.classifier import TechniqueClassifier
 from proplens.pipeline.decode import Decoding
 from proplens.pipeline.heads import Heads
@@ -122,6 +122,10 @@ class Model:
         except ValueError as err:
             raise ModelError(f"{model_dir}: card.json sentence_cut: {err}") from None
         self.calibration = Calibration(**card["calibration"])
+        try:
+            self.phrase_calibration = PhraseCalibration.from_card(card.get("phrase_calibration"))
+        except ValueError as err:
+            raise ModelError(f"{model_dir}: card.json phrase_calibration: {err}") from None
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
         names = tuple(card.get("techniques", NAMES))
@@ -193,7 +197,7 @@ class Model:
                 self.decoding.threshold,
                 nesting,
             )
-        return predict.scored_spans(found, self.calibration, NAMES)
+        return predict.scored_spans(found, self.calibration, NAMES, self.phrase_calibration)
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """Technique and its probability for each given span (repeated spans: top-k)."""

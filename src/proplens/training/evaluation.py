@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from proplens.article import Span, enclosing
 from proplens.formats.semeval import LabelRow
 from proplens.intervals import (
     bootstrap,
@@ -78,6 +79,8 @@ def measure(model, examples: list[Example], resamples: int = 2000, predicted=Non
     flc = flc_score(gold_tc, shown)
     scores = np.array([found[3] for _, found in detected])
     right = np.array([is_right(s, end, t, e.spans) for e, (s, end, t, _) in detected])
+    articles = np.array([e.id for e, _ in detected])
+    nested = nested_flags(detected)
     return {
         "articles": len(examples),
         "gold_spans": len(gold_tc),
@@ -124,7 +127,30 @@ def measure(model, examples: list[Example], resamples: int = 2000, predicted=Non
             },
         },
         "reliability": reliability_table(scores, right) if len(scores) else [],
+        "reliability_by_kind": {
+            kind: reliability_table(
+                scores[mask], right[mask], articles=articles[mask], resamples=resamples
+            )
+            if mask.any()
+            else []
+            for kind, mask in (("outer", ~nested), ("nested", nested))
+        },
     }
+
+
+def nested_flags(detected: list) -> np.ndarray:
+    """Whether each detected ``(example, (start, end, technique, score))`` lies inside a longer
+    detected span of its article (``proplens.article.enclosing``): a nested phrase, scored by
+    the nesting decoder, whose scores the card's reliability shows apart from the outer spans'."""
+    flags = np.zeros(len(detected), dtype=bool)
+    by_article: dict[str, list[int]] = {}
+    for i, (e, _) in enumerate(detected):
+        by_article.setdefault(e.id, []).append(i)
+    for indices in by_article.values():
+        spans = [Span(*detected[i][1][:3]) for i in indices]
+        for i, holder in zip(indices, enclosing(spans), strict=True):
+            flags[i] = holder is not None
+    return flags
 
 
 def _median_length(rows: list[LabelRow]) -> float | None:
