@@ -150,3 +150,30 @@ def test_quality_doc_speed_is_the_cards():
     assert f"**{throughput['articles_per_s']:.2f} articles/s**" in text
     assert f"**peak RSS {throughput['peak_rss_mb']:.0f}" in text
     assert f"**cold start {speed['cold_start']['total_s']:.2f} s**" in text
+
+
+def test_model_doc_shows_the_phrase_calibration_the_card_carries():
+    """docs/model.md's table of outer spans, nested phrases as chosen, and rescaled phrases."""
+    entry = card()["phrase_calibration"]
+    columns = (
+        card()["confirmation"]["reliability_by_kind"]["outer"],
+        entry["fitted"]["raw"]["reliability"],
+        entry["fitted"]["cross_fitted"]["reliability"],
+    )
+    text = ROOT.joinpath("docs", "model.md").read_text(encoding="utf-8")
+    shown = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and re.fullmatch(r"\d\.\d–\d\.\d", cells[0]):
+            shown[cells[0].replace("–", "-")] = cells[1:]
+    bins = sorted({row["bin"] for rows in columns for row in rows})
+    assert sorted(shown) == bins
+    for column, rows in enumerate(columns):
+        for row in rows:
+            spans, right = shown[row["bin"]][2 * column : 2 * column + 2]
+            assert int(spans) == row["spans"], row["bin"]
+            assert float(right.split()[0]) == pytest.approx(row["right"], abs=0.005 + 1e-9)
+            if row["spans"] >= 20:
+                assert right.endswith(f"[{row['low']:.2f}, {row['high']:.2f}]"), row["bin"]
+    weight, bias = f"{entry['weight']:.2f}", f"{abs(entry['bias']):.2f}"
+    assert f"sigmoid({weight} × logit(score) − {bias})" in text
