@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,3 +126,28 @@ def test_the_readme_quality_sentence_quotes_the_held_out_table():
     assert shown and round(10 * worst) <= int(shown.group(1)) <= round(10 * best)
     found = re.search(r"finds about (\d+) in 10 of the fragments", readme)
     assert found and abs(int(found.group(1)) - 10 * (float(r1) + float(r2)) / 2) <= 1
+
+
+def test_the_readme_example_lists_what_analyze_prints():
+    """The console block lists the fragments (technique, score, text) the model gives."""
+    block = re.search(
+        r"```console\n\$ proplens analyze examples/harbour-deal.txt\n(.*?)```",
+        README.read_text(encoding="utf-8"),
+        re.S,
+    )
+    assert block, "README has no console block of proplens analyze examples/harbour-deal.txt"
+    shown = re.findall(r"^ +\d+\. (.+?) +(\d\.\d\d)  “(.+?)(?:”|…)", block.group(1), re.M)
+    result = subprocess.run(
+        [sys.executable, "-m", "proplens", "analyze", str(ROOT / "examples" / "harbour-deal.txt")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    printed = re.findall(r"^ +\d+\. (.+?) +(\d\.\d\d)  “(.+?)”", result.stdout, re.M)
+    assert len(shown) == len(printed) > 0
+    for (technique, score, text), (p_technique, p_score, p_text) in zip(
+        shown, printed, strict=True
+    ):
+        assert (technique, score) == (p_technique, p_score)
+        assert p_text.startswith(text.rstrip(" …"))
