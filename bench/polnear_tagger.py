@@ -61,7 +61,8 @@ from proplens.sources.polnear import (
     stack,
 )
 
-THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+MODELS = ("hand", "tagger", "hand+tagger")
+THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
 
 
 def split_names(root: Path) -> tuple[list[str], list[str]]:
@@ -261,6 +262,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--pool", choices=("max", "mean"), default="max")
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
+    parser.add_argument(
+        "--models", nargs="+", choices=MODELS, default=list(MODELS), help="cue models to score"
+    )
     parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
     parser.add_argument("--train-only", action="store_true", help="train, do not score")
@@ -330,7 +334,7 @@ def main() -> int:
         data[name] = (text, marked, docs, tokens)
     log(f"{len(held)} held articles scored")
     labels = np.concatenate(labels)
-    for label in ("hand", "tagger", "hand+tagger"):
+    for label in args.models:
         logit = {
             "hand": hand_logit,
             "tagger": tagger_logit,
