@@ -268,6 +268,9 @@ def main() -> int:
     parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
     parser.add_argument("--train-only", action="store_true", help="train, do not score")
+    parser.add_argument(
+        "--export", type=Path, help="after training, write the tagger as ONNX here (not scored)"
+    )
     args = parser.parse_args()
     if not 1 <= args.layer <= 4:
         parser.error(f"--layer must be 1-4 (two MiniLM layers follow it), got {args.layer}")
@@ -308,6 +311,9 @@ def main() -> int:
     log(f"{len(fitting)} fitting articles, {pieces} pieces ({positive} in cues)")
     tagger = Tagger(args.layer)
     train(tagger, fitting, args, out, log)
+    if args.export:
+        log(export(tagger, args.export))
+        return 0
     if args.train_only:
         return 0
     del fitting
@@ -369,6 +375,48 @@ def main() -> int:
                 log(f"{label} - hand, F1 at their choices: {gain:+.4f} [{low:+.4f}, {high:+.4f}] "
                     "(95% paired bootstrap over held articles, 2,000 resamples)")  # fmt: skip
     return 0
+
+
+def export(tagger, path: Path) -> str:
+    """Write the tagger as one ONNX file (``states`` (windows, n, 384) float32, ``mask``
+    (windows, n) float32 -> ``logits`` (windows, n)) and check it against torch.
+
+    The dynamo exporter: the TorchScript path gave logits 2-3 away from torch's for
+    transformers' ``BertLayer`` (docs/sources.md, round 4).
+    """
+    import hashlib
+
+    import onnxruntime as ort
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = tagger.net
+
+        def forward(self, states, mask):
+            return tagger.logits(states, mask)
+
+    tagger.net.eval()
+    example = (torch.randn(2, 128, 384), torch.ones(2, 128))
+    program = torch.onnx.export(
+        Logits(), example, input_names=["states", "mask"], output_names=["logits"],
+        dynamic_shapes=({0: "windows", 1: "pieces"}, {0: "windows", 1: "pieces"}),
+        dynamo=True,
+    )  # fmt: skip
+    program.save(str(path), external_data=False)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    states, mask = torch.randn(3, 77, 384), torch.ones(3, 77)
+    mask[2, 50:] = 0
+    (got,) = session.run(None, {"states": states.numpy(), "mask": mask.numpy()})
+    with torch.no_grad():
+        expected = tagger.logits(states, mask).numpy()
+    diff = float(np.abs(got - expected)[mask.numpy() > 0].max())
+    if diff > 1e-3:
+        raise SystemExit(f"{path}: the ONNX tagger differs from torch by {diff:.3g}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    size = path.stat().st_size / 1e6
+    return f"wrote {path} ({size:.1f} MB, sha256 {digest[:12]}…, max difference {diff:.1e})"
 
 
 def f1_of(rows: np.ndarray) -> float:

