@@ -35,7 +35,7 @@ def main() -> None:
     heads = args.cv / f"fold{args.fold}-avg.heads.npz"
     for needed in (args.cv / "folds.json", encoder_dir / "config.json", heads):
         if not needed.exists():
-            sys.exit(f"{args.cv}: fold {args.fold} is not finished there ({needed.name} is missing)")
+            sys.exit(f"{args.cv}: fold {args.fold} is not finished there (no {needed.name})")
     if args.out.exists():
         sys.exit(f"{args.out} exists: give a new folder")
 
