@@ -51,9 +51,10 @@ def main() -> None:
             gold = read_label_file(args.a / gold_file, task)
             if gold != read_label_file(args.b / gold_file, task):
                 sys.exit(f"paired_labels: {gold_file} differs: not the same articles")
-            ids = sorted({row.article_id for row in gold})
-            a = stats_of(gold, read_label_file(args.a / pred_file, task), ids)
-            b = stats_of(gold, read_label_file(args.b / pred_file, task), ids)
+            pred_a = read_label_file(args.a / pred_file, task)
+            pred_b = read_label_file(args.b / pred_file, task)
+            ids = sorted({row.article_id for row in [*gold, *pred_a, *pred_b]})
+            a, b = stats_of(gold, pred_a, ids), stats_of(gold, pred_b, ids)
             report[name] = {
                 "a": round(f1(a.sum(axis=0)), 4),
                 "b": round(f1(b.sum(axis=0)), 4),
