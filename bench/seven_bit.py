@@ -13,8 +13,8 @@ groups them, with both encoders and prints, as JSON, the mean and largest
 absolute difference of their hidden states (real positions only) and the
 weights' own error. ``bench/int8_exact.py OLD NEW`` checks exactness and
 times the two encoders alone; ``bench/speed_interleaved.py`` and
-``bench/validate.py --model OUT_DIR`` measure the rest (docs/model.md, "Why
-7-bit weights"). Not a test: it prints figures.
+``bench/validate.py --model OUT_DIR`` measure the rest (docs/model.md, "7-bit
+weights for the shipped encoder": tried, not shipped). Not a test: it prints figures.
 """
 
 from __future__ import annotations
