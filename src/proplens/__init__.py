@@ -6,6 +6,7 @@
 >>> [(article.span_text(s), s.technique, s.score) for s in article.spans]  # doctest: +SKIP
 """
 
+from proplens import _blas  # noqa: F401  (first: it must run before numpy is loaded)
 from proplens.article import Article, Span
 from proplens.errors import FormatError, InputError, ModelError, ProplensError
 from proplens.version import __version__

@@ -172,3 +172,63 @@ def test_an_all_zero_token_gives_zeros_not_nan(graphs):
 
 def test_docstring_examples():
     assert doctest.testmod(quantize).failed == 0
+
+
+def test_seven_bit_grid_is_closer_than_halving_or_the_largest_weight_on_63():
+    # the grid search must beat both simple roundings, column by column
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(64, 40)) * rng.uniform(0.01, 2.0, size=40)
+    values[0, 5] = 9.0  # one outlier in a column
+    q, scale = quantize.seven_bit_grid(values)
+    assert q.dtype == np.int8 and np.abs(q.astype(int)).max() <= 63
+    assert scale.dtype == np.float32 and scale.shape == (40,)
+    error = ((values - q * scale.astype(np.float64)) ** 2).sum(axis=0)
+    top = np.abs(values).max(axis=0) / 63
+    on_63 = ((values - np.round(values / top) * top) ** 2).sum(axis=0)
+    eight, eight_scale = quantize.quantize_weight(values.astype(np.float32))
+    halved = np.clip(np.round(eight.astype(int) / 2), -63, 63) * 2 * eight_scale
+    halving = ((values - halved) ** 2).sum(axis=0)
+    assert (error <= on_63 * (1 + 1e-6)).all() and (error <= halving * (1 + 1e-6)).all()
+    assert error.sum() < 0.97 * on_63.sum() and error.sum() < 0.7 * halving.sum()
+
+
+def test_seven_bit_weights_fit_and_onnxruntime_computes_their_exact_products(graphs, tmp_path):
+    # |q| <= 63 lets onnxruntime use its fast u8s8 kernel, exact even where vpmaddubsw saturates
+    _, int8 = graphs
+    model = onnx.load(str(int8))
+    assert quantize.seven_bit_weights(model) == 3
+    assert quantize.seven_bit_weights(model) == 0  # already 7-bit: left alone
+    onnx.checker.check_model(model)
+    values = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    assert "ptq_w_zp" not in values  # the weights' zero point is no longer read
+    for node in (n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"):
+        assert len(node.input) == 5  # no weight zero point: the u8s8 kernel
+        weight = values[node.input[1]]
+        assert weight.dtype == np.int8 and np.abs(weight.astype(int)).max() <= 63
+    seven, exact = tmp_path / "seven.onnx", tmp_path / "seven-exact.onnx"
+    onnx.save(model, str(seven))
+    exact_integer_graph(seven, exact)
+    x = inputs()
+    got, want, eight = run(seven, x), run(exact, x), run(int8, x)
+    for name in ("h", "s"):
+        np.testing.assert_allclose(
+            got[name], want[name], rtol=1e-5, atol=1e-5 * np.abs(want[name]).max()
+        )
+        # and 7 bits stay as close to 8 bits as 8 bits to fp32 (0.026 for h here)
+        assert np.abs(got[name] - eight[name]).max() / np.abs(eight[name]).max() < 0.04, name
+
+
+def test_seven_bit_weights_of_a_signed_8_bit_encoder(tmp_path):
+    # an encoder with int8 weights and no zero point (written before uint8) converts too
+    fp32 = tmp_path / "fp32.onnx"
+    two_layer_graph(fp32)
+    model = onnx.load(str(fp32))
+    quantize.rewrite_matmuls(model)
+    before = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    assert quantize.seven_bit_weights(model) == 3
+    after = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    for node in (n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"):
+        old = before[node.input[1]].astype(np.float64) * before[node.input[3]]
+        new = after[node.input[1]].astype(np.float64) * after[node.input[3]]
+        assert np.abs(after[node.input[1]].astype(int)).max() <= 63
+        assert np.abs(new - old).max() <= 0.6 * np.abs(old).max() / 63
