@@ -161,20 +161,7 @@ def test_model_doc_shows_the_phrase_calibration_the_card_carries():
         entry["fitted"]["cross_fitted"]["reliability"],
     )
     text = ROOT.joinpath("docs", "model.md").read_text(encoding="utf-8")
-    shown = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 7 and re.fullmatch(r"\d\.\d–\d\.\d", cells[0]):
-            shown[cells[0].replace("–", "-")] = cells[1:]
-    bins = sorted({row["bin"] for rows in columns for row in rows})
-    assert sorted(shown) == bins
-    for column, rows in enumerate(columns):
-        for row in rows:
-            spans, right = shown[row["bin"]][2 * column : 2 * column + 2]
-            assert int(spans) == row["spans"], row["bin"]
-            assert float(right.split()[0]) == pytest.approx(row["right"], abs=0.005 + 1e-9)
-            if row["spans"] >= 20:
-                assert right.endswith(f"[{row['low']:.2f}, {row['high']:.2f}]"), row["bin"]
+    assert_reliability_columns(text, columns)
     weight, bias = f"{entry['weight']:.2f}", f"{abs(entry['bias']):.2f}"
     assert f"sigmoid({weight} × logit(score) − {bias})" in text
 
@@ -189,19 +176,7 @@ def test_model_doc_shows_the_fold_fitted_phrase_rescale_bench_measured():
         report["cross_fitted"]["reliability"],
     )
     text = ROOT.joinpath("docs", "model.md").read_text(encoding="utf-8")
-    shown = {}
-    for line in text.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 9 and re.fullmatch(r"\d\.\d–\d\.\d", cells[0]):
-            shown[cells[0].replace("–", "-")] = cells[1:]
-    assert sorted(shown) == sorted({row["bin"] for rows in columns for row in rows})
-    for column, rows in enumerate(columns):
-        for row in rows:
-            spans, right = shown[row["bin"]][2 * column : 2 * column + 2]
-            assert int(spans) == row["spans"], row["bin"]
-            assert float(right.split()[0]) == pytest.approx(row["right"], abs=0.005 + 1e-9)
-            if row["spans"] >= 20:
-                assert right.endswith(f"[{row['low']:.2f}, {row['high']:.2f}]"), row["bin"]
+    assert_reliability_columns(text, columns)
     weight, bias = f"{report['weight']:.2f}", f"{abs(report['bias']):.2f}"
     assert f"sigmoid({weight} × logit(score) − {bias})" in text
     briers = (report["raw"], report["fold_fitted"], report["cross_fitted"])
@@ -215,3 +190,22 @@ def test_model_doc_shows_the_fold_fitted_phrase_rescale_bench_measured():
     assert f"{difference['value']:.4f}".replace("-", "−") in text
     assert f"[{difference['low']:.4f}, {difference['high']:.4f}]".replace("-", "−") in text
     assert report["fold_fit_replaces"] == (difference["value"] <= 0.01)
+
+
+def assert_reliability_columns(text: str, columns: tuple[list[dict], ...]) -> None:
+    """The docs table whose rows are score bins and whose column pairs (spans, share right
+    [interval]) are ``columns``' reliability tables, in that order: every bin and figure."""
+    width = 1 + 2 * len(columns)
+    shown = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == width and re.fullmatch(r"\d\.\d–\d\.\d", cells[0]):
+            shown[cells[0].replace("–", "-")] = cells[1:]
+    assert sorted(shown) == sorted({row["bin"] for rows in columns for row in rows})
+    for column, rows in enumerate(columns):
+        for row in rows:
+            spans, right = shown[row["bin"]][2 * column : 2 * column + 2]
+            assert int(spans) == row["spans"], row["bin"]
+            assert float(right.split()[0]) == pytest.approx(row["right"], abs=0.005 + 1e-9)
+            if row["spans"] >= 20:
+                assert right.endswith(f"[{row['low']:.2f}, {row['high']:.2f}]"), row["bin"]
