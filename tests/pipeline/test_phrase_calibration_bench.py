@@ -37,6 +37,12 @@ def run_bench(*options: str, capsys, monkeypatch) -> tuple[int, str]:
     return stopped.value.code, capsys.readouterr().err.strip().splitlines()[-1]
 
 
+def run_fit(model, fold: str, cv, capsys, monkeypatch) -> tuple[int, str]:
+    """``run_bench`` with the three options that fit on a fold model's held-out articles."""
+    options = ("--fit-model", str(model), "--fit-fold", fold, "--cv", str(cv))
+    return run_bench(*options, capsys=capsys, monkeypatch=monkeypatch)
+
+
 def write_cv(folder: Path, folds: dict[str, int]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "folds.json").write_text(json.dumps({"k": 5, "folds": folds}), encoding="utf-8")
@@ -75,16 +81,7 @@ def test_the_fit_options_go_together(tmp_path: Path, given, capsys, monkeypatch)
 def test_a_fit_model_that_is_no_model_folder_is_refused(tmp_path: Path, capsys, monkeypatch):
     cv = write_cv(tmp_path / "cv", {"a": 0})
     missing = tmp_path / "no-such-model"
-    done = run_bench(
-        "--fit-model",
-        str(missing),
-        "--fit-fold",
-        "0",
-        "--cv",
-        str(cv),
-        capsys=capsys,
-        monkeypatch=monkeypatch,
-    )
+    done = run_fit(str(missing), "0", str(cv), capsys, monkeypatch)
     assert_refused(done, "--fit-model", str(missing), "not a model folder")
 
 
@@ -96,47 +93,20 @@ def test_a_cv_folder_without_a_readable_folds_file_is_refused(
     cv.mkdir()
     if content is not None:
         (cv / "folds.json").write_text(content, encoding="utf-8")
-    done = run_bench(
-        "--fit-model",
-        str(SHIPPED_DIR),
-        "--fit-fold",
-        "0",
-        "--cv",
-        str(cv),
-        capsys=capsys,
-        monkeypatch=monkeypatch,
-    )
+    done = run_fit(str(SHIPPED_DIR), "0", str(cv), capsys, monkeypatch)
     assert_refused(done, "--cv", str(cv), "not a cross-validation folder")
 
 
 def test_a_fold_with_no_articles_is_refused(tmp_path: Path, capsys, monkeypatch):
     cv = write_cv(tmp_path / "cv", {"a": 0, "b": 1})
-    done = run_bench(
-        "--fit-model",
-        str(SHIPPED_DIR),
-        "--fit-fold",
-        "3",
-        "--cv",
-        str(cv),
-        capsys=capsys,
-        monkeypatch=monkeypatch,
-    )
+    done = run_fit(str(SHIPPED_DIR), "3", str(cv), capsys, monkeypatch)
     assert_refused(done, "--fit-fold 3", "no article in that fold")
 
 
 def test_another_folds_model_is_refused(tmp_path: Path, capsys, monkeypatch):
     cv = write_cv(tmp_path / "cv", {"a": 0, "b": 1})
     model = fold_model(tmp_path / "fold1-model", fold=1)
-    done = run_bench(
-        "--fit-model",
-        str(model),
-        "--fit-fold",
-        "0",
-        "--cv",
-        str(cv),
-        capsys=capsys,
-        monkeypatch=monkeypatch,
-    )
+    done = run_fit(str(model), "0", str(cv), capsys, monkeypatch)
     assert_refused(done, "fold 1's, not fold 0's")
 
 
@@ -144,8 +114,5 @@ def test_a_fold_holding_confirmation_articles_is_refused(tmp_path: Path, capsys,
     card = json.loads((SHIPPED_DIR / "card.json").read_text(encoding="utf-8"))
     confirmation = card["training_data"]["confirmation_articles"][0]
     cv = write_cv(tmp_path / "cv", {confirmation: 0})
-    done = run_bench(
-        "--fit-model", str(SHIPPED_DIR), "--fit-fold", "0",
-        "--cv", str(cv), capsys=capsys, monkeypatch=monkeypatch,
-    )  # fmt: skip
+    done = run_fit(str(SHIPPED_DIR), "0", str(cv), capsys, monkeypatch)
     assert_refused(done, "--fit-fold 0 holds confirmation articles", confirmation)

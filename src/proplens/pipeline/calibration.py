@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from proplens.intervals import bootstrap
+
 _EPS = 1e-6
 
 
@@ -43,7 +45,7 @@ class PhraseCalibration:
     Nested phrases (``pipeline.nesting``) are chosen by the span calibration's
     score, fitted on the out-of-fold spans of the decoding before nesting
     existed; on the confirmation articles phrases scored 0.5-0.9 were right only
-    21-59% of the time (docs/quality.md, "Calibration"). This rescales a
+    21-59% of the time (docs/model.md, "Calibration"). This rescales a
     phrase's score after the choice, so which phrases are shown does not change,
     only the number a reader sees (and a higher ``--threshold`` filters on it).
     The identity (weight 1, bias 0) is a card without ``phrase_calibration``.
@@ -158,8 +160,6 @@ def reliability_table(
 
 def _share_interval(right: np.ndarray, articles: np.ndarray, resamples: int) -> tuple[float, float]:
     """95% percentile interval of ``right.mean()`` when articles are resampled."""
-    from proplens.intervals import bootstrap
-
     names = sorted(set(articles.tolist()))
     stats = np.array([[right[articles == a].sum(), (articles == a).sum()] for a in names])
     interval = bootstrap(stats, lambda t: t[0] / t[1] if t[1] else float("nan"), resamples)
