@@ -298,7 +298,34 @@ def _loss(scores: np.ndarray, y: np.ndarray) -> dict:
     return {
         "log_loss": round(float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), 4),
         "brier": round(float(np.mean((scores - y) ** 2)), 4),
+        "auc": round(_auc(scores, y), 4),
     }
+
+
+def _brier_minus(a: np.ndarray, b: np.ndarray, rows: Rows, resamples: int) -> dict:
+    """Brier(b) - Brier(a) on the same spans, with a 95% interval over articles."""
+    stats = np.array(
+        [
+            [
+                ((a - rows.y) ** 2)[rows.article == n].sum(),
+                ((b - rows.y) ** 2)[rows.article == n].sum(),
+                (rows.article == n).sum(),
+            ]
+            for n in rows.ids
+        ]
+    )
+    return bootstrap(stats, lambda t: (t[1] - t[0]) / t[2], resamples).to_dict()
+
+
+def _auc(scores: np.ndarray, y: np.ndarray) -> float:
+    """Chance that a right span outscores a wrong one (ties count half): how well they part."""
+    right, wrong = scores[y == 1], scores[y == 0]
+    if not len(right) or not len(wrong):
+        return float("nan")
+    order = np.sort(wrong)
+    below = np.searchsorted(order, right, side="left")
+    ties = np.searchsorted(order, right, side="right") - below
+    return float((below + 0.5 * ties).sum() / (len(right) * len(wrong)))
 
 
 def measure(rows: Rows, ways: dict[str, tuple[np.ndarray, float]], resamples: int) -> dict:
@@ -353,6 +380,7 @@ def compare_report(articles: list[dict], resamples: int, shipped_threshold: floa
     for name, scores in (("b", b_scores), ("c", c_scores)):
         report[name].update(_loss(scores, rows.y))
         report[name]["threshold"] = "per fold (below)"
+    report["c"]["brier_minus_a"] = _brier_minus(rows.score, c_scores, rows, resamples)
     final = choose(rows)
     return {
         "articles": len(rows.ids),

@@ -86,3 +86,10 @@ def test_rows_of_other_inputs_are_refused(tmp_path, monkeypatch, capsys):
         B.main()
     assert stopped.value.code == 2
     assert "rows of other inputs" in capsys.readouterr().err
+
+
+def test_auc_counts_right_spans_outscoring_wrong_ones():
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    assert B._auc(np.array([0.9, 0.1, 0.8, 0.2]), y) == 1.0
+    assert B._auc(np.array([0.1, 0.9, 0.2, 0.8]), y) == 0.0
+    assert B._auc(np.array([0.5, 0.5, 0.9, 0.1]), y) == 0.875
