@@ -142,6 +142,7 @@ def _rows(parser, args) -> None:
     articles = []
     for group, model, examples in jobs:
         model.phrase_calibration = phrase_cal  # the score a reader of the shipped model sees
+        model.span_rescore = None  # its inputs are the scores before any rescore
         for n, example in enumerate(examples, 1):
             articles.append({"group": group, **article_rows(model, example)})
             print(f"{group}: {n}/{len(examples)}", file=sys.stderr, flush=True)
@@ -427,6 +428,7 @@ def confirm_report(oof: list[dict], confirmation: list[dict], resamples: int) ->
         "c": (rescore.score(rows.x), final["c_threshold"]),
     }
     measured = measure(rows, ways, resamples)
+    measured["c"]["brier_minus_a"] = _brier_minus(rows.score, ways["c"][0], rows, resamples)
     return {
         "articles": len(rows.ids),
         "spans": len(rows.y),

@@ -7,8 +7,14 @@ import math
 import numpy as np
 import pytest
 
+from proplens.errors import ModelError
+from proplens.pipeline.calibration import Calibration
+from proplens.pipeline.features import token_range
+from proplens.pipeline.predict import Candidate, scored_spans
 from proplens.pipeline.rescore import BASE, FEATURES, SpanRescore, fit, span_features
+from proplens.pipeline.runtime import Model
 from proplens.techniques import NAMES
+from proplens.training.export import record
 
 TEXT = "A total disaster. They lied and lied again to us."
 #       0123456789012345678901234567890123456789012345678
@@ -121,3 +127,66 @@ def test_a_bad_card_entry_is_refused(change, message):
 def test_a_card_entry_that_is_not_an_object_is_refused():
     with pytest.raises(ValueError, match="must be an object"):
         SpanRescore.from_card([1, 2])
+
+
+# ---------------------------------------------------------------- in the runtime
+
+ARTICLE = (
+    "Critics doubt the plan. They say the corrupt regime keeps slaughtering civilians, "
+    "and that only a fool would trust its lies. Officials deny it.\n"
+)
+
+
+def identity() -> dict:
+    """Weights that give back the score as it was: 1 on its logit, 0 elsewhere."""
+    weights = [0.0] * len(FEATURES)
+    weights[FEATURES.index("logit_score")] = 1.0
+    return {"features": list(FEATURES), "weights": weights, "bias": 0.0}
+
+
+def test_the_runtime_scores_with_the_card_rescore_after_every_choice(model_copy):
+
+    record(model_copy, "span_rescore", None)
+    plain = Model.load(model_copy).detect(ARTICLE)
+    assert plain, "the example finds no span"
+    record(model_copy, "span_rescore", identity())
+    same = Model.load(model_copy).detect(ARTICLE)
+    assert [f[:3] for f in same] == [f[:3] for f in plain]
+    assert [f[3] for f in same] == pytest.approx([f[3] for f in plain], abs=1e-4)
+
+    entry = identity()
+    entry["weights"][FEATURES.index("inside_max")] = 2.0
+    entry["bias"] = -1.0
+    record(model_copy, "span_rescore", entry)
+    model = Model.load(model_copy)
+    moved = model.detect(ARTICLE)
+    assert [f[:3] for f in moved] == [f[:3] for f in plain]  # which spans: unchanged
+    states = model.states(ARTICLE)
+    inside = 1.0 - states.bio[:, 0]
+
+    for (start, end, _, before), (_, _, _, after) in zip(plain, moved, strict=True):
+        first, stop = token_range(states.tokens.offsets, start, end)
+        z = math.log(before / (1 - before)) + 2.0 * float(inside[first:stop].max()) - 1.0
+        assert after == pytest.approx(1.0 / (1.0 + math.exp(-z)), abs=2e-4)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"features": ["logit_score"], "weights": [1.0], "bias": 0.0}, "features must be"),
+        ("0.5", "must be an object"),
+    ],
+)
+def test_a_bad_rescore_in_the_card_is_refused_on_load(model_copy, entry, message):
+
+    record(model_copy, "span_rescore", entry)
+    with pytest.raises(ModelError, match="span_rescore: " + message):
+        Model.load(model_copy)
+
+
+def test_scored_spans_refuses_a_rescore_without_its_article():
+
+    found = [Candidate(0, 5, 0.6, np.eye(len(NAMES))[0] * 0.7)]
+    rescore = SpanRescore.from_card(identity())
+    with pytest.raises(ValueError, match="needs the article"):
+        scored_spans(found, Calibration(), NAMES, rescore=rescore)
