@@ -102,14 +102,14 @@ def main() -> None:
 
 
 def _rows(parser, args) -> None:
+    if args.confirmation == bool(args.fold):
+        parser.error("rows: give --fold FOLD=DIR (with --cv) or --confirmation, not both")
     if not (args.data / "articles").is_dir():
         sys.exit(f"no PTC-format data at {args.data}")
     train, confirmation = load_training_data([args.data])
     shipped = _load(parser, args.model)
     phrase_cal = shipped.phrase_calibration
     confirm_ids = set(shipped.card["training_data"]["confirmation_articles"])
-    if args.confirmation == bool(args.fold):
-        parser.error("rows: give --fold FOLD=DIR (with --cv) or --confirmation, not both")
     if args.confirmation:
         jobs = [("confirmation", shipped, confirmation)]
     else:

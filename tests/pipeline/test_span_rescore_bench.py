@@ -93,3 +93,13 @@ def test_auc_counts_right_spans_outscoring_wrong_ones():
     assert B._auc(np.array([0.9, 0.1, 0.8, 0.2]), y) == 1.0
     assert B._auc(np.array([0.1, 0.9, 0.2, 0.8]), y) == 0.0
     assert B._auc(np.array([0.5, 0.5, 0.9, 0.1]), y) == 0.875
+
+
+@pytest.mark.parametrize("options", [[], ["--confirmation", "--fold", "0=x"]])
+def test_rows_needs_folds_or_the_confirmation_split(options, tmp_path, monkeypatch, capsys):
+    argv = [str(BENCH), "rows", "--out", str(tmp_path / "rows.json"), *options]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        B.main()
+    assert stopped.value.code == 2
+    assert "--fold FOLD=DIR" in capsys.readouterr().err
