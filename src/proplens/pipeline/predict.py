@@ -19,6 +19,7 @@ from proplens.pipeline.cues import ArticleCues
 from proplens.pipeline.decode import Decoding, decode
 from proplens.pipeline.features import pool, span_extras, token_range
 from proplens.pipeline.heads import Heads
+from proplens.pipeline.rescore import SpanRescore, span_features
 from proplens.pipeline.symmetry import canonical_reading, states_back
 from proplens.pipeline.windowing import (
     Tokens,
@@ -151,10 +152,15 @@ def scored_spans(
     calibration: Calibration,
     names: tuple[str, ...],
     phrases: PhraseCalibration | None = None,
+    rescore: SpanRescore | None = None,
+    article: ArticleStates | None = None,
 ) -> list[tuple[int, int, str, float]]:
     """``(start, end, technique, calibrated score)`` for each candidate's best technique.
 
     ``phrases`` rescales the scores of nested phrases (``Candidate.phrase``).
+    ``rescore`` (with the ``article`` the candidates were found in) then turns
+    each span's score and its other inputs (``pipeline.rescore``) into the
+    score shown; like the phrase rescale it comes after every choice of spans.
     """
     if not found:
         return []
@@ -162,12 +168,24 @@ def scored_spans(
     p_tech = np.array([c.technique_probs[b] for c, b in zip(found, best, strict=True)])
     p_span = np.array([c.span_confidence for c in found])
     scores = calibration.score(p_span, p_tech)
+    nested = np.array([c.phrase for c in found])
     if phrases is not None:
-        nested = np.array([c.phrase for c in found])
         scores = np.where(nested, phrases.score(scores), scores)
-    return [
+    spans = [
         (c.start, c.end, names[b], round(float(s), 4))
         for c, b, s in zip(found, best, scores, strict=True)
+    ]
+    if rescore is None:
+        return spans
+    if article is None:
+        raise ValueError("a span rescore needs the article the spans were found in")
+    x = span_features(
+        article.text, article.tokens.offsets, article.bio, spans, p_span, p_tech, nested,
+        article.cues,
+    )  # fmt: skip
+    return [
+        (start, end, technique, round(float(s), 4))
+        for (start, end, technique, _), s in zip(spans, rescore.score(x), strict=True)
     ]
 
 

@@ -23,6 +23,7 @@ from proplens.pipeline.classifier import TechniqueClassifier
 from proplens.pipeline.decode import Decoding
 from proplens.pipeline.heads import Heads
 from proplens.pipeline.nesting import Nesting, nest_article
+from proplens.pipeline.rescore import SpanRescore
 from proplens.pipeline.sentence_cut import SentenceCut, cut_article
 from proplens.pipeline.windowing import WindowPlan, WordPieces
 from proplens.techniques import NAMES
@@ -126,6 +127,10 @@ class Model:
             self.phrase_calibration = PhraseCalibration.from_card(card.get("phrase_calibration"))
         except ValueError as err:
             raise ModelError(f"{model_dir}: card.json phrase_calibration: {err}") from None
+        try:
+            self.span_rescore = SpanRescore.from_card(card.get("span_rescore"))
+        except ValueError as err:
+            raise ModelError(f"{model_dir}: card.json span_rescore: {err}") from None
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
         names = tuple(card.get("techniques", NAMES))
@@ -197,7 +202,9 @@ class Model:
                 self.decoding.threshold,
                 nesting,
             )
-        return predict.scored_spans(found, self.calibration, NAMES, self.phrase_calibration)
+        return predict.scored_spans(
+            found, self.calibration, NAMES, self.phrase_calibration, self.span_rescore, states
+        )
 
     def classify(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[str, float]]:
         """Technique and its probability for each given span (repeated spans: top-k)."""

@@ -1,0 +1,105 @@
+"""bench/span_rescore.py: the threshold choice, the shipping rule, and bad row files refused.
+
+The real rows need the licensed articles and the fold models; these checks use
+a few articles written here, in the rows' own layout.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from proplens.pipeline.rescore import FEATURES
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "span_rescore.py"
+
+
+def load_bench():
+    spec = importlib.util.spec_from_file_location("span_rescore_bench", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+B = load_bench()
+
+
+def span(start, end, score, right, technique="Doubt"):
+    x = [0.0] * len(FEATURES)
+    x[0] = float(np.log(score / (1 - score)))
+    return {
+        "start": start,
+        "end": end,
+        "technique": technique,
+        "score": score,
+        "right": right,
+        "features": x,
+    }
+
+
+def article(name, group="0"):
+    """One right span scored 0.4 and one wrong span scored 0.15, gold on the right one."""
+    return {
+        "id": name,
+        "group": group,
+        "chars": 100,
+        "gold": [[0, 10, "Doubt"]],
+        "spans": [span(0, 10, 0.4, True), span(50, 60, 0.15, False)],
+    }
+
+
+def test_the_threshold_chosen_drops_the_wrong_spans():
+    rows = B.Rows([article("1"), article("2")])
+    # at 0.15 or below both spans pass (precision 0.5); above it only the right one (F1 1)
+    assert B.choose_threshold(rows, rows.score) == 0.16
+    assert rows.objective(rows.score, 0.16) == pytest.approx(2.0)
+    assert rows.objective(rows.score, 0.1) < 2.0
+
+
+def test_the_rule_needs_both_measures_not_lower():
+    def entry(si, si_low, flc):
+        return {
+            "si_minus_a": {"value": si, "low": si_low, "high": 1},
+            "flc_minus_a": {"value": flc, "low": -1, "high": 1},
+        }
+
+    assert B.ships(entry(0.001, -0.004, 0.0))
+    assert not B.ships(entry(0.001, -0.006, 0.01))  # SI's interval reaches too low
+    assert not B.ships(entry(-0.001, 0.0, 0.01))
+    assert not B.ships(entry(0.01, 0.0, -0.001))
+
+
+def test_covered_characters_count_each_character_once():
+    assert B._covered(10, 20, [(0, 12), (11, 15), (30, 40)]) == 5
+
+
+def test_rows_of_other_inputs_are_refused(tmp_path, monkeypatch, capsys):
+    rows = tmp_path / "rows.json"
+    rows.write_text(json.dumps({"features": ["logit_score"], "articles": []}))
+    monkeypatch.setattr(sys, "argv", [str(BENCH), "compare", "--rows", str(rows)])
+    with pytest.raises(SystemExit) as stopped:
+        B.main()
+    assert stopped.value.code == 2
+    assert "rows of other inputs" in capsys.readouterr().err
+
+
+def test_auc_counts_right_spans_outscoring_wrong_ones():
+    y = np.array([1.0, 0.0, 1.0, 0.0])
+    assert B._auc(np.array([0.9, 0.1, 0.8, 0.2]), y) == 1.0
+    assert B._auc(np.array([0.1, 0.9, 0.2, 0.8]), y) == 0.0
+    assert B._auc(np.array([0.5, 0.5, 0.9, 0.1]), y) == 0.875
+
+
+@pytest.mark.parametrize("options", [[], ["--confirmation", "--fold", "0=x"]])
+def test_rows_needs_folds_or_the_confirmation_split(options, tmp_path, monkeypatch, capsys):
+    argv = [str(BENCH), "rows", "--out", str(tmp_path / "rows.json"), *options]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        B.main()
+    assert stopped.value.code == 2
+    assert "--fold FOLD=DIR" in capsys.readouterr().err
