@@ -27,10 +27,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data", nargs="+", metavar="DIR", help="the training data folders (as for train)"
     )
+    parser.add_argument(
+        "--weight-bits",
+        type=int,
+        default=8,
+        metavar="{8,7}",
+        help="bits of the encoder's weights: 8 (default; onnxruntime's u8u8 kernel) or 7 "
+        "(-63..63 from fp32; the faster u8s8 kernel, exact on every CPU)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from proplens.training.export import check_weight_bits
+
     try:
         import sklearn  # noqa: F401
         import torch  # noqa: F401
@@ -40,8 +50,14 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(
             f"export needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"
         ) from None
+    check_weight_bits(args.weight_bits)  # before the slow imports and any work
     manifest = export(
-        args.checkpoint, args.output, args.cv, args.data, log=lambda m: print(m, file=sys.stderr)
+        args.checkpoint,
+        args.output,
+        args.cv,
+        args.data,
+        log=lambda m: print(m, file=sys.stderr),
+        weight_bits=args.weight_bits,
     )
     print(json.dumps({"output": args.output, **manifest}, indent=2))
     return 0
