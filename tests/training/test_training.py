@@ -175,6 +175,55 @@ def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys
         bench.main()
 
 
+def _as_fold_model(model_dir: Path, out: Path, fold: int) -> Path:
+    """A copy of ``model_dir`` whose card names ``fold`` as bench/fold_model.py writes it."""
+    from proplens.training.export import resign
+
+    shutil.copytree(model_dir, out)
+    card = json.loads((out / "card.json").read_text())
+    card["fold_model"] = {"fold": fold}
+    (out / "card.json").write_text(json.dumps(card))
+    resign(out)
+    return out
+
+
+def test_bench_fold_labels_reads_each_fold_with_its_own_model(exported, tmp_path, capsys):
+    data, checkpoint, model_dir = exported
+    cv = checkpoint.parent / "cv"
+    folds = json.loads((cv / "folds.json").read_text())["folds"]
+    models = {f: _as_fold_model(model_dir, tmp_path / f"fold{f}", f) for f in (0, 1)}
+    bench = _load_bench("fold_labels")
+    argv = ["fold_labels.py", str(tmp_path / "labels"), "--cv", str(cv), "--data", str(data)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--model", f"0={models[0]}", "--model", f"1={models[1]}"])
+        bench.main()
+    report = json.loads(capsys.readouterr().out)
+    assert {f: v["articles"] for f, v in report["folds"].items()} == {
+        str(f): sum(1 for v in folds.values() if v == f) for f in (0, 1)
+    }
+    gold = read_labels(tmp_path / "labels" / "gold-tc.labels", "tc")
+    every = read_labels(data / "copies-tc.labels", "tc")
+
+    # all gold spans of the out-of-fold articles, none of the confirmation ones
+    def key(r):
+        return (r.article_id, r.start, r.end, r.technique)
+
+    assert sorted(map(key, gold)) == sorted(key(r) for r in every if r.article_id in folds)
+    for name in ("pred-si", "pred-tc", "pred-flc"):
+        assert (tmp_path / "labels" / f"{name}.labels").exists()
+    # one fold only, and a model whose card names another fold is refused
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--model", f"1={models[1]}"])
+        bench.main()
+    assert list(json.loads(capsys.readouterr().out)["folds"]) == ["1"]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="names fold 0"):
+        patch.setattr("sys.argv", [*argv, "--model", f"1={models[0]}"])
+        bench.main()
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="FOLD=MODEL_DIR"):
+        patch.setattr("sys.argv", [*argv, "--model", str(models[0])])
+        bench.main()
+
+
 def consistency_config(folder: Path) -> Path:
     path = folder / "consistency.json"
     path.write_text(json.dumps({"consistency_epochs": 1, "consistency_weight": 2.0}))
