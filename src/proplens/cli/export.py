@@ -14,7 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="export a checkpoint to the int8 ONNX model folder (needs [train])",
         description="Export the encoder of a 'proplens train' checkpoint to ONNX, quantize it "
-        "to int8 (dynamic, per-channel), and write heads, tokenizer, card and checksums. "
+        "to int8 (activations per token, weights per channel in 8 bits, or 7 with "
+        "--weight-bits 7), and write heads, tokenizer, card and checksums. "
         "With --cv (a 'proplens train --folds' run of the same recipe, 2 or more folds "
         "finished) and --data, the decoding, the technique classifier, the calibration and "
         "the default score threshold are chosen on out-of-fold predictions, and the "
