@@ -1,6 +1,7 @@
 """A model folder whose encoder and heads are one cross-validation fold's, the rest shipped.
 
     python bench/fold_model.py --cv /work/runs/cv --fold 0 --out /work/fold0-model
+    python bench/fold_model.py --cv /work/runs/cv --fold 0 --out /tmp/fold0-7bit --weight-bits 7
 
 Out-of-fold phrase scores need the fold model run as the shipped model runs:
 the fold's fp32 encoder (``fold<F>-avg.encoder/``) goes through the same
@@ -30,6 +31,13 @@ def main() -> None:
     parser.add_argument("--cv", type=Path, required=True, help="cross-validation folder")
     parser.add_argument("--fold", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True, help="new model folder (must not exist)")
+    parser.add_argument(
+        "--weight-bits",
+        type=int,
+        choices=(8, 7),
+        default=8,
+        help="the encoder's weights, as proplens export --weight-bits (default 8)",
+    )
     args = parser.parse_args()
     encoder_dir = args.cv / f"fold{args.fold}-avg.encoder"
     heads = args.cv / f"fold{args.fold}-avg.heads.npz"
@@ -39,19 +47,21 @@ def main() -> None:
     if args.out.exists():
         sys.exit(f"{args.out} exists: give a new folder")
 
-    from proplens.training.export import ENCODER_FILE, export_onnx, resign
+    from proplens.training.export import ENCODER_FILE, export_onnx, quantization, resign
     from proplens.training.fusion import attention_heads, fuse_attention_file
     from proplens.training.quantize import quantize_per_token
 
     shutil.copytree(SHIPPED_DIR, args.out)
     fp32 = args.out / "encoder.fp32.onnx"
     export_onnx(encoder_dir, fp32)
-    quantize_per_token(fp32, args.out / ENCODER_FILE)
+    quantize_per_token(fp32, args.out / ENCODER_FILE, args.weight_bits)
     fp32.unlink()
     fused = fuse_attention_file(args.out / ENCODER_FILE, attention_heads(encoder_dir))
     shutil.copyfile(heads, args.out / "heads.npz")
     card = json.loads((args.out / "card.json").read_text(encoding="utf-8"))
     card["phrase_calibration"] = None
+    card["runtime"]["quantization"] = quantization(args.weight_bits)
+    card["runtime"]["weight_bits"] = args.weight_bits
     card["fold_model"] = {
         "cv": str(args.cv),
         "fold": args.fold,
@@ -60,7 +70,10 @@ def main() -> None:
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     resign(args.out)
-    print(f"{args.out}: fold {args.fold} encoder ({fused} attention blocks fused) and heads")
+    print(
+        f"{args.out}: fold {args.fold} encoder ({args.weight_bits}-bit weights, "
+        f"{fused} attention blocks fused) and heads"
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
     python bench/paired_labels.py A_DIR B_DIR [--resamples 2000]
 
 ``A_DIR`` and ``B_DIR`` are folders written by ``bench/validate.py --out`` for
-two models on the same confirmation articles (gold and predicted label files).
+two models on the same confirmation articles (gold and predicted label files),
+or by ``bench/fold_labels.py`` for two sets of fold models on the same
+out-of-fold articles.
 Prints, as JSON, each measure of both and ``B - A`` with a 95% bootstrap
 interval over the same resampled articles (``intervals.paired_difference``:
 what the two share, hard articles, cancels, so the interval is narrower than

@@ -232,3 +232,82 @@ def test_seven_bit_weights_of_a_signed_8_bit_encoder(tmp_path):
         new = after[node.input[1]].astype(np.float64) * after[node.input[3]]
         assert np.abs(after[node.input[1]].astype(int)).max() <= 63
         assert np.abs(new - old).max() <= 0.6 * np.abs(old).max() / 63
+
+
+@pytest.fixture
+def seven_bit_graphs(tmp_path):
+    fp32, seven = tmp_path / "fp32.onnx", tmp_path / "seven.onnx"
+    two_layer_graph(fp32)
+    quantize.quantize_per_token(fp32, seven, weight_bits=7)
+    return fp32, seven
+
+
+def test_seven_bit_export_stores_int8_weights_in_63_levels_with_no_zero_point(seven_bit_graphs):
+    # int8 weights and no weight zero point: onnxruntime's u8s8 kernel; |q| <= 63 keeps it exact
+    _, seven = seven_bit_graphs
+    model = onnx.load(str(seven))
+    values = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    assert "ptq_w_zp" not in values
+    nodes = [n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"]
+    assert len(nodes) == 3
+    for node in nodes:
+        assert len(node.input) == 5
+        weight = values[node.input[1]]
+        assert weight.dtype == np.int8
+        # every column uses the full 7-bit range (its largest weight rounds to +-63)
+        assert np.abs(weight.astype(int)).max(axis=0).tolist() == [63] * weight.shape[1]
+
+
+def test_seven_bit_export_rounds_each_column_to_its_closest_grid_from_fp32(tmp_path):
+    fp32 = tmp_path / "fp32.onnx"
+    two_layer_graph(fp32)
+    original = {w.name: numpy_helper.to_array(w) for w in onnx.load(str(fp32)).graph.initializer}
+    model = onnx.load(str(fp32))
+    assert quantize.rewrite_matmuls(model, weight_bits=7) == 3
+    values = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    weights = [
+        (values[n.input[1]], values[n.input[3]])
+        for n in model.graph.node
+        if n.op_type == "MatMulIntegerToFloat"
+    ]
+    for (q, scale), name in zip(weights, ["Wq", "Wv", "Wo"], strict=True):
+        want_q, want_scale = quantize.seven_bit_grid(original[name])
+        assert np.array_equal(q, want_q) and np.array_equal(scale, want_scale)
+
+
+def test_seven_bit_export_is_computed_exactly_by_onnxruntime(seven_bit_graphs, tmp_path):
+    # the u8s8 kernel with 7-bit weights: no saturated int16 sums, on any CPU
+    _, seven = seven_bit_graphs
+    exact = tmp_path / "seven-exact.onnx"
+    exact_integer_graph(seven, exact)
+    x = inputs()
+    x[1, 4] *= 60  # more loud tokens: activations at +-127 in many columns
+    got, want = run(seven, x), run(exact, x)
+    for name in ("h", "s"):
+        np.testing.assert_allclose(
+            got[name], want[name], rtol=1e-5, atol=1e-5 * np.abs(want[name]).max()
+        )
+
+
+def test_seven_bit_export_stays_close_to_fp32(seven_bit_graphs, graphs):
+    fp32, seven = seven_bit_graphs
+    _, eight = graphs
+    x = inputs()
+    want, got7, got8 = run(fp32, x), run(seven, x), run(eight, x)
+    for name in ("h", "s"):
+        error7 = np.abs(got7[name] - want[name]).max() / np.abs(want[name]).max()
+        error8 = np.abs(got8[name] - want[name]).max() / np.abs(want[name]).max()
+        # half the levels: more error than 8 bits, but of the same order (0.018 / 0.010 for h)
+        assert error7 < 0.04, name
+        assert error7 > error8, name
+
+
+def test_other_weight_bits_are_refused(tmp_path):
+    fp32 = tmp_path / "fp32.onnx"
+    two_layer_graph(fp32)
+    for bad in (6, 4, 16, "7"):
+        with pytest.raises(ValueError, match="weight_bits must be 8 or 7"):
+            quantize.quantize_per_token(fp32, tmp_path / "out.onnx", weight_bits=bad)
+    assert not (tmp_path / "out.onnx").exists()
+    with pytest.raises(ValueError, match="weight_bits must be 8 or 7"):
+        quantize.rewrite_matmuls(onnx.load(str(fp32)), weight_bits=4)

@@ -108,6 +108,7 @@ def test_exported_model_loads_and_analyzes(exported):
     for span in result.spans:
         assert 0 <= span.start < span.end <= len(SAMPLES[1])
     assert analyzer.card["runtime"]["quantization"].startswith("int8")
+    assert analyzer.card["runtime"]["weight_bits"] == 8  # the default
     assert analyzer.card["runtime"]["windows"]["symmetric"] is True  # the default
 
 
@@ -171,6 +172,55 @@ def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys
     assert [line.split(",")[0] for line in figures] == ["SI", "SI", "TC", "TC", "TC"]
     with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="not finished"):
         patch.setattr("sys.argv", [*argv[:-1], "7", "--data", str(data)])
+        bench.main()
+
+
+def _as_fold_model(model_dir: Path, out: Path, fold: int) -> Path:
+    """A copy of ``model_dir`` whose card names ``fold`` as bench/fold_model.py writes it."""
+    from proplens.training.export import resign
+
+    shutil.copytree(model_dir, out)
+    card = json.loads((out / "card.json").read_text())
+    card["fold_model"] = {"fold": fold}
+    (out / "card.json").write_text(json.dumps(card))
+    resign(out)
+    return out
+
+
+def test_bench_fold_labels_reads_each_fold_with_its_own_model(exported, tmp_path, capsys):
+    data, checkpoint, model_dir = exported
+    cv = checkpoint.parent / "cv"
+    folds = json.loads((cv / "folds.json").read_text())["folds"]
+    models = {f: _as_fold_model(model_dir, tmp_path / f"fold{f}", f) for f in (0, 1)}
+    bench = _load_bench("fold_labels")
+    argv = ["fold_labels.py", str(tmp_path / "labels"), "--cv", str(cv), "--data", str(data)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--model", f"0={models[0]}", "--model", f"1={models[1]}"])
+        bench.main()
+    report = json.loads(capsys.readouterr().out)
+    assert {f: v["articles"] for f, v in report["folds"].items()} == {
+        str(f): sum(1 for v in folds.values() if v == f) for f in (0, 1)
+    }
+    gold = read_labels(tmp_path / "labels" / "gold-tc.labels", "tc")
+    every = read_labels(data / "copies-tc.labels", "tc")
+
+    # all gold spans of the out-of-fold articles, none of the confirmation ones
+    def key(r):
+        return (r.article_id, r.start, r.end, r.technique)
+
+    assert sorted(map(key, gold)) == sorted(key(r) for r in every if r.article_id in folds)
+    for name in ("pred-si", "pred-tc", "pred-flc"):
+        assert (tmp_path / "labels" / f"{name}.labels").exists()
+    # one fold only, and a model whose card names another fold is refused
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--model", f"1={models[1]}"])
+        bench.main()
+    assert list(json.loads(capsys.readouterr().out)["folds"]) == ["1"]
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="names fold 0"):
+        patch.setattr("sys.argv", [*argv, "--model", f"1={models[0]}"])
+        bench.main()
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="FOLD=MODEL_DIR"):
+        patch.setattr("sys.argv", [*argv, "--model", str(models[0])])
         bench.main()
 
 
@@ -270,6 +320,64 @@ def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, 
     ]
     real = mask.astype(bool)
     assert np.array_equal(states[0][real], states[1][real])
+
+
+def test_export_writes_7_bit_weights_that_onnxruntime_computes_exactly(exported, tmp_path):
+    import onnx
+    import onnxruntime as ort
+    from onnx import numpy_helper
+
+    from proplens.training.quantize import integer_reference
+
+    _, checkpoint, _ = exported
+    out = tmp_path / "seven"
+    assert main(["export", str(checkpoint), "--output", str(out), "--weight-bits", "7"]) == 0
+    card = json.loads((out / "card.json").read_text())
+    assert card["runtime"]["weight_bits"] == 7 and "7-bit" in card["runtime"]["quantization"]
+    model = onnx.load(str(out / "encoder.int8.onnx"))
+    values = {w.name: numpy_helper.to_array(w) for w in model.graph.initializer}
+    products = [n for n in model.graph.node if n.op_type == "MatMulIntegerToFloat"]
+    assert len(products) == 6  # one layer: query, key, value, output, two feed-forward
+    for node in products:
+        assert len(node.input) == 5  # no weight zero point: onnxruntime's u8s8 kernel
+        weight = values[node.input[1]]
+        assert weight.dtype == np.int8 and np.abs(weight.astype(int)).max() == 63
+    assert integer_reference(model) == 6
+    onnx.save(model, str(tmp_path / "exact.onnx"))
+    ids = np.array([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 3231, 102, 0, 0]])
+    mask = (ids > 0).astype(np.int64)
+    states = [
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+            ["hidden"], {"input_ids": ids, "attention_mask": mask}
+        )[0]
+        for path in (out / "encoder.int8.onnx", tmp_path / "exact.onnx")
+    ]
+    real = mask.astype(bool)
+    np.testing.assert_allclose(states[0][real], states[1][real], rtol=1e-5, atol=1e-5)
+    # and the folder is a model like any other: it loads, analyzes, agrees with torch
+    Analyzer.load(out, threshold=0.0).analyze(SAMPLES[0])
+    assert max_difference(checkpoint, out, SAMPLES) <= ONNX_TOLERANCE
+
+
+@pytest.mark.parametrize("bits", ["6", "16", "0", "seven"])
+def test_export_refuses_other_weight_bits_before_any_work(exported, tmp_path, capsys, bits):
+    _, checkpoint, _ = exported
+    out = tmp_path / "model"
+    argv = ["export", str(checkpoint), "--output", str(out), "--weight-bits", bits]
+    if bits.isdigit():
+        assert main(argv) == 2
+    else:  # no integer: argparse's own message and exit
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "--weight-bits" in err and "Traceback" not in err
+    assert not out.exists()
+    with pytest.raises(InputError, match="--weight-bits must be 8 .* or 7"):
+        from proplens.training.export import export
+
+        export(checkpoint, out, weight_bits=6)
+    assert not out.exists()
 
 
 RESUMABLE = {"batch_size": 2, "epochs": 3, "average_last": 2}

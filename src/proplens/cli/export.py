@@ -14,7 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="export a checkpoint to the int8 ONNX model folder (needs [train])",
         description="Export the encoder of a 'proplens train' checkpoint to ONNX, quantize it "
-        "to int8 (dynamic, per-channel), and write heads, tokenizer, card and checksums. "
+        "to int8 (activations per token, weights per channel in 8 bits, or 7 with "
+        "--weight-bits 7), and write heads, tokenizer, card and checksums. "
         "With --cv (a 'proplens train --folds' run of the same recipe, 2 or more folds "
         "finished) and --data, the decoding, the technique classifier, the calibration and "
         "the default score threshold are chosen on out-of-fold predictions, and the "
@@ -27,10 +28,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--data", nargs="+", metavar="DIR", help="the training data folders (as for train)"
     )
+    parser.add_argument(
+        "--weight-bits",
+        type=int,
+        default=8,
+        metavar="{8,7}",
+        help="bits of the encoder's weights: 8 (default; onnxruntime's u8u8 kernel) or 7 "
+        "(-63..63 from fp32; the faster u8s8 kernel, exact on every CPU)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from proplens.training.export import check_weight_bits
+
     try:
         import sklearn  # noqa: F401
         import torch  # noqa: F401
@@ -40,8 +51,14 @@ def run(args: argparse.Namespace) -> int:
         raise ProplensError(
             f"export needs the [train] extra ({err.name} is missing): pip install -e '.[train]'"
         ) from None
+    check_weight_bits(args.weight_bits)  # before the slow imports and any work
     manifest = export(
-        args.checkpoint, args.output, args.cv, args.data, log=lambda m: print(m, file=sys.stderr)
+        args.checkpoint,
+        args.output,
+        args.cv,
+        args.data,
+        log=lambda m: print(m, file=sys.stderr),
+        weight_bits=args.weight_bits,
     )
     print(json.dumps({"output": args.output, **manifest}, indent=2))
     return 0

@@ -12,7 +12,10 @@ the decoding, the technique classifier, the calibration and the default score
 threshold are chosen on the cross-validation run's out-of-fold predictions
 (``selection``) and the card carries their cross-validated estimates. With
 ``data``, the exported model itself is then measured once on the confirmation
-split. ``manifest.json`` lists the SHA-256 of every file; the runtime refuses
+split. ``weight_bits=7`` (``proplens export --weight-bits 7``) writes the
+weights in 7 bits straight from fp32, for onnxruntime's faster u8s8 kernel;
+the card's ``runtime`` says which (docs/model.md, "7-bit weights exported
+from fp32"). ``manifest.json`` lists the SHA-256 of every file; the runtime refuses
 a model whose files do not match. Needs the ``[train]`` extra.
 """
 
@@ -31,7 +34,7 @@ from proplens.pipeline.nesting import SHIPPED as SHIPPED_NESTING
 from proplens.pipeline.runtime import sha256
 from proplens.pipeline.sentence_cut import SHIPPED as SHIPPED_CUT
 from proplens.training.fusion import attention_heads, fuse_attention_file
-from proplens.training.quantize import quantize_per_token
+from proplens.training.quantize import WEIGHT_BITS, quantize_per_token
 
 ENCODER_FILE = "encoder.int8.onnx"
 BASE_FILES = (ENCODER_FILE, "heads.npz", "tokenizer.json", "card.json")
@@ -78,6 +81,22 @@ def export_onnx(encoder_dir: Path, out_file: Path) -> None:
 
 
 QUANTIZATION = "int8, activations per token, weights per channel stored as uint8 around 128"
+QUANTIZATION_7 = "int8, activations per token, 7-bit weights (-63..63) per channel stored as int8"
+
+
+def quantization(weight_bits: int) -> str:
+    """The card's ``runtime.quantization`` for weights of ``weight_bits`` (8 or 7)."""
+    return QUANTIZATION if weight_bits == 8 else QUANTIZATION_7
+
+
+def check_weight_bits(weight_bits) -> int:
+    """``weight_bits`` if export can write it (8 or 7), else a clear ``InputError``."""
+    if isinstance(weight_bits, bool) or weight_bits not in WEIGHT_BITS:
+        raise InputError(
+            f"--weight-bits must be 8 (the default: u8u8 kernel) or 7 (-63..63: u8s8 "
+            f"kernel, exact on every CPU), not {weight_bits!r}"
+        )
+    return weight_bits
 
 
 def write_manifest(model_dir: Path, files: list[str]) -> dict:
@@ -93,11 +112,13 @@ def export(
     cv: Path | None = None,
     data: list[Path] | None = None,
     log=print,
+    weight_bits: int = 8,
 ) -> dict:
     """Write the shipped model folder from a ``proplens train`` checkpoint."""
     from proplens.training.config import TrainConfig
     from proplens.training.train import window_plan
 
+    check_weight_bits(weight_bits)
     checkpoint, out = Path(checkpoint), Path(out)
     for needed in ("encoder", "heads.npz", "tokenizer.json", "card.json"):
         if not (checkpoint / needed).exists():
@@ -108,7 +129,7 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "encoder.fp32.onnx"
     export_onnx(checkpoint / "encoder", fp32)
-    quantize_per_token(fp32, out / ENCODER_FILE)
+    quantize_per_token(fp32, out / ENCODER_FILE, weight_bits)
     fp32.unlink()
     fused = fuse_attention_file(out / ENCODER_FILE, attention_heads(checkpoint / "encoder"))
     log(f"attention: {fused} blocks fused into MultiHeadAttention")
@@ -118,7 +139,8 @@ def export(
     card["version"] = time.strftime("%Y.%m.%d", time.gmtime())
     card["runtime"] = {
         "encoder": ENCODER_FILE,
-        "quantization": QUANTIZATION,
+        "quantization": quantization(weight_bits),
+        "weight_bits": weight_bits,
         "windows": {
             "mode": plan.mode,
             "stride": plan.stride,

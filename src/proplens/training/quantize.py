@@ -23,6 +23,14 @@ written with int8 weights into this form without changing what it computes
 on a CPU that multiplied it exactly. Embedding tables are int8 with one scale
 per table, as onnxruntime writes them (weight-only: a lookup has no activation
 to scale, and no kernel multiplies it).
+
+``weight_bits=7`` writes the weights straight from fp32 in 7 bits instead
+(-63..63, per column the grid closest to the fp32 values, ``seven_bit_grid``),
+stored as int8 with no zero point: onnxruntime then runs its faster u8s8
+kernel, whose saturating int16 sums cannot overflow with 7-bit weights
+(255 * 63 * 2 = 32130), so its products are exact on every CPU too. The
+runtime needs nothing new for it: the graph has the same operators
+(docs/model.md, "7-bit weights exported from fp32").
 """
 
 from __future__ import annotations
@@ -34,13 +42,23 @@ import numpy as np
 
 ZERO_POINT = 128
 WEIGHT_LEVELS = 127  # |q| of a weight before it is stored as uint8 q + 128
+SEVEN_BIT_LEVELS = 63  # 255 * 63 * 2 = 32130: two products always fit vpmaddubsw's int16
+WEIGHT_BITS = (8, 7)  # what quantize_per_token writes; 8 is the default
 SCALE_FLOOR = 1e-8  # an all-zero row would otherwise divide by zero
 
 
-def quantize_per_token(fp32_file: Path, int8_file: Path) -> None:
-    """Write ``int8_file``: ``fp32_file`` with int8 embeddings and per-token int8 MatMuls."""
+def quantize_per_token(fp32_file: Path, int8_file: Path, weight_bits: int = 8) -> None:
+    """Write ``int8_file``: ``fp32_file`` with int8 embeddings and per-token int8 MatMuls.
+
+    ``weight_bits`` 8: weights -127..127 stored as uint8 around 128 (u8u8
+    kernel); 7: weights -63..63 from fp32, stored as int8 (u8s8 kernel). Both
+    are exact on every CPU (module docstring).
+    """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if weight_bits not in WEIGHT_BITS:
+        raise ValueError(f"weight_bits must be 8 or 7, not {weight_bits!r}")
 
     with tempfile.TemporaryDirectory() as tmp:
         embedded = Path(tmp) / "embeddings-int8.onnx"
@@ -51,8 +69,9 @@ def quantize_per_token(fp32_file: Path, int8_file: Path) -> None:
             op_types_to_quantize=["Gather"],
         )
         model = onnx.load(str(embedded))
-    rewrite_matmuls(model)
-    unsigned_weights(model)
+    rewrite_matmuls(model, weight_bits)
+    if weight_bits == 8:
+        unsigned_weights(model)
     onnx.checker.check_model(model)
     onnx.save(model, str(int8_file))
 
@@ -70,17 +89,21 @@ def quantize_weight(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, scale.astype(np.float32)
 
 
-def rewrite_matmuls(model) -> int:
+def rewrite_matmuls(model, weight_bits: int = 8) -> int:
     """Rewrite, in place, each MatMul whose weight is a constant 2-D matrix; returns how many.
 
     Inputs shared by several MatMuls (query, key and value read the same
-    states) are quantized once. MatMuls of two activations (attention) stay fp32.
+    states) are quantized once. MatMuls of two activations (attention) stay
+    fp32. Weights are int8 with no zero point: 8 bits (``quantize_weight``,
+    then stored unsigned by ``unsigned_weights``) or 7 (``seven_bit_grid``).
     """
     from onnx import numpy_helper
 
+    if weight_bits not in WEIGHT_BITS:
+        raise ValueError(f"weight_bits must be 8 or 7, not {weight_bits!r}")
     graph = model.graph
     weights = {w.name: w for w in graph.initializer if len(w.dims) == 2}
-    builder = _Builder()
+    builder = _Builder(weight_bits)
     nodes, replaced, used = [], 0, set()
     for node in graph.node:
         if node.op_type != "MatMul" or node.input[1] not in weights:
@@ -103,10 +126,11 @@ def rewrite_matmuls(model) -> int:
 class _Builder:
     """Makes the nodes and constants of the rewritten MatMuls, naming them ``ptq*``."""
 
-    def __init__(self) -> None:
+    def __init__(self, weight_bits: int = 8) -> None:
         from onnx import helper
 
         self.helper = helper
+        self.weight_bits = weight_bits
         self.initializers: list = []
         self.rows: dict[str, str] = {}  # input name -> prefix of its quantized rows
         self._constant("ptq_inv127", np.float32(1 / 127))
@@ -123,7 +147,7 @@ class _Builder:
         """Nodes computing ``y = x @ weight`` from per-token int8 ``x`` and int8 ``weight``."""
         nodes = [] if x in self.rows else self._quantize_rows(x, weight.shape[0])
         rows = self.rows[x]
-        q, scale = quantize_weight(weight)
+        q, scale = quantize_weight(weight) if self.weight_bits == 8 else seven_bit_grid(weight)
         w = f"ptq_w{len(self.initializers)}"
         self._constant(w + "_q", q)
         self._constant(w + "_scale", scale)
@@ -262,11 +286,11 @@ def use_microsoft_domain(model) -> None:
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
 
 
-SEVEN_BIT_LEVELS = 63  # 255 * 63 * 2 = 32130: two products always fit vpmaddubsw's int16
-
-
 def seven_bit_grid(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per column, the 7-bit grid ``q * scale`` (``|q| <= 63``) closest to ``values``.
+
+    ``values`` are fp32 weights (``proplens export --weight-bits 7``) or the
+    real values of 8-bit ones (``seven_bit_weights``).
 
     Rounding 8-bit weights to 7 bits by halving them (scale doubled) puts every
     odd weight half a step off; a column's best grid is rarely the one whose
@@ -319,9 +343,10 @@ def seven_bit_weights(model) -> int:
     zero point input dropped. A weight already within 7 bits with no zero
     point is left alone. Used by ``bench/seven_bit.py`` only: converted this
     way, the shipped encoder ran 1.10-1.17 times as fast end to end but moved
-    confirmation SI by -0.0054, over the limit set in advance, so neither the
-    shipped encoder nor ``proplens export`` uses it (docs/model.md, "7-bit
-    weights for the shipped encoder").
+    confirmation SI by -0.0054, over the limit set in advance, so the shipped
+    encoder does not use it (docs/model.md, "7-bit weights for the shipped
+    encoder"). ``proplens export --weight-bits 7`` rounds the fp32 weights
+    themselves (``seven_bit_grid`` in ``rewrite_matmuls``), not 8-bit ones.
     """
     from onnx import TensorProto, numpy_helper
 
