@@ -7,7 +7,6 @@ that names the option (argparse's usage error: exit 2, no traceback).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -15,18 +14,12 @@ from pathlib import Path
 import pytest
 
 from proplens.pipeline.runtime import SHIPPED_DIR
+from tests.bench_scripts import load_bench
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "phrase_calibration.py"
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("phrase_calibration_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-BENCH_MODULE = load_bench()
+BENCH_MODULE = load_bench("phrase_calibration")
 
 
 def run_bench(*options: str, capsys, monkeypatch) -> tuple[int, str]:

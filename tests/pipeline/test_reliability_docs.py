@@ -9,12 +9,13 @@ forgets to update them fails here.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
+
+from tests.bench_scripts import load_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 CARD = ROOT / "src" / "proplens" / "pipeline" / "shipped" / "card.json"
@@ -99,9 +100,7 @@ def test_docs_quote_the_cards_full_output_figure(doc):
 @pytest.mark.corpus
 @pytest.mark.slow
 def test_bench_validate_reproduces_the_cards_confirmation(ptc_train):
-    spec = importlib.util.spec_from_file_location("validate", ROOT / "bench" / "validate.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_bench("validate")
     import proplens
     from proplens.training.corpus import load_training_data
 

@@ -6,7 +6,6 @@ a few articles written here, in the rows' own layout.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -15,18 +14,12 @@ import numpy as np
 import pytest
 
 from proplens.pipeline.rescore import FEATURES
+from tests.bench_scripts import load_bench
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "span_rescore.py"
 
 
-def load_bench():
-    spec = importlib.util.spec_from_file_location("span_rescore_bench", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-B = load_bench()
+B = load_bench("span_rescore")
 
 
 def span(start, end, score, right, technique="Doubt"):

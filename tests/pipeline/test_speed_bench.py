@@ -10,6 +10,7 @@ from pathlib import Path
 
 import proplens
 from proplens.pipeline.runtime import SHIPPED_DIR
+from tests.bench_scripts import load_bench
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "speed.py"
 ARTICLES = {
@@ -42,11 +43,7 @@ INTERLEAVED = BENCH.with_name("speed_interleaved.py")
 
 
 def test_interleaved_turns_alternate_and_every_article_is_read_once_per_model():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("speed_interleaved", INTERLEAVED)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_bench("speed_interleaved")
     calls: list[tuple[str, int]] = []
 
     class Recorder:

@@ -3,7 +3,6 @@ jointly fitted scores, and precomputed scores driving the finder's learned cues.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -11,24 +10,14 @@ import numpy as np
 import pytest
 
 from proplens.sources.finder import _NEVER_CUES, _sources, chunks
+from tests.bench_scripts import load_bench
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    import sys
-
-    sys.path.insert(0, str(BENCH))  # the script imports its sibling bench modules
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "polnear_cue_states", BENCH / "polnear_cue_states.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH))
-    return module
+    return load_bench("polnear_cue_states")
 
 
 def test_a_word_vector_is_the_mean_of_the_pieces_overlapping_it(bench):

@@ -3,26 +3,20 @@ tagger's padding, which must not change the logits of the pieces it pads."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.bench_scripts import load_bench
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.fixture(scope="module")
 def bench():
-    sys.path.insert(0, str(BENCH))  # the script imports its sibling bench modules
-    try:
-        spec = importlib.util.spec_from_file_location("polnear_tagger", BENCH / "polnear_tagger.py")
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH))
-    return module
+    return load_bench("polnear_tagger")
 
 
 @pytest.mark.parametrize("length", [1, 5, 8, 9, 20, 33])

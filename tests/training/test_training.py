@@ -9,7 +9,6 @@ confirmation measurement, runtime), not quality.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import re
 import shutil
@@ -30,6 +29,7 @@ from proplens.pipeline.nesting import SHIPPED as SHIPPED_NESTING  # noqa: E402
 from proplens.pipeline.sentence_cut import SHIPPED as SHIPPED_CUT  # noqa: E402
 from proplens.pipeline.windowing import Tokens  # noqa: E402
 from proplens.training.export import max_difference  # noqa: E402
+from tests.bench_scripts import load_bench  # noqa: E402
 
 MINI = Path(__file__).resolve().parents[1] / "fixtures" / "ptc-mini"
 SAMPLES = [
@@ -158,7 +158,7 @@ def test_export_compares_settings_with_defaults_filled_in(exported, tmp_path, ca
 def test_bench_new_folds_checks_a_models_choices_on_named_folds(exported, capsys):
     data, checkpoint, model_dir = exported
     cv = checkpoint.parent / "cv"
-    bench = _load_bench("new_folds")
+    bench = load_bench("new_folds")
     folds = json.loads((cv / "folds.json").read_text())["folds"]
     argv = ["new_folds.py", str(cv), "--model", str(model_dir), "--folds", "1"]
     with pytest.MonkeyPatch.context() as patch:
@@ -192,7 +192,7 @@ def test_bench_fold_labels_reads_each_fold_with_its_own_model(exported, tmp_path
     cv = checkpoint.parent / "cv"
     folds = json.loads((cv / "folds.json").read_text())["folds"]
     models = {f: _as_fold_model(model_dir, tmp_path / f"fold{f}", f) for f in (0, 1)}
-    bench = _load_bench("fold_labels")
+    bench = load_bench("fold_labels")
     argv = ["fold_labels.py", str(tmp_path / "labels"), "--cv", str(cv), "--data", str(data)]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sys.argv", [*argv, "--model", f"0={models[0]}", "--model", f"1={models[1]}"])
@@ -287,14 +287,6 @@ def test_consistency_config_is_the_default_recipe_plus_the_stage():
     assert {k: v for k, v in documented.items() if not k.startswith("consistency_")} == default
     assert TrainConfig.from_file(configs / "consistency.json").consistency_epochs == 1
     assert TrainConfig.from_file(configs / "default.json").consistency_epochs == 0
-
-
-def _load_bench(name: str):
-    path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, tmp_path):
