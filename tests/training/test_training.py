@@ -289,9 +289,23 @@ def test_consistency_config_is_the_default_recipe_plus_the_stage():
     assert TrainConfig.from_file(configs / "default.json").consistency_epochs == 0
 
 
+def _real_token_states(*encoders: Path) -> tuple[list[np.ndarray], np.ndarray]:
+    """Each ONNX encoder's states for two short windows (one padded), and the non-pad mask."""
+    import onnxruntime as ort
+
+    ids = np.array([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 3231, 102, 0, 0]])
+    mask = (ids > 0).astype(np.int64)
+    states = [
+        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
+            ["hidden"], {"input_ids": ids, "attention_mask": mask}
+        )[0]
+        for path in encoders
+    ]
+    return states, mask.astype(bool)
+
+
 def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, tmp_path):
     import onnx
-    import onnxruntime as ort
 
     from proplens.training.export import export_onnx
     from proplens.training.quantize import quantize_per_token
@@ -302,21 +316,12 @@ def test_exported_encoder_has_fused_attention_with_the_unfused_states(exported, 
     assert ops.count("MultiHeadAttention") == 1 and "Softmax" not in ops  # one layer
     export_onnx(checkpoint / "encoder", tmp_path / "fp32.onnx")
     quantize_per_token(tmp_path / "fp32.onnx", tmp_path / "plain.onnx")
-    ids = np.array([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 3231, 102, 0, 0]])
-    mask = (ids > 0).astype(np.int64)
-    states = [
-        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
-            ["hidden"], {"input_ids": ids, "attention_mask": mask}
-        )[0]
-        for path in (fused, tmp_path / "plain.onnx")
-    ]
-    real = mask.astype(bool)
+    states, real = _real_token_states(fused, tmp_path / "plain.onnx")
     assert np.array_equal(states[0][real], states[1][real])
 
 
 def test_export_writes_7_bit_weights_that_onnxruntime_computes_exactly(exported, tmp_path):
     import onnx
-    import onnxruntime as ort
     from onnx import numpy_helper
 
     from proplens.training.quantize import integer_reference
@@ -336,15 +341,7 @@ def test_export_writes_7_bit_weights_that_onnxruntime_computes_exactly(exported,
         assert weight.dtype == np.int8 and np.abs(weight.astype(int)).max() == 63
     assert integer_reference(model) == 6
     onnx.save(model, str(tmp_path / "exact.onnx"))
-    ids = np.array([[101, 2023, 2003, 1037, 3231, 102], [101, 2178, 3231, 102, 0, 0]])
-    mask = (ids > 0).astype(np.int64)
-    states = [
-        ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(
-            ["hidden"], {"input_ids": ids, "attention_mask": mask}
-        )[0]
-        for path in (out / "encoder.int8.onnx", tmp_path / "exact.onnx")
-    ]
-    real = mask.astype(bool)
+    states, real = _real_token_states(out / "encoder.int8.onnx", tmp_path / "exact.onnx")
     np.testing.assert_allclose(states[0][real], states[1][real], rtol=1e-5, atol=1e-5)
     # and the folder is a model like any other: it loads, analyzes, agrees with torch
     Analyzer.load(out, threshold=0.0).analyze(SAMPLES[0])

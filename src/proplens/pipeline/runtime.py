@@ -95,6 +95,14 @@ def window_plan(card: dict) -> WindowPlan:
     return WindowPlan(window=window, mode="strided", stride=stride, per_call=8)
 
 
+def _card_entry(model_dir, card: dict, key: str, parse):
+    """``parse(card.get(key))``; a malformed entry becomes a ModelError naming the key."""
+    try:
+        return parse(card.get(key))
+    except ValueError as err:
+        raise ModelError(f"{model_dir}: card.json {key}: {err}") from None
+
+
 class Model:
     """The encoder session, heads, tokenizer and the settings chosen on validation."""
 
@@ -114,23 +122,13 @@ class Model:
         self.pieces = pieces
         self.card = card
         self.decoding = Decoding(**card["decoding"])
-        try:
-            self.nesting = Nesting.from_card(card.get("nesting"))
-        except ValueError as err:
-            raise ModelError(f"{model_dir}: card.json nesting: {err}") from None
-        try:
-            self.sentence_cut = SentenceCut.from_card(card.get("sentence_cut"))
-        except ValueError as err:
-            raise ModelError(f"{model_dir}: card.json sentence_cut: {err}") from None
+        self.nesting = _card_entry(model_dir, card, "nesting", Nesting.from_card)
+        self.sentence_cut = _card_entry(model_dir, card, "sentence_cut", SentenceCut.from_card)
         self.calibration = Calibration(**card["calibration"])
-        try:
-            self.phrase_calibration = PhraseCalibration.from_card(card.get("phrase_calibration"))
-        except ValueError as err:
-            raise ModelError(f"{model_dir}: card.json phrase_calibration: {err}") from None
-        try:
-            self.span_rescore = SpanRescore.from_card(card.get("span_rescore"))
-        except ValueError as err:
-            raise ModelError(f"{model_dir}: card.json span_rescore: {err}") from None
+        self.phrase_calibration = _card_entry(
+            model_dir, card, "phrase_calibration", PhraseCalibration.from_card
+        )
+        self.span_rescore = _card_entry(model_dir, card, "span_rescore", SpanRescore.from_card)
         self.plan = window_plan(card)
         self.default_threshold = float(card.get("default_threshold", 0.0))
         names = tuple(card.get("techniques", NAMES))
