@@ -47,3 +47,33 @@ def test_dask_engine_runs_on_a_cluster_given_by_address(tmp_path: Path) -> None:
         assert len(cluster.scheduler.workers) == 1  # the run used it and left it running
     assert stats.rows == 12
     assert (tmp_path / "dask.jsonl").read_text() == (tmp_path / "local.jsonl").read_text()
+
+
+@pytest.fixture
+def teardown_levels():
+    """Put the teardown loggers' levels back: the engine leaves them quiet for good."""
+    import logging
+
+    from proplens.batch.engines.dask import TEARDOWN_LOGGERS
+
+    saved = {name: logging.getLogger(name).level for name in TEARDOWN_LOGGERS}
+    yield
+    for name, level in saved.items():
+        logging.getLogger(name).setLevel(level)
+
+
+@pytest.mark.parametrize("stopped_by", [KeyboardInterrupt, ValueError, None])
+def test_only_ctrl_c_silences_the_cluster_teardown_tracebacks(stopped_by, teardown_levels) -> None:
+    """tornado logs a failed event-loop callback ("Exception in callback", a traceback) when
+    the cluster closes mid-chunk; after Ctrl-C that is noise, after any other stop it may be
+    the clue, so it stays."""
+    import logging
+
+    from proplens.batch.engines.dask import DaskEngine
+
+    engine = DaskEngine(spec=None, workers=1, scheduler=None)  # never entered: nothing to close
+    callback_log = logging.getLogger("tornado.application")  # where tornado's ioloop logs
+    assert callback_log.isEnabledFor(logging.ERROR)
+    error = stopped_by() if stopped_by else None
+    engine.__exit__(stopped_by, error, None)
+    assert callback_log.isEnabledFor(logging.ERROR) == (stopped_by is not KeyboardInterrupt)

@@ -65,6 +65,8 @@ class DaskEngine:
         return _DaskHandle(self._client.submit(analyze_chunk, self.spec, items, pure=False))
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            _quiet_teardown_logs()
         if self._client is not None:
             self._client.close()
         if self._cluster is not None:
@@ -111,6 +113,23 @@ class _DaskHandle:
                 f"Dask workers kept dying on a chunk ({err}); finished chunks are kept: "
                 "rerun the same command to resume"
             ) from None
+
+
+TEARDOWN_LOGGERS = ("tornado", "tornado.application", "asyncio", "distributed")
+
+
+def _quiet_teardown_logs() -> None:
+    """After Ctrl-C, drop what the cluster's teardown logs: the run is over, its parts kept.
+
+    Closing the client and cluster while a chunk is in flight can make a
+    callback on Dask's event-loop thread fail; tornado logs that at ERROR with
+    a traceback ("Exception in callback ..."), once in several interrupts. The
+    user asked to stop and is told how to resume; a traceback would read as a
+    crash. Left quiet for the rest of the process, which is about to exit
+    (the callbacks can fire after ``close`` returns).
+    """
+    for name in TEARDOWN_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 @contextmanager
