@@ -271,8 +271,9 @@ def train(tagger, fitting, args, folder: Path, log=print) -> None:
             f"saved {path}")  # fmt: skip
 
 
-def piece_logits(tagger, states: np.ndarray, width: int) -> np.ndarray:
-    """Each piece's logit: windows at half-window stride, averaged where they overlap.
+def piece_logits(tagger, states: np.ndarray, width: int, stride: int = 0) -> np.ndarray:
+    """Each piece's logit: windows every ``stride`` pieces (0: half a window), averaged
+    where they overlap.
 
     ``states`` are the pieces' layer-k states, or their ids for the full fine-tune.
     """
@@ -282,7 +283,7 @@ def piece_logits(tagger, states: np.ndarray, width: int) -> np.ndarray:
     seen = np.zeros(len(states), np.float32)
     if len(states) == 0:
         return total
-    spans = windows(len(states), width, max(width // 2, 1))
+    spans = windows(len(states), width, stride or max(width // 2, 1))
     items = [(states[s:e], np.zeros(e - s, np.float32)) for s, e in spans]
     with torch.no_grad():
         k = 0
@@ -375,6 +376,19 @@ def main() -> int:
     parser.add_argument(
         "--export", type=Path, help="after training, write the tagger as ONNX here (not scored)"
     )
+    parser.add_argument(
+        "--export-dir", type=Path,
+        help="--layer 0: after training, write the shipped form (int8 encoder, head, "
+        "tokenizer, manifest: proplens.sources.tagger) into this folder",
+    )  # fmt: skip
+    parser.add_argument(
+        "--onnx", type=Path,
+        help="--layer 0: score with the exported folder (what proplens runs) instead of torch",
+    )  # fmt: skip
+    parser.add_argument(
+        "--stride", type=int, default=0,
+        help="scoring windows start every N pieces (default: half a window)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not 0 <= args.layer <= 4:
         parser.error(
@@ -420,6 +434,12 @@ def main() -> int:
     log(f"{len(fitting)} fitting articles, {pieces} pieces ({positive} in cues)")
     tagger = Tagger(args.layer)
     train(tagger, fitting, args, out, log)
+    if args.export_dir:
+        if args.layer != 0:
+            print("--export-dir is for the full fine-tune (--layer 0)", file=sys.stderr)
+            return 2
+        log(export_full(tagger, args.export_dir, args.window, args.stride or args.window // 2))
+        return 0
     if args.export:
         if args.layer == 0:
             print("--export writes the layer-k taggers only (not the full fine-tune)",
@@ -431,13 +451,22 @@ def main() -> int:
         return 0
     del fitting
     tagger.net.eval()
+    runtime = None
+    if args.onnx:
+        from proplens.sources.tagger import CueTagger
+
+        runtime = CueTagger.load(args.onnx)
+        log(f"scoring with {args.onnx} (window {runtime.window}, stride {runtime.stride})")
     finder = SourceFinder.load()
     weights = hand_weights(args, finder, fitting_names, folder)
     log(f"hand-feature weights: {len(weights)}")
     data, labels, tagger_logit, hand_logit = {}, [], [], []
     for name, text, marked, docs in parsed_docs(args.root, "train", args.cache, finder, held):
-        offsets, states = pieces_of(name, text)
-        logits = piece_logits(tagger, states, args.window)
+        if runtime is not None:
+            offsets, logits = runtime.piece_logits(text)
+        else:
+            offsets, states = pieces_of(name, text)
+            logits = piece_logits(tagger, states, args.window, args.stride)
         dummy = np.zeros((len(offsets), 1), np.float32)
         tokens, rows, _v, y = article_tokens(text, docs, marked[0], offsets, dummy)
         base = {id(doc): b for doc, b in docs}
@@ -488,6 +517,51 @@ def main() -> int:
                 log(f"{label} - hand, F1 at their choices: {gain:+.4f} [{low:+.4f}, {high:+.4f}] "
                     "(95% paired bootstrap over held articles, 2,000 resamples)")  # fmt: skip
     return 0
+
+
+def export_full(tagger, folder: Path, window: int, stride: int, weight_bits: int = 7) -> str:
+    """Write the full fine-tune as ``proplens.sources.tagger`` loads it, and check it.
+
+    The encoder goes the detector's way (``proplens.training.export``): fp32 ONNX,
+    weights in ``weight_bits`` with activations per token, attention fused. The
+    head is JSON; the window plan is the one it is scored with.
+    """
+    import shutil
+    import tempfile
+
+    import torch
+
+    from proplens.sources.tagger import ENCODER_FILE, HEAD_FORMAT, CueTagger
+    from proplens.training.export import export_onnx, write_manifest
+    from proplens.training.fusion import attention_heads, fuse_attention_file
+    from proplens.training.quantize import quantize_per_token
+
+    tagger.net.eval()
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        encoder_dir, fp32 = Path(tmp) / "encoder", Path(tmp) / "encoder.fp32.onnx"
+        tagger.net["layers"].save_pretrained(encoder_dir)
+        export_onnx(encoder_dir, fp32)
+        quantize_per_token(fp32, folder / ENCODER_FILE, weight_bits=weight_bits)
+        fuse_attention_file(folder / ENCODER_FILE, attention_heads(encoder_dir))
+    head = tagger.net["head"]
+    (folder / "head.json").write_text(json.dumps({
+        "format": HEAD_FORMAT, "window": window, "stride": stride, "weight_bits": weight_bits,
+        "weights": [round(float(v), 7) for v in head.weight.detach()[0]],
+        "bias": round(float(head.bias.detach()[0]), 7),
+    }) + "\n", encoding="utf-8")  # fmt: skip
+    shutil.copy(base_path() / "tokenizer.json", folder / "tokenizer.json")
+    (folder / "manifest.json").unlink(missing_ok=True)
+    write_manifest(folder, [ENCODER_FILE, "head.json", "tokenizer.json"])
+    loaded = CueTagger.load(folder)
+    text = "The minister said on Sunday that the talks had failed, according to two aides."
+    _, got = loaded.piece_logits(text)
+    ids = loaded.pieces.tokenize(text).ids
+    with torch.no_grad():
+        expected = piece_logits(tagger, ids, window, stride)
+    diff = float(np.abs(got - expected).max())
+    size = (folder / ENCODER_FILE).stat().st_size / 1e6
+    return f"wrote {folder} ({size:.1f} MB encoder; int8 against fp32 logits: max {diff:.3f})"
 
 
 def export(tagger, path: Path) -> str:
