@@ -112,3 +112,50 @@ def test_views_batch_and_compare_take_a_null_source(finder):
     assert len(named.attributions) == 1
     assert [c.attribution for c in found.claims] == [None, 1]
     assert [c.attribution for c in named.claims] == [None, 0]
+
+
+def test_a_tagged_model_adds_the_taggers_logit_read_over_the_whole_article(finder, monkeypatch):
+    """With ``tagger``, a word is marked by the hand logit plus the tagger's: here only the
+    tagger knows "declined", so without it nothing is found."""
+    import numpy as np
+
+    import proplens.sources.tagger as tagger_module
+
+    text = "The senator declined to comment.\nThe mayor declined as well."
+    calls = []
+
+    class Tagger:
+        def logits(self, whole, spans):
+            calls.append(whole)
+            return np.array([10.0 if whole[s:e] == "declined" else 0.0 for s, e in spans])
+
+    monkeypatch.setattr(tagger_module, "load_tagger", lambda: Tagger())
+    tagged = CueModel({"b": -5.0}, 0.5, tagger=True)
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    found = sources_to_dict(_sources(text, docs, tagged), text)["attributions"]
+    assert [(a["source"]["text"], a["verb"]["text"]) for a in found] == [
+        ("The senator", "declined"),
+        ("The mayor", "declined"),
+    ]
+    assert calls == [text]  # once per article, both lines in one read
+    assert _sources(text, docs, CueModel({"b": -5.0}, 0.5)).attributions == ()
+
+
+def test_a_tagged_model_without_its_tagger_is_a_clear_error(finder, monkeypatch):
+    import proplens.sources.tagger as tagger_module
+
+    monkeypatch.setattr(tagger_module, "load_tagger", lambda: None)
+    docs = [(finder.nlp("The senator declined to comment."), 0)]
+    with pytest.raises(ProplensError, match="needs the cue tagger"):
+        _sources("The senator declined to comment.", docs, CueModel({"b": 0.0}, 0.5, tagger=True))
+
+
+def test_the_tagger_flag_survives_the_file(tmp_path):
+    path = tmp_path / "cues.json"
+    save_model(CueModel({"b": -2.0}, 0.7, tagger=True), path)
+    load_model.cache_clear()
+    assert load_model(path).tagger is True
+    save_model(CueModel({"b": -2.0}, 0.7), path)
+    load_model.cache_clear()
+    assert load_model(path).tagger is False
+    load_model.cache_clear()

@@ -25,6 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from proplens.errors import ProplensError
 
 Token = Any
@@ -80,24 +82,75 @@ _FRAME = frozenset("nsubj nsubjpass ccomp xcomp dobj advcl prep agent dative att
 
 
 class CueModel:
-    """Logistic weights over :func:`features`; :meth:`probability` of being a cue word."""
+    """Logistic weights over :func:`features`; :meth:`probability` of being a cue word.
 
-    def __init__(self, weights: dict[str, float], threshold: float) -> None:
+    ``tagger``: the weights were fitted to be added to the cue tagger's logit
+    (:mod:`proplens.sources.tagger`); :meth:`for_article` then gives the model
+    that adds it, and the threshold is the sum's.
+    """
+
+    def __init__(self, weights: dict[str, float], threshold: float, tagger: bool = False) -> None:
         self.weights = weights
         self.threshold = threshold
+        self.tagger = tagger
+
+    def logit(self, token: Token, in_quote: bool) -> float:
+        get = self.weights.get
+        return sum(get(f, 0.0) for f in features(token, in_quote))
 
     def probability(self, token: Token, in_quote: bool) -> float:
-        get = self.weights.get
-        score = sum(get(f, 0.0) for f in features(token, in_quote))
-        return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
+        return _sigmoid(self.logit(token, in_quote))
+
+    def for_article(self, text: str, docs: list[tuple[Any, int]]) -> CueModel | TaggedCues:
+        """The model to score the words of ``text`` (parsed as ``(doc, offset)`` lines) with."""
+        if not self.tagger:
+            return self
+        from proplens.sources.tagger import load_tagger
+
+        tagger = load_tagger()
+        if tagger is None:
+            raise ProplensError(
+                "the cue model needs the cue tagger (proplens/sources/cue_tagger/), which this "
+                "install lacks: reinstall proplens"
+            )
+        return TaggedCues(self, tagger.logits, text, docs)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"format": "proplens-cue-model/1", "threshold": self.threshold,
+        data = {"format": "proplens-cue-model/1", "threshold": self.threshold,
                 "weights": self.weights}  # fmt: skip
+        return {**data, "tagger": True} if self.tagger else data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CueModel:
-        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+        weights = {str(k): float(v) for k, v in data["weights"].items()}
+        return cls(weights, float(data["threshold"]), bool(data.get("tagger", False)))
+
+
+class TaggedCues:
+    """The cue model for one article: the hand features' logit plus the tagger's, per word.
+
+    ``tagger_logits(text, spans)`` gives one logit per ``(start, end)`` span; it
+    runs once, over the whole article, so a word is read in its context.
+    """
+
+    def __init__(self, model: CueModel, tagger_logits, text: str, docs: list[tuple[Any, int]]):
+        self.model = model
+        self.threshold = model.threshold
+        self._row: dict[tuple[int, int], int] = {}
+        spans: list[tuple[int, int]] = []
+        for doc, base in docs:
+            for token in doc:
+                self._row[(id(doc), token.i)] = len(spans)
+                spans.append((base + token.idx, base + token.idx + len(token)))
+        self._logits = tagger_logits(text, np.asarray(spans, dtype=np.int64).reshape(-1, 2))
+
+    def probability(self, token: Token, in_quote: bool) -> float:
+        extra = float(self._logits[self._row[(id(token.doc), token.i)]])
+        return _sigmoid(self.model.logit(token, in_quote) + extra)
+
+
+def _sigmoid(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(score, 30.0), -30.0)))
 
 
 def save_model(model: CueModel, path: Path = MODEL_PATH) -> str:

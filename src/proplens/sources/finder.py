@@ -141,6 +141,8 @@ _SHIPPED = object()
 def _sources(text: str, docs: list[tuple[Any, int]], cues: Any = _SHIPPED) -> Sources:
     """Sources of ``text`` from its parsed lines; ``cues`` is the cue model (None: rules only)."""
     model: CueModel | None = load_model() if cues is _SHIPPED else cues
+    if model is not None and hasattr(model, "for_article"):
+        model = model.for_article(text, docs)  # the tagger reads the whole article once
     quotes = Quotes(text)
     found: list[Found] = []
     sentences: list[Sentence] = []
