@@ -95,7 +95,7 @@ class Tagger:
     its six layers) over the article's word pieces, every weight trained.
     """
 
-    def __init__(self, layer: int, seed: int = 0) -> None:
+    def __init__(self, layer: int, seed: int = 0, keep: int = 0) -> None:
         import torch
         from transformers import AutoModel
 
@@ -103,6 +103,9 @@ class Tagger:
         base = AutoModel.from_pretrained(base_path(), local_files_only=True)
         self.full = layer == 0
         if self.full:
+            if keep:  # the first ``keep`` layers only: a cheaper tagger
+                base.encoder.layer = base.encoder.layer[:keep]
+                base.config.num_hidden_layers = keep
             self.net = torch.nn.ModuleDict(
                 {
                     "layers": base,
@@ -362,6 +365,10 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
+        "--keep-layers", type=int, default=0,
+        help="--layer 0: fine-tune only MiniLM's first N layers (0: all six)",
+    )  # fmt: skip
+    parser.add_argument(
         "--checkpoint-steps", type=int, default=50,
         help="also save every N batches (0: only after each epoch); the same command resumes",
     )  # fmt: skip
@@ -397,6 +404,8 @@ def main() -> int:
         )
     if args.limit_fit < 0 or args.limit_held < 0:
         parser.error("--limit-fit and --limit-held must be at least 0 (0: all)")
+    if not 0 <= args.keep_layers <= 6 or (args.keep_layers and args.layer != 0):
+        parser.error("--keep-layers must be 0-6, and is for the full fine-tune (--layer 0)")
     if args.epochs < 1 or args.window < 8 or args.batch < 1 or args.threads < 1:
         parser.error("--epochs, --batch, --threads must be at least 1 and --window at least 8")
     if not all(0 < t < 1 for t in args.thresholds):
@@ -417,6 +426,8 @@ def main() -> int:
               file=sys.stderr)  # fmt: skip
         return 2
     out = args.cache / f"tagger-layer{args.layer}-w{args.window}-fit{len(fitting_names)}"
+    if args.keep_layers:
+        out = out.with_name(f"{out.name}-k{args.keep_layers}")
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
@@ -432,7 +443,7 @@ def main() -> int:
     pieces = sum(len(s) for s, _ in fitting)
     positive = int(sum(y.sum() for _, y in fitting))
     log(f"{len(fitting)} fitting articles, {pieces} pieces ({positive} in cues)")
-    tagger = Tagger(args.layer)
+    tagger = Tagger(args.layer, keep=args.keep_layers)
     train(tagger, fitting, args, out, log)
     if args.export_dir:
         if args.layer != 0:

@@ -129,6 +129,8 @@ def test_training_stopped_mid_epoch_resumes_to_the_same_weights(bench, tmp_path,
     ("args", "message"),
     [
         (["--layer", "5"], "--layer"),
+        (["--keep-layers", "3"], "--keep-layers"),
+        (["--layer", "0", "--keep-layers", "7"], "--keep-layers"),
         (["--epochs", "0"], "--epochs"),
         (["--thresholds", "1.2"], "--thresholds"),
         (["--root", "/nonexistent"], "no PolNeAR train split"),
