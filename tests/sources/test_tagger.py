@@ -37,7 +37,7 @@ def test_a_reporting_verb_scores_above_the_words_around_it(tagger):
     assert said > 0 and all(said > v for i, v in enumerate(logits) if i != 3)
 
 
-def test_a_long_article_is_read_in_overlapping_windows_without_losing_a_word(tagger):
+def test_a_long_article_is_read_in_windows_without_losing_a_word(tagger):
     sentence = "The council said the budget was late. "
     text = sentence * 60  # far more pieces than one window
     offsets, logits = tagger.piece_logits(text)
