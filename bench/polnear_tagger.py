@@ -393,6 +393,11 @@ def main() -> int:
         help="--layer 0: score with the exported folder (what proplens runs) instead of torch",
     )  # fmt: skip
     parser.add_argument(
+        "--write-cue-model", type=Path,
+        help="save the hand weights with hand+tagger's chosen threshold as a cue model that "
+        "adds the tagger (what src/proplens/sources/cue_model.json ships)",
+    )  # fmt: skip
+    parser.add_argument(
         "--stride", type=int, default=0,
         help="scoring windows start every N pieces (default: half a window)",
     )  # fmt: skip
@@ -404,6 +409,8 @@ def main() -> int:
         )
     if args.limit_fit < 0 or args.limit_held < 0:
         parser.error("--limit-fit and --limit-held must be at least 0 (0: all)")
+    if args.write_cue_model and "hand+tagger" not in args.models:
+        parser.error("--write-cue-model needs hand+tagger among --models")
     if not 0 <= args.keep_layers <= 6 or (args.keep_layers and args.layer != 0):
         parser.error("--keep-layers must be 0-6, and is for the full fine-tune (--layer 0)")
     if args.epochs < 1 or args.window < 8 or args.batch < 1 or args.threads < 1:
@@ -519,6 +526,13 @@ def main() -> int:
             log(json.dumps(_rounded(results[-1])))
         best = choose(results)
         chosen[label] = per_article[best["threshold"]]
+        if label == "hand+tagger" and args.write_cue_model:
+            from proplens.sources.cues import CueModel, save_model
+
+            digest = save_model(CueModel(weights, best["threshold"], tagger=True),
+                                args.write_cue_model)  # fmt: skip
+            log(f"wrote {args.write_cue_model}: the hand weights, threshold "
+                f"{best['threshold']}, tagger on (sha256 {digest[:12]}…)")  # fmt: skip
         log(f"{label}: chosen {json.dumps(_rounded(best))}")
     if "hand" in chosen:
         for label, rows in chosen.items():

@@ -130,6 +130,7 @@ def test_training_stopped_mid_epoch_resumes_to_the_same_weights(bench, tmp_path,
     [
         (["--layer", "5"], "--layer"),
         (["--keep-layers", "3"], "--keep-layers"),
+        (["--write-cue-model", "cues.json", "--models", "hand"], "--write-cue-model"),
         (["--layer", "0", "--keep-layers", "7"], "--keep-layers"),
         (["--epochs", "0"], "--epochs"),
         (["--thresholds", "1.2"], "--thresholds"),

@@ -11,9 +11,11 @@ cue; :func:`~proplens.sources.attributions.from_cue` then finds its source
 and content with the same dependency rules as for reporting verbs.
 
 The weights are plain JSON (feature string -> weight) with a SHA-256 of the
-file recorded in :data:`MODEL_SHA256`, as for the detector's manifest: no
-pickle, readable, and checked on load. ``bench/polnear_train_cues.py``
-trains them (docs/sources.md).
+file recorded beside it (``cue_model.json.sha256``), as for the detector's
+manifest: no pickle, readable, and checked on load. The shipped weights are
+fitted on PolNeAR's train split without its held fifth and add the cue
+tagger's logit (:mod:`proplens.sources.tagger`); ``bench/polnear_tagger.py
+--write-cue-model`` writes them (docs/sources.md, round 5).
 """
 
 from __future__ import annotations
