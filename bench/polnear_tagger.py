@@ -150,15 +150,17 @@ def windows(length: int, width: int, stride: int, phase: int = 0) -> list[tuple[
     """``(start, stop)`` piece windows covering ``length`` pieces. With ``phase`` > 0 the
     first window is ``(0, phase)`` and the last may be short (training: each epoch cuts
     the article elsewhere); without, every window is ``width`` long and the last ends
-    at ``length`` (scoring)."""
-    if length <= width:
-        return [(0, length)]
-    out = [(0, phase)] if phase else []
+    at ``length`` (scoring, as the shipped tagger reads: ``proplens.sources.tagger``)."""
+    from proplens.sources.tagger import scoring_windows
+
+    if not phase or length <= width:
+        return scoring_windows(length, width, stride)
+    out = [(0, phase)]
     start = phase
     while start + width < length:
         out.append((start, start + width))
         start += stride
-    out.append((start, length) if phase else (length - width, length))
+    out.append((start, length))
     return out
 
 
