@@ -9,6 +9,8 @@
     python bench/span_rescore.py rows --confirmation --out /work/rescore-confirmation.json
     python bench/span_rescore.py confirm --rows /work/rescore-rows.json \\
         --confirmation-rows /work/rescore-confirmation.json
+    # two recipes' fold models on the same articles (rows of each), (c) each, B minus A paired
+    python bench/span_rescore.py recipes --rows /work/rows-a.json --rows-b /work/rows-b.json
 
 Three ways to score and cut the spans are compared (docs/model.md, "More
 inputs to the span score"): (a) the shipped score at the shipped default
@@ -89,11 +91,22 @@ def main() -> None:
     confirm.add_argument("--confirmation-rows", type=Path, required=True)
     confirm.add_argument("--resamples", type=int, default=2000)
     confirm.add_argument("--card", type=Path, help="model folder whose card gets the choice")
+    recipes = sub.add_parser(
+        "recipes", help="two recipes' fold models on the same articles, (c) each, paired"
+    )
+    recipes.add_argument("--rows", type=Path, required=True, help="rows of recipe A")
+    recipes.add_argument("--rows-b", type=Path, required=True, help="rows of recipe B")
+    recipes.add_argument("--resamples", type=int, default=2000)
     args = parser.parse_args()
     if args.mode == "rows":
         _rows(parser, args)
     elif args.mode == "compare":
         print(json.dumps(compare_report(_read(parser, args.rows), args.resamples), indent=2))
+    elif args.mode == "recipes":
+        a, b = _read(parser, args.rows), _read(parser, args.rows_b)
+        if sorted((x["group"], x["id"]) for x in a) != sorted((x["group"], x["id"]) for x in b):
+            parser.error("recipes: the two row files must hold the same articles in the same folds")
+        print(json.dumps(recipes_report(a, b, args.resamples), indent=2))
     else:
         _confirm(parser, args)
 
@@ -353,9 +366,12 @@ def measure(rows: Rows, ways: dict[str, tuple[np.ndarray, float]], resamples: in
     return report
 
 
-def compare_report(articles: list[dict], resamples: int, shipped_threshold: float = 0.1) -> dict:
-    """(a), (b), (c) on out-of-fold rows, cross-fitted over the two folds."""
-    rows = Rows(articles)
+def cross_fitted_ways(rows: Rows, articles: list[dict]) -> dict:
+    """(b) and (c) of every span, each fold's scores and threshold chosen on the other folds.
+
+    ``b``/``c``: the spans' scores; ``b_cut``/``c_cut``: the threshold that
+    applies to each span (its fold's); ``per_fold``: what was chosen where.
+    """
     folds = sorted({a["group"] for a in articles})
     b_scores, c_scores = rows.score.copy(), np.empty(len(rows.y))
     b_cut, c_cut = np.empty(len(rows.y)), np.empty(len(rows.y))
@@ -371,11 +387,19 @@ def compare_report(articles: list[dict], resamples: int, shipped_threshold: floa
             "b_threshold": chosen["b_threshold"],
             "c_threshold": chosen["c_threshold"],
         }
+    return {"b": b_scores, "b_cut": b_cut, "c": c_scores, "c_cut": c_cut, "per_fold": per_fold}
+
+
+def compare_report(articles: list[dict], resamples: int, shipped_threshold: float = 0.1) -> dict:
+    """(a), (b), (c) on out-of-fold rows, cross-fitted over the two folds."""
+    rows = Rows(articles)
+    crossed = cross_fitted_ways(rows, articles)
+    b_scores, c_scores, per_fold = crossed["b"], crossed["c"], crossed["per_fold"]
     # each fold's spans cut at the threshold chosen on the other fold: shift so one cut is 0
     ways = {
         "a": (rows.score, shipped_threshold),
-        "b": (b_scores - b_cut, 0.0),
-        "c": (c_scores - c_cut, 0.0),
+        "b": (b_scores - crossed["b_cut"], 0.0),
+        "c": (c_scores - crossed["c_cut"], 0.0),
     }
     report = measure(rows, ways, resamples)
     for name, scores in (("b", b_scores), ("c", c_scores)):
@@ -397,6 +421,39 @@ def compare_report(articles: list[dict], resamples: int, shipped_threshold: floa
             "c": final["c"].to_dict(),
         },
     }
+
+
+def recipes_report(a_articles: list[dict], b_articles: list[dict], resamples: int) -> dict:
+    """Two recipes' fold models on the same out-of-fold articles, each read the shipped way.
+
+    Each recipe gets its own span rescore and threshold, cross-fitted over the
+    folds exactly as ``compare``'s (c), so neither is read with choices fitted to
+    the other's scores; SI and FLC of B minus A are paired over articles, and
+    the median length of the spans shown is given for both.
+    """
+    report, stats = {}, {}
+    for name, given in (("a", a_articles), ("b", b_articles)):
+        articles = sorted(given, key=lambda a: a["id"])  # the same order for the pairing
+        rows = Rows(articles)
+        crossed = cross_fitted_ways(rows, articles)
+        shown = crossed["c"] - crossed["c_cut"] >= 0.0
+        stats[name] = rows.stats(crossed["c"] - crossed["c_cut"], 0.0)
+        si, flc = stats[name]
+        lengths = [e - s for (_, s, e, _), kept in zip(rows.spans, shown, strict=True) if kept]
+        report[name] = {
+            "articles": len(rows.ids),
+            "spans_shown": int(shown.sum()),
+            "median_span_chars": float(np.median(lengths)) if lengths else None,
+            "si_f1": bootstrap(si, si_f1, resamples).to_dict(),
+            "flc_f1": bootstrap(flc, flc_f1, resamples).to_dict(),
+            "per_fold": crossed["per_fold"],
+        }
+    (a_si, a_flc), (b_si, b_flc) = stats["a"], stats["b"]
+    report["b_minus_a"] = {
+        "si_f1": paired_difference(a_si, b_si, si_f1, resamples).to_dict(),
+        "flc_f1": paired_difference(a_flc, b_flc, flc_f1, resamples).to_dict(),
+    }
+    return report
 
 
 # ---------------------------------------------------------------- confirm

@@ -96,3 +96,35 @@ def test_rows_needs_folds_or_the_confirmation_split(options, tmp_path, monkeypat
         B.main()
     assert stopped.value.code == 2
     assert "--fold FOLD=DIR" in capsys.readouterr().err
+
+
+def noisy_article(name, group):
+    """The right span of ``article`` and a wrong one that scores above it: no cut removes it."""
+    art = article(name, group)
+    art["spans"].append(span(70, 95, 0.6, False))
+    return art
+
+
+def test_recipes_pairs_the_same_articles_and_finds_the_worse_recipe():
+    clean = [article(str(n), str(n % 2)) for n in range(6)]
+    noisy = [noisy_article(str(n), str(n % 2)) for n in range(6)]
+    same = B.recipes_report(clean, list(reversed(clean)), resamples=200)
+    assert same["b_minus_a"]["si_f1"]["value"] == pytest.approx(0.0)
+    assert same["b_minus_a"]["flc_f1"]["value"] == pytest.approx(0.0)
+    worse = B.recipes_report(clean, noisy, resamples=200)
+    assert worse["a"]["si_f1"]["value"] == pytest.approx(1.0)
+    assert worse["b_minus_a"]["si_f1"]["value"] < -0.1
+    assert worse["b_minus_a"]["flc_f1"]["value"] < -0.1
+    assert worse["a"]["median_span_chars"] == 10
+    assert worse["b"]["median_span_chars"] == pytest.approx(17.5)
+
+
+def test_recipes_refuses_rows_of_other_articles(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps({"features": list(FEATURES), "articles": [article("1"), article("2")]}))
+    b.write_text(json.dumps({"features": list(FEATURES), "articles": [article("1"), article("3")]}))
+    argv = [str(BENCH), "recipes", "--rows", str(a), "--rows-b", str(b)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        B.main()
+    assert stopped.value.code == 2
