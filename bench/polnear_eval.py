@@ -2,6 +2,7 @@
 
     python bench/polnear_eval.py --split dev              # the figures to report
     python bench/polnear_eval.py --split train --misses 40 # diagnostics: gold cues not found, ...
+    python bench/polnear_eval.py --split train --content-misses 40  # found, content cut wrong
     python bench/polnear_eval.py --split train --json
 
 Measures (proplens.sources.polnear, docs/sources.md): an attribution is found
@@ -28,6 +29,8 @@ from proplens.intervals import bootstrap
 from proplens.sources.finder import SourceFinder, _sources, chunks
 from proplens.sources.polnear import (
     POLNEAR_DIR,
+    Words,
+    _pair,
     article_names,
     article_row,
     load_article,
@@ -81,18 +84,27 @@ def main() -> int:
         metavar="N",
         help="print N random gold attributions not found and N predictions not in gold",
     )
+    parser.add_argument(
+        "--content-misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N random found attributions whose content token F1 is under 0.5",
+    )
     args = parser.parse_args()
     if not (args.root / args.split).is_dir():
         print(f"no PolNeAR {args.split} split at {args.root}", file=sys.stderr)
         return 2
     finder = SourceFinder.load()
-    rows, examples = [], {"missed": [], "extra": []}
+    rows, examples = [], {"missed": [], "extra": [], "content": []}
     for name, text, marked, found in parsed_articles(
         args.root, args.split, args.cache, finder, args.rules_only
     ):
         rows.append(article_row(marked, found, text))
         if args.misses:
             _collect(examples, name, text, marked[0], found)
+        if args.content_misses:
+            examples["content"].extend(_content_misses(name, text, marked[0], found))
     stats = stack(rows)
     totals = stats.sum(axis=0)
     report = {
@@ -114,11 +126,11 @@ def main() -> int:
         for m in MEASURES:
             r = report[m]
             print(f"  {m:<18} {r['value']:.3f} [{r['low']:.3f}, {r['high']:.3f}]")
-    if args.misses:
-        rng = random.Random(0)
-        for key, items in examples.items():
+    shown = {"missed": args.misses, "extra": args.misses, "content": args.content_misses}
+    for key, items in examples.items():
+        if shown[key]:
             print(f"\n-- {key} ({len(items)}):")
-            for line in rng.sample(items, min(args.misses, len(items))):
+            for line in random.Random(0).sample(items, min(shown[key], len(items))):
                 print(line)
     return 0
 
@@ -133,6 +145,31 @@ def _collect(examples: dict, name: str, text: str, gold, found) -> None:
     for s, e in verbs:
         if not any(s < e2 and s2 < e for cue in cues for s2, e2 in cue):
             examples["extra"].append(_show(text, s, e, name))
+
+
+def _content_misses(name: str, text: str, gold, found) -> list[str]:
+    """Found attributions (first annotator) whose content token F1 is under 0.5, gold beside it."""
+    words, predicted, out = Words(text), found.attributions, []
+    for g, p in _pair(gold, [((a.verb.start, a.verb.end),) for a in predicted]):
+        want, got = gold[g], predicted[p]
+        if not want.content:
+            continue
+        spans = ((got.content_start, got.content_end), *got.content_more)
+        f1 = words.f1(want.content, spans)
+        if f1 < 0.5:
+            cue = text[got.verb.start : got.verb.end]
+            gold_text = " / ".join(text[s:e] for s, e in want.content)
+            ours = " / ".join(text[s:e] for s, e in spans)
+            out.append(
+                f"{name[:30]}: cue [[{cue}]] F1 {f1:.2f}\n   gold: {_clip(gold_text)}\n"
+                f"   ours: {_clip(ours)}"
+            )
+    return out
+
+
+def _clip(text: str, width: int = 160) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width // 2] + " … " + text[-width // 2 :]
 
 
 def _show(text: str, start: int, end: int, name: str) -> str:
