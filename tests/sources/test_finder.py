@@ -262,6 +262,46 @@ def test_a_quote_after_the_cue_with_a_cue_of_its_own_stays_apart(finder):
     ]
 
 
+def test_the_typewriter_pair_of_news_archives_is_a_quote(finder):
+    text = "''We will win this race,'' Smith said. ''Nobody should doubt it.''\n"
+    found = finder.find(text)
+    assert _contents(found, text) == [("We will win this race", ["Nobody should doubt it"])]
+    assert found.attributions[0].quote
+
+
+def test_a_split_quote_may_go_on_in_the_next_sentence(finder):
+    # the cue's sentence goes on after the verb; the quote then opens the next sentence
+    text = (
+        '"We will win this race," Smith said on Monday at a rally in Leeds. '
+        '"Nobody should doubt it."\n'
+    )
+    found = finder.find(text)
+    assert _contents(found, text)[0] == ("We will win this race", ["Nobody should doubt it"])
+    assert found.attributions[0].end == text.index("it.") + 2
+
+
+def test_a_quote_paragraph_with_no_cue_goes_on_with_the_speaker_before(finder):
+    text = (
+        'Smith said: "We will win this race."\n\n'
+        '"Nobody should doubt it. The polls are wrong."\n\n'
+        '"They always are," Jones added.\n\n'
+        '"Listen to the voters."\n'
+    )
+    found = finder.find(text)
+    assert _contents(found, text) == [
+        ("We will win this race", ["Nobody should doubt it. The polls are wrong"]),
+        ("They always are", ["Listen to the voters"]),
+    ]
+    # the claims of the continued paragraph are Smith's, not the writer's
+    polls = text.index("The polls")
+    assert [c.attribution for c in found.claims if c.start <= polls < c.end] in ([0], [])
+
+
+def test_a_paragraph_of_the_writer_stops_the_quote(finder):
+    text = 'Smith said: "We will win this race."\n\nThe polls disagree. "Nobody doubts it."\n'
+    assert _contents(finder.find(text), text)[0] == ("We will win this race", [])
+
+
 def test_a_report_set_off_by_commas_inside_its_clause(finder):
     text = "The plan, Mayor Ana Ruiz said, would cost 3 million euros.\n"
     found = finder.find(text)

@@ -259,40 +259,73 @@ def _with_source(attribution: Attribution, source: SourceRef) -> Attribution:
     return replace(attribution, source=source)
 
 
-_AFTER_CUE = re.compile(r"[ \t,.;:—–-]*[\"“«]")
+_OPENING = r"(?:[\"“«]|''|``)"
+_AFTER_CUE = re.compile(r"[ \t,.;:—–-]*" + _OPENING)
 """Between a cue and the rest of the quote it splits: punctuation, then the opening mark."""
+_NEXT_SENTENCE = re.compile(r"[^\n\"“”«»]{0,200}?[.!?][ \t]+" + _OPENING)
+"""Between a cue and a quote that opens the next sentence of the same paragraph
+(``"A," he said of them, mocking the idea. "B."``): the rest of the cue's sentence."""
+_PARAGRAPH_BREAK = re.compile(r"[ \t,.;:!?\"”»'—–-]*\n\s*" + _OPENING)
+"""Between a quote that ends a paragraph and the next paragraph's opening mark."""
 
 
 def _continued_quotes(found: list[Found], quotes: Quotes, text: str) -> list[Found]:
-    """A quote the cue splits (``"A," he said. "B."``) is one content: A, and B as
-    ``content_more``, as PolNeAR's annotators mark it.
+    """A quote goes on past its cue as journalism writes it, and is one content:
 
-    The second quote must open right after the attribution's last word (only
-    punctuation between, on the same line) and hold no cue of its own; the
-    attribution's ``end`` then covers it. A quote that another attribution reports
-    (``"B," she added``) is not continued.
+    - a quote the cue splits (``"A," he said. "B."``, or ``"A," he said of them,
+      mocking the idea. "B."``): A is the content, B ``content_more``, as PolNeAR's
+      annotators mark it;
+    - paragraphs after a quoted content that are a quote with no cue of their own
+      (``He said: "A."`` then a paragraph ``"B. C."``): the same speaker goes on,
+      so B and C join ``content_more``.
+
+    A continuing quote must hold no cue (``"B," she added``: B is hers) and no other
+    attribution's content; the attribution's ``end`` then covers it.
     """
     anchors = sorted(f.anchor for f in found)
     starts = [s for s, _ in quotes.spans]
+    contents = [(f.attribution.content_start, f.attribution.content_end) for f in found]
+
+    def free(start: int, end: int) -> bool:
+        """No cue between ``start`` and ``end``, and no other attribution's content."""
+        return bisect.bisect_left(anchors, start) == bisect.bisect_left(anchors, end) and not any(
+            s < end and start < e for s, e in contents
+        )
+
+    def quote_at(position: int) -> tuple[int, int] | None:
+        index = bisect.bisect_left(starts, position)
+        return quotes.spans[index] if index < len(starts) and starts[index] == position else None
+
     out = []
     for item in found:
         a = item.attribution
-        after = _AFTER_CUE.match(text, a.end)
-        if not (a.quote and a.content_end <= a.verb.start and after):
+        if not a.quote:
             out.append(item)
             continue
-        index = bisect.bisect_left(starts, after.end())
-        if index == len(starts) or starts[index] != after.end():
+        more = list(a.content_more)
+        if not more and a.content_end <= a.verb.start:  # "A," he said. "B."
+            after = _AFTER_CUE.match(text, a.end) or _NEXT_SENTENCE.match(text, a.end)
+            split = quote_at(after.end()) if after else None
+            if split is not None and free(*split):
+                more.append(split)
+        last = max([a.end, a.content_end, *(e for _, e in more)])  # after the cue, if it ends last
+        while (brk := _PARAGRAPH_BREAK.match(text, last)) is not None and (
+            opening := quote_at(brk.end())
+        ) is not None:
+            line_end = text.find("\n", opening[0])
+            line_end = len(text) if line_end < 0 else line_end
+            if not free(opening[0], line_end):
+                break
+            index = bisect.bisect_left(starts, opening[0])
+            while index < len(starts) and quotes.spans[index][1] <= line_end:
+                more.append(quotes.spans[index])
+                index += 1
+            last = more[-1][1]
+        if len(more) == len(a.content_more):
             out.append(item)
             continue
-        start, end = quotes.spans[index]
-        if bisect.bisect_left(anchors, start) != bisect.bisect_left(anchors, end) or any(
-            f.attribution.content_start < end and start < f.attribution.content_end for f in found
-        ):
-            out.append(item)  # "B," she added: B is hers
-            continue
-        more = replace(a, end=max(a.end, end), content_more=((start, end),))
-        out.append(replace(item, attribution=more))
+        grown = replace(a, end=max(a.end, more[-1][1]), content_more=tuple(more))
+        out.append(replace(item, attribution=grown))
     return out
 
 

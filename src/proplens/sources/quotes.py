@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 import re
 
-_QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
+_QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|(?:''|``)(?:(?!'')[^\n])+''")
+"""Curly, straight and guillemet pairs, and the typewriter pair of news wires and
+their archives (``''A,'' he said`` or ````A,'' he said``): two marks a side."""
 _TRAILING = " \t,.;:!?"
-_BETWEEN = re.compile(r"[\s,.;:!?\"“”«»—–-]*")
+_BETWEEN = re.compile(r"[\s,.;:!?\"“”«»'`—–-]*")
 
 
 class Quotes:
@@ -17,7 +19,8 @@ class Quotes:
         self.text = text
         self.spans: list[tuple[int, int]] = []
         for match in _QUOTED.finditer(text):
-            start, end = match.start() + 1, match.end() - 1
+            wide = text.startswith("''", match.end() - 2)  # the typewriter pair: two marks a side
+            start, end = match.start() + 1 + wide, match.end() - 1 - wide
             while end > start and text[end - 1] in _TRAILING:
                 end -= 1
             if end > start:
