@@ -2,13 +2,16 @@
 
     python bench/fold_model.py --cv /work/runs/cv --fold 0 --out /work/fold0-model
     python bench/fold_model.py --cv /work/runs/cv --fold 0 --out /tmp/fold0-7bit --weight-bits 7
+    python bench/fold_model.py --cv runs/cv --fold 0 --out fold0-model --model my-model
 
 Out-of-fold phrase scores need the fold model run as the shipped model runs:
 the fold's fp32 encoder (``fold<F>-avg.encoder/``) goes through the same
 export as ``proplens export`` (``export_onnx``, per-token int8 ``quantize``,
 attention ``fusion``) and its heads (``fold<F>-avg.heads.npz``) replace the
 shipped ones. Tokenizer, technique classifier, lexical model, calibration,
-decoding and threshold stay the shipped ones; note that the classifier and
+decoding and threshold stay those of ``--model`` (default: the shipped model;
+give the model exported from the same cross-validation folder when it is not
+the shipped one, so that its fold models read as it does); note that the classifier and
 the lexical model were fitted on all training articles, the fold's held-out
 ones included. The card's ``phrase_calibration`` is dropped (the phrase scores
 are then the ones phrases are chosen by), the card says where the encoder came
@@ -38,7 +41,16 @@ def main() -> None:
         default=8,
         help="the encoder's weights, as proplens export --weight-bits (default 8)",
     )
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="model folder whose other parts the fold model keeps (default: the shipped one)",
+    )
     args = parser.parse_args()
+    parts = SHIPPED_DIR if args.model is None else args.model
+    if not (parts / "card.json").exists():
+        sys.exit(f"--model {parts}: not a model folder (no card.json)")
     encoder_dir = args.cv / f"fold{args.fold}-avg.encoder"
     heads = args.cv / f"fold{args.fold}-avg.heads.npz"
     for needed in (args.cv / "folds.json", encoder_dir / "config.json", heads):
@@ -51,7 +63,7 @@ def main() -> None:
     from proplens.training.fusion import attention_heads, fuse_attention_file
     from proplens.training.quantize import quantize_per_token
 
-    shutil.copytree(SHIPPED_DIR, args.out)
+    shutil.copytree(parts, args.out)
     fp32 = args.out / "encoder.fp32.onnx"
     export_onnx(encoder_dir, fp32)
     quantize_per_token(fp32, args.out / ENCODER_FILE, args.weight_bits)
@@ -67,6 +79,7 @@ def main() -> None:
         "fold": args.fold,
         "encoder_and_heads": f"fold{args.fold}-avg",
         "shipped_parts": "tokenizer, classifier, lexical model, calibration, decoding, threshold",
+        "parts_from": "shipped" if args.model is None else str(args.model),
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
     resign(args.out)
