@@ -283,18 +283,18 @@ def test_a_split_quote_may_go_on_in_the_next_sentence(finder):
 def test_a_quote_paragraph_with_no_cue_goes_on_with_the_speaker_before(finder):
     text = (
         'Smith said: "We will win this race."\n\n'
-        '"Nobody should doubt it. The polls are wrong."\n\n'
+        '"Nobody should doubt it. Turnout rose by 12 percent in 2024."\n\n'
         '"They always are," Jones added.\n\n'
         '"Listen to the voters."\n'
     )
     found = finder.find(text)
     assert _contents(found, text) == [
-        ("We will win this race", ["Nobody should doubt it. The polls are wrong"]),
+        ("We will win this race", ["Nobody should doubt it. Turnout rose by 12 percent in 2024"]),
         ("They always are", ["Listen to the voters"]),
     ]
-    # the claims of the continued paragraph are Smith's, not the writer's
-    polls = text.index("The polls")
-    assert [c.attribution for c in found.claims if c.start <= polls < c.end] in ([0], [])
+    # the claim of the continued paragraph is Smith's, not the writer's
+    turnout = text.index("Turnout")
+    assert [c.attribution for c in found.claims if c.start <= turnout < c.end] == [0]
 
 
 def test_a_paragraph_of_the_writer_stops_the_quote(finder):
