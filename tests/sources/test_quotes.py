@@ -23,5 +23,9 @@ def test_apostrophes_alone_are_no_quote():
     assert quoted("The 1990's and the Smiths' house, don't you think?") == []
 
 
+def test_inch_marks_are_no_quote():
+    assert quoted("It has a 12'' screen, and the old one a 15'' screen.") == []
+
+
 def test_a_quote_never_runs_over_a_line_break():
     assert quoted("''Open\nstill open'' and \"one\nline\"") == []

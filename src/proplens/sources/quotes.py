@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 
-_QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|(?:''|``)(?:(?!'')[^\n])+''")
+_QUOTED = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»|(?<!\w)(?:''|``)(?:(?!'')[^\n])+''")
 """Curly, straight and guillemet pairs, and the typewriter pair of news wires and
-their archives (``''A,'' he said`` or ````A,'' he said``): two marks a side."""
+their archives (``''A,'' he said`` or ````A,'' he said``): two marks a side, the
+first not right after a letter or digit (``a 12'' screen`` is inches)."""
 _TRAILING = " \t,.;:!?"
 _BETWEEN = re.compile(r"[\s,.;:!?\"“”«»'`—–-]*")
 
