@@ -30,11 +30,11 @@ from proplens.sources.finder import SourceFinder, _sources, chunks
 from proplens.sources.polnear import (
     POLNEAR_DIR,
     Words,
-    _pair,
     article_names,
     article_row,
     load_article,
     measure,
+    pair_by_cue,
     stack,
 )
 
@@ -150,7 +150,7 @@ def _collect(examples: dict, name: str, text: str, gold, found) -> None:
 def _content_misses(name: str, text: str, gold, found) -> list[str]:
     """Found attributions (first annotator) whose content token F1 is under 0.5, gold beside it."""
     words, predicted, out = Words(text), found.attributions, []
-    for g, p in _pair(gold, [((a.verb.start, a.verb.end),) for a in predicted]):
+    for g, p in pair_by_cue(gold, [((a.verb.start, a.verb.end),) for a in predicted]):
         want, got = gold[g], predicted[p]
         if not want.content:
             continue

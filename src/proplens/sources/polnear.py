@@ -143,7 +143,7 @@ def article_row(
 def score(gold: Sequence[GoldAttribution], found: Sources, words: Words) -> np.ndarray:
     """One annotator's :data:`COLUMNS` for one article's predicted sources."""
     predicted = found.attributions
-    pairs = _pair(gold, [((a.verb.start, a.verb.end),) for a in predicted])
+    pairs = pair_by_cue(gold, [((a.verb.start, a.verb.end),) for a in predicted])
     source_hit = source_n = content_n = 0
     content_f1 = 0.0
     for g, p in pairs:
@@ -196,7 +196,9 @@ class Words:
         return 2 * len(want & got) / (len(want) + len(got))
 
 
-def _pair(gold: Sequence[GoldAttribution], predicted: Sequence[Spans]) -> list[tuple[int, int]]:
+def pair_by_cue(
+    gold: Sequence[GoldAttribution], predicted: Sequence[Spans]
+) -> list[tuple[int, int]]:
     """One-to-one (gold, predicted) pairs whose cues overlap, largest overlap first."""
     candidates = []
     for g, want in enumerate(gold):
