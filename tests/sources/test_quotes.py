@@ -10,7 +10,7 @@ def quoted(text: str) -> list[str]:
 
 
 def test_curly_straight_and_guillemet_pairs():
-    text = "“One,” he said. \"Two.\" «Three»"
+    text = '“One,” he said. "Two." «Three»'
     assert quoted(text) == ["One", "Two", "Three"]
 
 
