@@ -32,6 +32,7 @@ from proplens.sources.polnear import (
     Words,
     article_names,
     article_row,
+    content_spans,
     load_article,
     measure,
     pair_by_cue,
@@ -154,7 +155,7 @@ def _content_misses(name: str, text: str, gold, found) -> list[str]:
         want, got = gold[g], predicted[p]
         if not want.content:
             continue
-        spans = ((got.content_start, got.content_end), *got.content_more)
+        spans = content_spans(got)
         f1 = words.f1(want.content, spans)
         if f1 < 0.5:
             cue = text[got.verb.start : got.verb.end]

@@ -436,8 +436,9 @@ def recipes_report(a_articles: list[dict], b_articles: list[dict], resamples: in
         articles = sorted(given, key=lambda a: a["id"])  # the same order for the pairing
         rows = Rows(articles)
         crossed = cross_fitted_ways(rows, articles)
-        shown = crossed["c"] - crossed["c_cut"] >= 0.0
-        stats[name] = rows.stats(crossed["c"] - crossed["c_cut"], 0.0)
+        above_cut = crossed["c"] - crossed["c_cut"]  # each fold cut at its own threshold
+        shown = above_cut >= 0.0
+        stats[name] = rows.stats(above_cut, 0.0)
         si, flc = stats[name]
         lengths = [e - s for (_, s, e, _), kept in zip(rows.spans, shown, strict=True) if kept]
         report[name] = {

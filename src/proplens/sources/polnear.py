@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from proplens.sources.results import Sources
+from proplens.sources.results import Attribution, Sources
 
 POLNEAR_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "polnear"
 """Where the corpus lies next to the repository (``../shared/data/polnear``)."""
@@ -156,13 +156,16 @@ def score(gold: Sequence[GoldAttribution], found: Sources, words: Words) -> np.n
             )
         if want.content:
             content_n += 1
-            content_f1 += words.f1(
-                want.content, ((got.content_start, got.content_end), *got.content_more)
-            )
+            content_f1 += words.f1(want.content, content_spans(got))
     return np.array(
         [len(pairs), len(predicted), len(gold), source_hit, source_n, content_f1, content_n],
         dtype=np.float64,
     )
+
+
+def content_spans(attribution: Attribution) -> Spans:
+    """Every part of a predicted attribution's content: ``content``, then ``content_more``."""
+    return ((attribution.content_start, attribution.content_end), *attribution.content_more)
 
 
 class Words:
