@@ -56,6 +56,19 @@ def test_a_cue_that_only_adds_to_a_rule_verb_adds_no_attribution(finder):
     assert _found(finder, text) == [("The ministry", "said", "speech", "talks would resume")]
 
 
+def test_a_gerund_after_a_preposition_takes_the_subject_of_the_verb_it_hangs_on(finder):
+    model = CueModel({"b": -5.0, "w=mentioning": 10.0}, 0.5)
+    text = "The governor hinted at a rival by mentioning the border wall."
+    docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]
+    assert [t.dep_ for t in docs[0][0] if t.text == "mentioning"] == ["pcomp"]
+    (found,) = sources_to_dict(_sources(text, docs, model), text)["attributions"]
+    assert (found["source"]["text"], found["verb"]["text"], found["content"]["text"]) == (
+        "The governor",
+        "mentioning",
+        "the border wall",
+    )
+
+
 def test_without_a_model_only_the_rules_run(finder):
     text = "The senator declined to comment."
     docs = [(finder.nlp(piece), base) for piece, base in chunks(text)]

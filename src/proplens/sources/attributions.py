@@ -620,6 +620,12 @@ def cue_head(cue: list[Token]) -> Token:
     return cue[0]
 
 
+_CLIMB_DEPS = frozenset("xcomp prep pobj pcomp dobj acomp advcl conj attr".split())
+"""A cue hanging on another word by one of these takes that word's subject: "*in a
+statement*", "hinted at Trump by *mentioning* the wall" (``pcomp``: a gerund after a
+preposition)."""
+
+
 def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:
     """The source of a cue: the subject of its verb (or of the verb it hangs on, for "in a
     statement"), the owner of a noun ("the spokesman's claim"), or the agent "by" names."""
@@ -636,7 +642,7 @@ def _cue_subject(head: Token, members: set[int]) -> tuple[Token | None, bool]:
         subject, impersonal = _subject(token)
         if subject is not None and subject.i not in members:
             return subject, impersonal
-        if token.dep_ in ("xcomp", "prep", "pobj", "dobj", "acomp", "advcl", "conj", "attr"):
+        if token.dep_ in _CLIMB_DEPS:
             token = token.head
         else:
             break
