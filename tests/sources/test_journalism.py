@@ -95,3 +95,36 @@ def test_the_text_view_shows_the_referent_and_the_thought_kind(finder):
     out = render_sources_text(article)
     assert "She (= Chair of the regional transport committ…) [named] revealed" in out
     assert "wants (neutral, reported, thought)" in out
+
+
+def _attributions(finder, text):
+    data = sources_to_dict(finder.find(text), text)
+    return [
+        (a["source"]["text"], a["source"]["kind"], a["verb"]["text"], a["content"]["text"])
+        for a in data["attributions"]
+    ], data
+
+
+def test_a_headline_colon_gives_the_rest_of_the_line_to_the_name_before_it(finder):
+    text = (
+        "Mila Dorn: Harbour Sale Was Rushed Through Council\n"
+        "Report: Half of the port's cranes stand idle at night\n"
+        "The council met again on Friday.\n"
+    )
+    found, data = _attributions(finder, text)
+    assert found[:2] == [
+        ("Mila Dorn", "named", ":", "Harbour Sale Was Rushed Through Council"),
+        ("Report", "vague", ":", "Half of the port's cranes stand idle at night"),
+    ]
+    by_text = {c["text"].split(":")[0]: c["attribution"] for c in data["claims"]}
+    assert (by_text["Mila Dorn"], by_text["Report"]) == (0, 1)  # the headline's claims are theirs
+
+
+def test_a_dateline_or_a_label_before_a_colon_is_no_source(finder):
+    text = (
+        "VARNA: The council voted on Tuesday to sell the eastern pier.\n"
+        "Update: The vote was moved to Friday after a complaint.\n"
+        "Note: this article was corrected on Monday.\n"
+    )
+    found, _ = _attributions(finder, text)
+    assert [f for f in found if f[2] == ":"] == []

@@ -63,8 +63,63 @@ def find_in_sentence(sent: Span, base: int, quotes: Quotes) -> Iterator[Found]:
             found = _reporting_verb(token, sent, base, quotes)
         elif token.tag_ in ("NN", "NNS") and token.lower_ in lexicon.NOMINAL_CUES:
             found = _nominal_cue(token, base, quotes)
+        elif token.text == ":" and token.i < 5:
+            found = _headline_colon(token, base, quotes)
         if found is not None:
             yield found
+
+
+# -- "Name: what they said" --------------------------------------------------------------
+
+_HEADLINE_SOURCES = {
+    "report": "vague",
+    "reports": "vague",
+    "poll": "vague",
+    "study": "vague",
+    "survey": "vague",
+    "sources": "anonymous",
+}
+"""Single words a headline attributes with a colon ("Report: …") that name nobody."""
+
+
+def _headline_colon(colon: Token, base: int, quotes: Quotes) -> Found | None:
+    """A line that opens with a name and a colon gives the rest of the line to that name.
+
+    Headlines and lists of reactions write it so ("Trey Gowdy: Benghazi Investigation
+    Helped Reveal Clinton Email Scandal", "Carly Fiorina: 'Bill Clinton's fair
+    game.'"); PolNeAR marks the colon as the cue. The words before the colon must
+    all be proper nouns, and none an all-capital word over three letters (a
+    dateline, "WASHINGTON:"), or be one of :data:`_HEADLINE_SOURCES`; at least
+    three words must follow.
+    """
+    doc = colon.doc
+    before = [t for t in doc[: colon.i] if not t.is_space]
+    after = [t for t in doc[colon.i + 1 :] if not t.is_space]
+    if not before or quotes.containing(base + colon.idx) is not None:
+        return None
+    if sum(t.is_alpha for t in after) < 3 or any(t.text == ":" for t in before):
+        return None
+    if len(before) == 1 and before[0].lower_ in _HEADLINE_SOURCES:
+        kind = _HEADLINE_SOURCES[before[0].lower_]
+    elif all(
+        t.tag_ in ("NNP", "NNPS") and t.text[0].isupper() and not (t.is_upper and len(t) > 3)
+        for t in before
+    ):
+        kind = "named"
+    else:
+        return None
+    start, end = _trim(doc.text, after[0].idx, after[-1].idx + len(after[-1]))
+    if end <= start:
+        return None
+    near = quotes.covering(base + start, base + end)
+    content = (near[0], near[1], True) if near else (base + start, base + end, False)
+    return _found(
+        (base + before[0].idx, base + before[-1].idx + len(before[-1]), kind),
+        (base + colon.idx, base + colon.idx + 1, "neutral", "speech"),
+        content,
+        anchor=base + colon.idx,
+        governs=True,
+    )
 
 
 # -- "X said Y" -----------------------------------------------------------------------
