@@ -9,6 +9,10 @@
     python bench/span_rescore.py rows --confirmation --out /work/rescore-confirmation.json
     python bench/span_rescore.py confirm --rows /work/rescore-rows.json \\
         --confirmation-rows /work/rescore-confirmation.json
+    # the same, with the choice 'compare' printed kept in a file (no text in it)
+    python bench/span_rescore.py compare --rows /work/rescore-rows.json > span-rescore.json
+    python bench/span_rescore.py confirm --choice span-rescore.json \\
+        --confirmation-rows /work/rescore-confirmation.json
     # two recipes' fold models on the same articles (rows of each), (c) each, B minus A paired
     python bench/span_rescore.py recipes --rows /work/rows-a.json --rows-b /work/rows-b.json
 
@@ -87,7 +91,12 @@ def main() -> None:
     compare.add_argument("--rows", type=Path, required=True)
     compare.add_argument("--resamples", type=int, default=2000)
     confirm = sub.add_parser("confirm", help="measure the choice once on the confirmation rows")
-    confirm.add_argument("--rows", type=Path, required=True)
+    confirm.add_argument("--rows", type=Path, help="out-of-fold rows to choose on")
+    confirm.add_argument(
+        "--choice",
+        type=Path,
+        help="instead of --rows: the choice 'compare' printed on them, kept (it holds no text)",
+    )
     confirm.add_argument("--confirmation-rows", type=Path, required=True)
     confirm.add_argument("--resamples", type=int, default=2000)
     confirm.add_argument("--card", type=Path, help="model folder whose card gets the choice")
@@ -473,9 +482,16 @@ def ships(entry: dict) -> bool:
     return si["value"] >= 0 and si["low"] > -0.005 and flc["value"] >= 0
 
 
-def confirm_report(oof: list[dict], confirmation: list[dict], resamples: int) -> dict:
-    """The choice made on ``oof`` measured once on ``confirmation``, and the rule's verdict."""
-    chosen = compare_report(oof, resamples)
+def confirm_report(
+    oof: list[dict] | None, confirmation: list[dict], resamples: int, chosen: dict | None = None
+) -> dict:
+    """The choice made on ``oof`` measured once on ``confirmation``, and the rule's verdict.
+
+    ``chosen``: the choice ``compare_report`` made on the out-of-fold rows
+    earlier (kept when the fold models that gave the rows are gone), in place of ``oof``.
+    """
+    if chosen is None:
+        chosen = compare_report(oof, resamples)
     candidate = candidate_of(chosen)
     final = chosen["final"]
     rescore = SpanRescore.from_card(final["c"])
@@ -498,13 +514,34 @@ def confirm_report(oof: list[dict], confirmation: list[dict], resamples: int) ->
     }
 
 
+def _read_choice(parser, path: Path) -> dict:
+    """A ``compare`` report kept in a file, checked to hold the final choice."""
+    try:
+        chosen = json.loads(path.read_text(encoding="utf-8"))
+        final = chosen["final"]
+        SpanRescore.from_card(final["c"])
+        float(final["b_threshold"]), float(final["c_threshold"])
+        chosen["cross_fitted"]["c"]["si_f1"]["value"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        parser.error(f"--choice {path}: not a report of 'span_rescore.py compare' ({err!r})")
+    return chosen
+
+
 def _confirm(parser, args) -> None:
-    oof, confirmation = _read(parser, args.rows), _read(parser, args.confirmation_rows)
+    if (args.rows is None) == (args.choice is None):
+        parser.error("confirm: give --rows or --choice, not both")
+    confirmation = _read(parser, args.confirmation_rows)
     if {a["group"] for a in confirmation} != {"confirmation"}:
         parser.error(f"{args.confirmation_rows}: not rows of the confirmation split")
-    if {a["id"] for a in oof} & {a["id"] for a in confirmation}:
-        parser.error("out-of-fold rows and confirmation rows share articles")
-    report = confirm_report(oof, confirmation, args.resamples)
+    if args.choice is not None:
+        report = confirm_report(
+            None, confirmation, args.resamples, _read_choice(parser, args.choice)
+        )
+    else:
+        oof = _read(parser, args.rows)
+        if {a["id"] for a in oof} & {a["id"] for a in confirmation}:
+            parser.error("out-of-fold rows and confirmation rows share articles")
+        report = confirm_report(oof, confirmation, args.resamples)
     print(json.dumps(report, indent=2))
     if args.card is None:
         return
@@ -513,7 +550,8 @@ def _confirm(parser, args) -> None:
     from proplens.training.export import record
 
     final = report["out_of_fold"]["final"]
-    command = "python bench/span_rescore.py confirm --rows ROWS --confirmation-rows ROWS --card"
+    given = "--rows ROWS" if args.choice is None else f"--choice {args.choice}"
+    command = f"python bench/span_rescore.py confirm {given} --confirmation-rows ROWS --card"
     if report["candidate"] == "c":
         entry = {**final["c"], "fitted": {"command": command, **report}}
         entry["fitted"].pop("out_of_fold")

@@ -128,3 +128,52 @@ def test_recipes_refuses_rows_of_other_articles(tmp_path, monkeypatch):
     with pytest.raises(SystemExit) as stopped:
         B.main()
     assert stopped.value.code == 2
+
+
+def _rows_file(path: Path, articles: list[dict]) -> Path:
+    path.write_text(json.dumps({"features": list(FEATURES), "articles": articles}))
+    return path
+
+
+def _run(monkeypatch, capsys, *argv: str) -> dict:
+    monkeypatch.setattr(sys, "argv", [str(BENCH), *argv])
+    B.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_kept_choice_confirms_as_the_rows_it_was_made_on(tmp_path, monkeypatch, capsys):
+    oof = [article(str(n), str(n % 2)) for n in range(8)]
+    oof += [noisy_article(str(n), str(n % 2)) for n in range(8, 14)]
+    confirmation = [article(f"c{n}", "confirmation") for n in range(3)]
+    confirmation += [noisy_article(f"c{n}", "confirmation") for n in range(3, 6)]
+    rows = _rows_file(tmp_path / "rows.json", oof)
+    conf = _rows_file(tmp_path / "confirmation.json", confirmation)
+    choice = tmp_path / "span-rescore.json"
+    kept = _run(monkeypatch, capsys, "compare", "--rows", str(rows), "--resamples", "200")
+    choice.write_text(json.dumps(kept))
+    common = ["confirm", "--confirmation-rows", str(conf), "--resamples", "200"]
+    from_rows = _run(monkeypatch, capsys, *common, "--rows", str(rows))
+    from_choice = _run(monkeypatch, capsys, *common, "--choice", str(choice))
+    assert from_choice == from_rows
+    assert from_choice["out_of_fold"]["final"] == kept["final"]
+
+
+@pytest.mark.parametrize("given", ["both", "neither", "not a report"])
+def test_confirm_refuses_a_choice_it_cannot_read(given, tmp_path, monkeypatch, capsys):
+    conf = _rows_file(tmp_path / "c.json", [article("c1", "confirmation")])
+    rows = _rows_file(tmp_path / "rows.json", [article("1"), article("2", "1")])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"final": {"b_threshold": 0.2}}))
+    options = {
+        "both": ["--rows", str(rows), "--choice", str(bad)],
+        "neither": [],
+        "not a report": ["--choice", str(bad)],
+    }[given]
+    monkeypatch.setattr(
+        sys, "argv", [str(BENCH), "confirm", "--confirmation-rows", str(conf), *options]
+    )
+    with pytest.raises(SystemExit) as stopped:
+        B.main()
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert ("not a report" in err) if given == "not a report" else ("--rows or --choice" in err)

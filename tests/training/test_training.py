@@ -615,3 +615,108 @@ def test_the_consistency_stage_resumes_to_the_same_weights(exported, tmp_path):
     ]
     assert [r["divergence"] for r in rows[0]] == [r["divergence"] for r in rows[1]]
     assert len(rows[1]) == 2 and rows[1][0]["stage"] == "consistency"
+
+
+CHOICE_KEYS = ("decoding", "nesting", "sentence_cut", "calibration", "default_threshold")
+
+
+def _spans(model_dir: Path) -> list:
+    analyzer = Analyzer.load(model_dir, threshold=0.0)
+    return [
+        (s.start, s.end, s.technique, s.score) for t in SAMPLES for s in analyzer.analyze(t).spans
+    ]
+
+
+def test_choices_kept_apart_give_a_checkpoint_the_model_chosen_with_cv(exported, tmp_path, capsys):
+    """pack-choices, then export --choices-from: the same model as export --cv on that run."""
+    _, checkpoint, model_dir = exported
+    kept, extra = tmp_path / "choices", tmp_path / "span-rescore.json"
+    extra.write_text('{"final": {}}')
+    args = ["artifacts", "pack-choices", str(model_dir), "--output", str(kept)]
+    assert main([*args, "--add", str(extra)]) == 0
+    card = json.loads((kept / "card.json").read_text())
+    assert "confirmation" not in card and "history" not in card  # the model's, not the choices'
+    manifest = json.loads((kept / "manifest.json").read_text())
+    assert set(manifest["sha256"]) == {
+        "card.json",
+        "classifier.npz",
+        "lexical.json",
+        "lexical.npz",
+        "span-rescore.json",
+    }
+    again = tmp_path / "model"
+    assert (
+        main(["export", str(checkpoint), "--output", str(again), "--choices-from", str(kept)]) == 0
+    )
+    made, original = (json.loads((d / "card.json").read_text()) for d in (again, model_dir))
+    for key in (*CHOICE_KEYS, "cross_validation"):
+        assert made[key] == original[key], key
+    assert made["choices_from"]["folder"] == str(kept)
+    for name in ("classifier.npz", "lexical.npz", "lexical.json"):
+        assert (again / name).read_bytes() == (model_dir / name).read_bytes()
+    assert _spans(again) == _spans(model_dir)
+    capsys.readouterr()
+    assert main(["artifacts", "verify", str(kept)]) == 0
+
+
+@pytest.mark.parametrize("change", ["other recipe", "tampered", "not chosen", "with --cv"])
+def test_export_refuses_choices_that_do_not_fit(exported, tmp_path, capsys, change):
+    data, checkpoint, model_dir = exported
+    kept = tmp_path / "choices"
+    assert main(["artifacts", "pack-choices", str(model_dir), "--output", str(kept)]) == 0
+    card = json.loads((kept / "card.json").read_text())
+    expected = {
+        "other recipe": "made for other settings (lr)",
+        "tampered": "sha256 differs",
+        "not chosen": "not made on a cross-validation run",
+        "with --cv": "not both",
+    }[change]
+    if change == "other recipe":
+        card["config"]["lr"] *= 2
+    if change == "not chosen":
+        del card["cross_validation"]
+    (kept / "card.json").write_text(json.dumps(card))
+    if change in ("other recipe", "not chosen"):  # signed again: only the content is wrong
+        from proplens.training.artifacts import sha256
+
+        manifest = json.loads((kept / "manifest.json").read_text())
+        manifest["sha256"]["card.json"] = sha256(kept / "card.json")
+        (kept / "manifest.json").write_text(json.dumps(manifest))
+    args = [
+        "export",
+        str(checkpoint),
+        "--output",
+        str(tmp_path / "model"),
+        "--choices-from",
+        str(kept),
+    ]
+    if change == "with --cv":
+        args += ["--cv", str(checkpoint.parent / "cv"), "--data", str(data)]
+    capsys.readouterr()
+    assert main(args) == 2
+    assert expected in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()  # refused before any work
+
+
+def test_bench_fold_model_chooses_on_its_run_as_export_does(exported, tmp_path, capsys):
+    data, checkpoint, model_dir = exported
+    cv = checkpoint.parent / "cv"
+    bench = load_bench("fold_model")
+    out = tmp_path / "fold0"
+    argv = ["fold_model.py", "--cv", str(cv), "--fold", "0", "--out", str(out)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.argv", [*argv, "--choose", str(data)])
+        bench.main()
+    card = json.loads((out / "card.json").read_text())
+    original = json.loads((model_dir / "card.json").read_text())
+    assert card["config"] == json.loads((cv / "folds.json").read_text())["config"]
+    for key in (*CHOICE_KEYS, "cross_validation"):
+        assert card[key] == original[key], key
+    for stale in ("confirmation", "speed", "neutrality", "span_rescore"):
+        assert stale not in card, stale  # the shipped model's, which only lent its tokenizer
+    assert (out / "classifier.npz").read_bytes() == (model_dir / "classifier.npz").read_bytes()
+    assert Analyzer.load(out).card["fold_model"]["fold"] == 0  # signed: it loads
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(SystemExit, match="no PTC-format"):
+        patch.setattr("sys.argv", [*argv[:-1], str(tmp_path / "again"), "--choose", str(tmp_path)])
+        bench.main()
+    assert not (tmp_path / "again").exists()

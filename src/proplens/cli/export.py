@@ -20,11 +20,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "finished) and --data, the decoding, the technique classifier, the calibration and "
         "the default score threshold are chosen on out-of-fold predictions, and the "
         "exported model is measured once on the confirmation split, so the card reports "
-        "what ships.",
+        "what ships. With --choices-from, those choices are taken from a folder where they "
+        "were kept (artifacts/choices/<run>, or a model exported with --cv) instead: made "
+        "on a run of the same recipe, they need not be made again.",
     )
     parser.add_argument("checkpoint", help="folder written by 'proplens train'")
     parser.add_argument("--output", required=True, help="model folder to write")
     parser.add_argument("--cv", help="cross-validation folder of the same recipe")
+    parser.add_argument(
+        "--choices-from",
+        metavar="DIR",
+        help="take decoding, classifier, calibration and threshold from this folder "
+        "(artifacts/choices/<run>: 'proplens artifacts pack-choices') instead of --cv",
+    )
     parser.add_argument(
         "--data", nargs="+", metavar="DIR", help="the training data folders (as for train)"
     )
@@ -59,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         args.data,
         log=lambda m: print(m, file=sys.stderr),
         weight_bits=args.weight_bits,
+        choices_from=args.choices_from,
     )
     print(json.dumps({"output": args.output, **manifest}, indent=2))
     return 0

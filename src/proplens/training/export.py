@@ -24,15 +24,13 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from proplens.errors import InputError
-from proplens.pipeline.nesting import SHIPPED as SHIPPED_NESTING
 from proplens.pipeline.runtime import sha256
-from proplens.pipeline.sentence_cut import SHIPPED as SHIPPED_CUT
+from proplens.training import choices
 from proplens.training.fusion import attention_heads, fuse_attention_file
 from proplens.training.quantize import WEIGHT_BITS, quantize_per_token
 
@@ -113,8 +111,13 @@ def export(
     data: list[Path] | None = None,
     log=print,
     weight_bits: int = 8,
+    choices_from: Path | None = None,
 ) -> dict:
-    """Write the shipped model folder from a ``proplens train`` checkpoint."""
+    """Write the shipped model folder from a ``proplens train`` checkpoint.
+
+    ``choices_from``: instead of choosing on ``cv``, take the choices kept in
+    that folder (``choices``), made on a run of the same recipe.
+    """
     from proplens.training.config import TrainConfig
     from proplens.training.train import window_plan
 
@@ -125,7 +128,11 @@ def export(
             raise InputError(f"{checkpoint}: not a training checkpoint ({needed} is missing)")
     card = json.loads((checkpoint / "card.json").read_text())
     config = TrainConfig(**card["config"])
-    chosen = _choose(card, Path(cv), data, log) if cv is not None else None
+    if cv is not None and choices_from is not None:
+        raise InputError("give --cv or --choices-from, not both")
+    if choices_from is not None:  # refused before the slow work, like other settings
+        choices.check(choices_from, card)
+    chosen = choose_on_run(card, Path(cv), data, log) if cv is not None else None
     out.mkdir(parents=True, exist_ok=True)
     fp32 = out / "encoder.fp32.onnx"
     export_onnx(checkpoint / "encoder", fp32)
@@ -152,13 +159,9 @@ def export(
     files = list(BASE_FILES)
     card["decoding"], card["calibration"], card["default_threshold"] = {}, {}, 0.0
     if chosen is not None:
-        files += chosen.classifier.save(out)
-        card["decoding"] = dict(chosen.decoding.__dict__)
-        card["nesting"] = asdict(SHIPPED_NESTING)  # fixed, not chosen: docs/model.md
-        card["sentence_cut"] = asdict(SHIPPED_CUT)
-        card["calibration"] = chosen.calibration.to_dict()
-        card["default_threshold"] = chosen.default_threshold
-        card["cross_validation"] = chosen.report
+        files += choices.write(out, card, chosen)
+    elif choices_from is not None:
+        files += choices.copy(choices_from, out, card)
     _write_card(out, card)
     manifest = write_manifest(out, files)
     if data:
@@ -168,20 +171,18 @@ def export(
     return manifest
 
 
-def _choose(card: dict, cv: Path, data: list[Path] | None, log):
-    """Choose the cheap parts on the cross-validation run made with this checkpoint's recipe."""
+def choose_on_run(card: dict, cv: Path, data: list[Path] | None, log=print):
+    """Choose the cheap parts on the cross-validation run made with ``card``'s recipe."""
     from proplens.training import crossval, selection
-    from proplens.training.config import TrainConfig
     from proplens.training.corpus import load_training_data
 
     folds_file = cv / "folds.json"
     if not folds_file.exists():
         raise InputError(f"{cv}: not a cross-validation folder (no folds.json)")
     # both with defaults filled in: a key newer than the run means its default behaviour
-    cv_config = TrainConfig(**json.loads(folds_file.read_text())["config"]).to_dict()
-    own = TrainConfig(**card["config"]).to_dict()
-    ignored = {"device", "max_steps"}
-    differ = sorted(k for k in cv_config if k not in ignored and cv_config[k] != own[k])
+    differ = choices.differing_settings(
+        json.loads(folds_file.read_text())["config"], card["config"]
+    )
     if differ:
         raise InputError(f"{cv}: cross-validated with other settings ({', '.join(differ)})")
     if not data:
