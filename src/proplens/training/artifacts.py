@@ -10,11 +10,13 @@ each at most ``LIMIT`` bytes, each listed with its sha256 in its folder's
   per fold and variant the BIO probabilities (fp16) of its held-out articles,
   split per article by ``n_tokens``, with a hash of each article's word-piece
   ids (checked against the text when used), and the fold's heads;
+- ``artifacts/choices/<run>/``: what is chosen on such a run (``choices.pack``);
 - ``artifacts/soft-labels/<name>/``: teacher soft labels (``distill``).
 
 Never text: article ids, hashes and probabilities only (the corpus is licensed).
 The encoder states that the technique classifier is chosen on are not kept:
-fp16 they take ~60 MB per fold (315 articles, 383k pieces x 384), too big.
+fp16 they take ~60 MB per fold (315 articles, 383k pieces x 384), too big;
+the choices made on them are (``choices``).
 """
 
 from __future__ import annotations
