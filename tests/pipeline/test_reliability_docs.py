@@ -41,16 +41,16 @@ def six_layer_card() -> dict:
 def section(text: str, heading: str) -> str:
     """The text under the markdown heading ``heading`` (any level), up to the next heading
     of the same or a higher level."""
-    lines = text.splitlines()
-    [start] = [i for i, line in enumerate(lines) if line.lstrip("#").strip() == heading]
-    level = len(lines[start]) - len(lines[start].lstrip("#"))
+    lines, fenced, levels = text.splitlines(), False, []
+    for line in lines:  # a heading's level; 0 for other lines and inside ``` blocks
+        fenced ^= line.startswith("```")
+        hashes = len(line) - len(line.lstrip("#"))
+        levels.append(hashes if hashes and not fenced and line[hashes : hashes + 1] == " " else 0)
+    [start] = [
+        i for i, line in enumerate(lines) if levels[i] and line[levels[i] :].strip() == heading
+    ]
     end = next(
-        (
-            i
-            for i in range(start + 1, len(lines))
-            if lines[i].startswith("#") and len(lines[i]) - len(lines[i].lstrip("#")) <= level
-        ),
-        len(lines),
+        (i for i in range(start + 1, len(lines)) if 0 < levels[i] <= levels[start]), len(lines)
     )
     return "\n".join(lines[start:end])
 
