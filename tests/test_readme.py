@@ -149,5 +149,7 @@ def test_the_readme_example_lists_what_analyze_prints():
     for (technique, score, text), (p_technique, p_score, p_text) in zip(
         shown, printed, strict=True
     ):
-        assert (technique, score) == (p_technique, p_score)
+        assert technique == p_technique
+        # one unit of the last digit: float kernels differ by CPU (tests/test_doc_outputs.py)
+        assert abs(float(score) - float(p_score)) <= 0.015, (technique, score, p_score)
         assert p_text.startswith(text.rstrip(" …"))
