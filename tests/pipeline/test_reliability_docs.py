@@ -21,38 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 CARD = ROOT / "src" / "proplens" / "pipeline" / "shipped" / "card.json"
 
 
-SIX_LAYERS = ROOT / "bench" / "card-six-layers.json"
-"""The card of the six-layer Detector II model shipped before the four-layer one: the
-history sections of docs/model.md (Calibration, More inputs to the span score) quote it."""
-
-
 CPU_DRIFT = 0.005
 """How far a confirmation figure may move when the card's files run on another CPU."""
 
 
 def card() -> dict:
     return json.loads(CARD.read_text(encoding="utf-8"))
-
-
-def six_layer_card() -> dict:
-    return json.loads(SIX_LAYERS.read_text(encoding="utf-8"))
-
-
-def section(text: str, heading: str) -> str:
-    """The text under the markdown heading ``heading`` (any level), up to the next heading
-    of the same or a higher level."""
-    lines, fenced, levels = text.splitlines(), False, []
-    for line in lines:  # a heading's level; 0 for other lines and inside ``` blocks
-        fenced ^= line.startswith("```")
-        hashes = len(line) - len(line.lstrip("#"))
-        levels.append(hashes if hashes and not fenced and line[hashes : hashes + 1] == " " else 0)
-    [start] = [
-        i for i, line in enumerate(lines) if levels[i] and line[levels[i] :].strip() == heading
-    ]
-    end = next(
-        (i for i in range(start + 1, len(lines)) if 0 < levels[i] <= levels[start]), len(lines)
-    )
-    return "\n".join(lines[start:end])
 
 
 def interval(figure: dict) -> str:
@@ -93,10 +67,10 @@ def test_quality_doc_shows_the_cards_cross_fitted_reliability_table():
         assert abs(right - rows[bin_]["right"]) <= 0.005 + 1e-9, bin_
 
 
-def test_model_doc_shows_the_six_layer_cards_cross_fitted_reliability_table():
+def test_model_doc_shows_the_cards_cross_fitted_reliability_table():
     expected = [
         (r["bin"], r["spans"], round(r["mean_score"], 3), round(r["right"], 3))
-        for r in six_layer_card()["cross_validation"]["reliability"]
+        for r in card()["cross_validation"]["reliability"]
     ]
     assert model_doc_table() == expected
 
@@ -138,7 +112,7 @@ def test_bench_validate_reproduces_the_cards_confirmation(ptc_train):
     measured = bench.measure(proplens.load().model, confirmation, resamples=200)
     expected = card()["confirmation"]
     # CPU_DRIFT: the same files on another CPU (AVX2, AVX-512, AMX kernels) move a few
-    # spans across the threshold; the six-layer card's SI 0.4585 read 0.4572 on an AMX machine
+    # spans across the threshold; the card's SI 0.4585 read 0.4572 on an AMX machine
     for got, card_value in (
         (measured["si"]["si_f1"]["value"], expected["si"]["si_f1"]["value"]),
         (measured["tc_micro_f1"]["value"], expected["tc_micro_f1"]["value"]),
@@ -186,9 +160,9 @@ def test_quality_doc_speed_is_the_cards():
     assert f"**cold start {speed['cold_start']['total_s']:.2f} s**" in text
 
 
-def test_model_doc_shows_the_phrase_calibration_the_six_layer_card_carries():
+def test_model_doc_shows_the_phrase_calibration_the_card_carries():
     """docs/model.md's table of outer spans, nested phrases as chosen, and rescaled phrases."""
-    entry = six_layer_card()["phrase_calibration"]
+    entry = card()["phrase_calibration"]
     report = json.loads(ROOT.joinpath("bench", "span-rescore.json").read_text())
     columns = (
         report["before"]["reliability_by_kind"]["outer"],  # the table predates the rescore
@@ -201,21 +175,11 @@ def test_model_doc_shows_the_phrase_calibration_the_six_layer_card_carries():
     assert f"sigmoid({weight} × logit(score) − {bias})" in text
 
 
-def test_model_doc_shows_the_six_layer_reliability_with_the_span_rescore():
-    """docs/model.md's table of outer spans and nested phrases with the span rescore."""
-    kinds = six_layer_card()["confirmation"]["reliability_by_kind"]
-    text = ROOT.joinpath("docs", "model.md").read_text(encoding="utf-8")
-    text = section(text, "More inputs to the span score, and the default threshold (2026-12-07)")
-    assert_reliability_columns(text, (kinds["outer"], kinds["nested"]))
-
-
 def test_model_doc_shows_the_reliability_as_shipped():
-    """The shipped model's outer spans and nested phrases, in "Quality of the shipped model"."""
+    """docs/model.md's table of outer spans and nested phrases with the span rescore."""
     kinds = card()["confirmation"]["reliability_by_kind"]
     text = ROOT.joinpath("docs", "model.md").read_text(encoding="utf-8")
-    assert_reliability_columns(
-        section(text, "Quality of the shipped model"), (kinds["outer"], kinds["nested"])
-    )
+    assert_reliability_columns(text, (kinds["outer"], kinds["nested"]))
 
 
 def test_model_doc_shows_the_fold_fitted_phrase_rescale_bench_measured():
