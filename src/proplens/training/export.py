@@ -10,7 +10,9 @@ doubles the sentences whose techniques change under neutral word swaps
 ``MultiHeadAttention`` node (``fusion``): same states, less time. With ``cv``,
 the decoding, the technique classifier, the calibration and the default score
 threshold are chosen on the cross-validation run's out-of-fold predictions
-(``selection``) and the card carries their cross-validated estimates. With
+(``selection``) and the card carries their cross-validated estimates; with
+``choices_from`` they are taken from a folder where a run's choices were kept
+(``choices``) instead. With
 ``data``, the exported model itself is then measured once on the confirmation
 split. ``weight_bits=7`` (``proplens export --weight-bits 7``) writes the
 weights in 7 bits straight from fp32, for onnxruntime's faster u8s8 kernel;
