@@ -68,11 +68,11 @@ def differing_settings(a: dict, b: dict) -> list[str]:
     return sorted(k for k in a if k not in IGNORED_SETTINGS and a[k] != b[k])
 
 
-def _read_card(folder: Path) -> dict:
+def _read_json(folder: Path, name: str) -> dict:
     try:
-        return json.loads((folder / "card.json").read_text(encoding="utf-8"))
+        return json.loads((folder / name).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
-        raise InputError(f"{folder}: no readable card.json ({err})") from None
+        raise InputError(f"{folder}: no readable {name} ({err})") from None
 
 
 def _classifier_files() -> tuple[str, ...]:
@@ -83,7 +83,7 @@ def _classifier_files() -> tuple[str, ...]:
 
 def _source(folder: Path) -> dict:
     """The card of a folder holding choices, checked: chosen on a run, classifier present."""
-    card = _read_card(folder)
+    card = _read_json(folder, "card.json")
     if not card.get("cross_validation"):
         raise InputError(f"{folder}: its choices were not made on a cross-validation run")
     missing = [name for name in _classifier_files() if not (folder / name).is_file()]
@@ -97,7 +97,8 @@ def check(source: str | Path, card: dict) -> dict:
     source = Path(source)
     if not source.is_dir():
         raise InputError(f"{source}: no such folder of choices")
-    if (source / "manifest.json").is_file() and _read_manifest(source).get("format") == FORMAT:
+    packed = (source / "manifest.json").is_file()
+    if packed and _read_json(source, "manifest.json").get("format") == FORMAT:
         from proplens.training.artifacts import verify
 
         verify(source)
@@ -131,13 +132,6 @@ def copy(source: str | Path, out: str | Path, card: dict) -> list[str]:
         "cross_validation_folds": given["cross_validation"].get("folds"),
     }
     return files
-
-
-def _read_manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise InputError(f"{folder}: no readable manifest.json ({err})") from None
 
 
 def _card_hash(folder: Path) -> str:
