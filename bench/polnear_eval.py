@@ -4,6 +4,8 @@
     python bench/polnear_eval.py --split train --misses 40 # diagnostics: gold cues not found, ...
     python bench/polnear_eval.py --split train --content-misses 40  # found, content cut wrong
     python bench/polnear_eval.py --split train --json
+    python bench/polnear_eval.py --split dev --rows a.json  # then, with other files in place:
+    python bench/polnear_eval.py --split dev --paired-with a.json  # F1 - a's, paired interval
 
 Measures (proplens.sources.polnear, docs/sources.md): an attribution is found
 when the predicted verb overlaps a gold Cue; precision, recall and F1 of that;
@@ -23,6 +25,7 @@ import random
 import sys
 from pathlib import Path
 
+import numpy as np
 from polnear_parse import DEFAULT_CACHE, cache_dir
 
 from proplens.intervals import bootstrap
@@ -35,6 +38,7 @@ from proplens.sources.polnear import (
     content_spans,
     load_article,
     measure,
+    measures,
     pair_by_cue,
     stack,
 )
@@ -92,16 +96,37 @@ def main() -> int:
         metavar="N",
         help="print N random found attributions whose content token F1 is under 0.5",
     )
+    parser.add_argument(
+        "--rows", type=Path, metavar="FILE",
+        help="also save each article's counts (JSON) for a later --paired-with",
+    )  # fmt: skip
+    parser.add_argument(
+        "--paired-with", type=Path, metavar="FILE",
+        help="print F1 minus that of the rows saved in FILE (the same split's articles), "
+        "with a 95%% paired bootstrap interval over articles",
+    )  # fmt: skip
     args = parser.parse_args()
+    other = None
+    if args.paired_with:
+        try:
+            other = json.loads(args.paired_with.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            print(f"--paired-with {args.paired_with}: cannot read it ({error})", file=sys.stderr)
+            return 2
+        if not isinstance(other, dict) or other.get("split") != args.split:
+            print(f"--paired-with {args.paired_with}: not rows of PolNeAR {args.split} "
+                  "(written by --rows)", file=sys.stderr)  # fmt: skip
+            return 2
     if not (args.root / args.split).is_dir():
         print(f"no PolNeAR {args.split} split at {args.root}", file=sys.stderr)
         return 2
     finder = SourceFinder.load()
-    rows, examples = [], {"missed": [], "extra": [], "content": []}
+    rows, names, examples = [], [], {"missed": [], "extra": [], "content": []}
     for name, text, marked, found in parsed_articles(
         args.root, args.split, args.cache, finder, args.rules_only
     ):
         rows.append(article_row(marked, found, text))
+        names.append(name)
         if args.misses:
             _collect(examples, name, text, marked[0], found)
         if args.content_misses:
@@ -116,6 +141,22 @@ def main() -> int:
         "predicted": int(totals[1]),
         **{m: bootstrap(stats, measure(m)).to_dict() for m in MEASURES},
     }
+    if args.rows:
+        per_article = {n: r.tolist() for n, r in zip(names, rows, strict=True)}
+        args.rows.write_text(json.dumps({"split": args.split, "rows": per_article}), "utf-8")
+    if other is not None:
+        if sorted(other["rows"]) != sorted(names):
+            print(f"--paired-with {args.paired_with}: other articles than this run's",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        theirs = stack(other["rows"][n] for n in names)
+        low, high = paired_f1_interval(stats, theirs)
+        report["f1_minus_paired"] = {
+            "file": str(args.paired_with),
+            "value": f1_of(stats) - f1_of(theirs),
+            "low": low,
+            "high": high,
+        }
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -127,6 +168,11 @@ def main() -> int:
         for m in MEASURES:
             r = report[m]
             print(f"  {m:<18} {r['value']:.3f} [{r['low']:.3f}, {r['high']:.3f}]")
+        if other is not None:
+            d = report["f1_minus_paired"]
+            print(f"  F1 minus {args.paired_with.name}'s: {d['value']:+.4f} "
+                  f"[{d['low']:+.4f}, {d['high']:+.4f}] (95% paired bootstrap over articles, "
+                  "2,000 resamples)")  # fmt: skip
     shown = {"missed": args.misses, "extra": args.misses, "content": args.content_misses}
     for key, items in examples.items():
         if shown[key]:
@@ -134,6 +180,20 @@ def main() -> int:
             for line in random.Random(0).sample(items, min(shown[key], len(items))):
                 print(line)
     return 0
+
+
+def f1_of(rows: np.ndarray) -> float:
+    return measures(rows.sum(axis=0))["f1"]
+
+
+def paired_f1_interval(a: np.ndarray, b: np.ndarray, resamples: int = 2000, seed: int = 0):
+    """95% percentile interval of F1(a) - F1(b), articles resampled together (paired)."""
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(resamples):
+        pick = rng.integers(0, len(a), len(a))
+        diffs.append(f1_of(a[pick]) - f1_of(b[pick]))
+    return float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5))
 
 
 def _collect(examples: dict, name: str, text: str, gold, found) -> None:

@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 from polnear_cue_states import Precomputed, _rounded, article_tokens, average_precision
 from polnear_cue_states import fit as fit_cue_model
-from polnear_eval import parsed_docs
+from polnear_eval import f1_of, paired_f1_interval, parsed_docs
 from polnear_parse import DEFAULT_CACHE
 from polnear_states import states_dir
 from polnear_train_cues import choose
@@ -665,20 +665,6 @@ def export(tagger, path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     size = path.stat().st_size / 1e6
     return f"wrote {path} ({size:.1f} MB, sha256 {digest[:12]}…, max difference {diff:.1e})"
-
-
-def f1_of(rows: np.ndarray) -> float:
-    return measures(rows.sum(axis=0))["f1"]
-
-
-def paired_f1_interval(a: np.ndarray, b: np.ndarray, resamples: int = 2000, seed: int = 0):
-    """95% percentile interval of F1(a) - F1(b), articles resampled together (paired)."""
-    rng = np.random.default_rng(seed)
-    diffs = []
-    for _ in range(resamples):
-        pick = rng.integers(0, len(a), len(a))
-        diffs.append(f1_of(a[pick]) - f1_of(b[pick]))
-    return float(np.percentile(diffs, 2.5)), float(np.percentile(diffs, 97.5))
 
 
 if __name__ == "__main__":
