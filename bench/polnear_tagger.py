@@ -412,7 +412,8 @@ def main() -> int:
     )  # fmt: skip
     parser.add_argument(
         "--stride", type=int, default=0,
-        help="scoring windows start every N pieces (default: half a window)",
+        help="scoring windows start every N pieces (default: half a window; with --fit-all, "
+        "a whole window, as the shipped tagger reads)",
     )  # fmt: skip
     args = parser.parse_args()
     if not 0 <= args.layer <= 4:
